@@ -1,0 +1,51 @@
+namespace HelmSentinel.TestSupport;
+
+/// <summary>
+/// Locates the pinned helm and kubectl binaries that <c>.ci/fetch-tools.sh</c> puts under <c>.tools/</c>.
+/// A missing binary is a loud failure, never a skip: run <c>.ci/fetch-tools.sh</c> first.
+/// </summary>
+public static class Tools
+{
+    /// <summary>The repository root (the folder holding Pipelines.sln).</summary>
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static string Helm3 => Require("HELM3_PATH", Path.Combine(RepoRoot, ".tools", "helm-3.17.2", "helm"));
+
+    public static string Helm4 => Require("HELM4_PATH", Path.Combine(RepoRoot, ".tools", "helm-4.1.4", "helm"));
+
+    public static string Kubectl => Require("KUBECTL_PATH", Path.Combine(RepoRoot, ".tools", "kubectl-1.32.3", "kubectl"));
+
+    /// <summary>The helm binary for a major version (3 or 4).</summary>
+    public static string Helm(int major) => major switch
+    {
+        3 => Helm3,
+        4 => Helm4,
+        _ => throw new ArgumentOutOfRangeException(nameof(major), major, "Only Helm 3 and 4 are pinned."),
+    };
+
+    private static string Require(string overrideVariable, string defaultPath)
+    {
+        var path = Environment.GetEnvironmentVariable(overrideVariable) is { Length: > 0 } o ? o : defaultPath;
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException(
+                $"Required binary not found at '{path}'. Run .ci/fetch-tools.sh (or set {overrideVariable}). " +
+                "Tests that need helm or kubectl never skip.", path);
+        }
+
+        return path;
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Pipelines.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Pipelines.sln not found above " + AppContext.BaseDirectory);
+    }
+}
