@@ -15,6 +15,13 @@ public static class Tools
 
     public static string Kubectl => Require("KUBECTL_PATH", Path.Combine(RepoRoot, ".tools", "kubectl-1.32.3", "kubectl"));
 
+    /// <summary>Path of a fixture chart under <c>tests/HelmSentinel.TestSupport/Charts/</c>.</summary>
+    public static string Chart(string name)
+    {
+        var path = Path.Combine(RepoRoot, "tests", "HelmSentinel.TestSupport", "Charts", name);
+        return Directory.Exists(path) ? path : throw new DirectoryNotFoundException("No fixture chart at " + path);
+    }
+
     /// <summary>The helm binary for a major version (3 or 4).</summary>
     public static string Helm(int major) => major switch
     {

@@ -1,0 +1,469 @@
+using HelmSentinel.Helm;
+using HelmSentinel.Reporting;
+using HelmSentinel.Resilience;
+
+namespace HelmSentinel.Deploy;
+
+/// <summary>
+/// Sequences one guarded deploy: validate, detect Helm, read the release state (and clear a stale
+/// lock), upgrade atomically, then verify that the release really ended where it should: the new
+/// revision, or the last good revision's content, or (for a failed first install) nothing at all.
+/// Every helm call goes through <see cref="HelmCli"/> (process seam + Polly).
+/// </summary>
+public sealed class DeployEngine
+{
+    private readonly IHelmProcess _process;
+    private readonly IDeployLog _log;
+    private readonly TimeProvider _time;
+    private readonly HelmRetryOptions _retry;
+
+    /// <param name="process">Runs helm (the real binary via CliWrap, or a script in tests).</param>
+    /// <param name="log">Receives the live log, already masked.</param>
+    /// <param name="time">The clock (stale-lock ages, phase durations, retry back-off).</param>
+    /// <param name="retry">How transient helm failures are retried.</param>
+    public DeployEngine(IHelmProcess process, IDeployLog log, TimeProvider? time = null, HelmRetryOptions? retry = null)
+    {
+        _process = process ?? throw new ArgumentNullException(nameof(process));
+        _log = log ?? throw new ArgumentNullException(nameof(log));
+        _time = time ?? TimeProvider.System;
+        _retry = retry ?? new HelmRetryOptions();
+    }
+
+    /// <summary>Runs the deploy to its end and describes it. Never throws for a failed deploy:
+    /// every ending, including bad input and an unreachable cluster, is an outcome.</summary>
+    public async Task<DeployOutcome> DeployAsync(DeployRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var run = new Run(request, _time, _log);
+        var helm = new HelmCli(_process, request.HelmPath, _log, run.Masker, _retry, _time);
+
+        using (run.Phase("validate"))
+        {
+            var errors = DeployRequestValidator.Validate(request);
+            if (errors.Count > 0)
+            {
+                foreach (var error in errors)
+                {
+                    _log.Warning($"invalid input '{error.Input}': {error.Message}");
+                }
+
+                return run.End(DeployResult.Rejected, "invalid input: " + string.Join("; ", errors.Select(e => $"{e.Input}: {e.Message}")));
+            }
+        }
+
+        HelmVersion version;
+        using (run.Phase("detect-helm"))
+        {
+            try
+            {
+                version = await helm.VersionAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is HelmNotFoundException or FormatException)
+            {
+                return run.End(DeployResult.Unreachable, e.Message);
+            }
+
+            run.HelmVersion = version.Text;
+            if (!version.IsSupported)
+            {
+                return run.End(DeployResult.Unreachable, new UnsupportedHelmVersionException(version).Message);
+            }
+
+            _log.Info($"helm {version.Text} (Helm {version.Major} dialect)");
+        }
+
+        ReleaseHistory history;
+        using (run.Phase("read-history"))
+        {
+            var read = await TryReadHistoryAsync(helm, request, run, cancellationToken);
+            if (read is null)
+            {
+                return run.End(DeployResult.Unreachable, run.LastError ?? "cannot read the release history");
+            }
+
+            history = read;
+            run.History = history;
+        }
+
+        var lockDecision = StaleLockPolicy.Decide(history, _time.GetUtcNow(), request.Timeout, request.StaleLockMargin, request.RecoverStaleLock);
+        if (lockDecision.Action != LockAction.None)
+        {
+            using (run.Phase("recover-lock"))
+            {
+                var recovered = await RecoverLockAsync(helm, request, version, lockDecision, run, cancellationToken);
+                if (recovered is null)
+                {
+                    return run.Final!;
+                }
+
+                history = recovered;
+                run.History = history;
+            }
+        }
+
+        if (history.OnlyFailed)
+        {
+            // A failed first install without atomic leaves only failed revisions; an atomic upgrade over
+            // it would find nothing to roll back to. Start clean, as Flux's install remediation does.
+            using (run.Phase("clean-failed-install"))
+            {
+                run.Action($"release has only failed revisions (latest {history.Latest!.Revision}); uninstalled it so the install starts clean");
+                var removed = await helm.RunMutatingAsync(HelmArguments.Uninstall(request, version, keepHistory: false, request.EffectiveRollbackTimeout), CancellationToken.None);
+                if (!removed.Succeeded)
+                {
+                    return run.End(DeployResult.RollbackFailed, "could not remove the failed release: " + run.Masker.Mask(removed.ErrorText), removed);
+                }
+
+                history = await TryReadHistoryAsync(helm, request, run, CancellationToken.None) ?? ReleaseHistory.Empty;
+                run.History = history;
+            }
+        }
+
+        var lastGood = history.LastGood;
+        var firstInstall = history.IsFirstInstall;
+        var previousLatest = history.Latest?.Revision ?? 0;
+        run.FirstInstall = firstInstall;
+        run.PreviousRevision = lastGood?.Revision;
+        run.Before = lastGood is null || firstInstall ? null : new ChartSnapshot(lastGood.Chart, lastGood.AppVersion);
+        WarnAboutHistoryReach(request, history, run);
+
+        HelmProcessResult upgrade;
+        using (_log.Group(firstInstall ? $"helm install {request.Release}" : $"helm upgrade {request.Release}"))
+        using (run.Phase("upgrade"))
+        {
+            upgrade = await helm.RunMutatingAsync(HelmArguments.Upgrade(request, version), cancellationToken);
+        }
+
+        ReleaseHistory after;
+        using (run.Phase("verify"))
+        {
+            var read = await TryReadHistoryAsync(helm, request, run, CancellationToken.None);
+            if (read is null)
+            {
+                return run.End(
+                    upgrade.Succeeded ? DeployResult.Unreachable : DeployResult.RollbackFailed,
+                    "the upgrade " + (upgrade.Succeeded ? "reported success" : "failed") + " but the history cannot be read: " + run.LastError,
+                    upgrade);
+            }
+
+            after = read;
+            run.History = after;
+        }
+
+        var created = after.Entries.Where(e => e.Revision > previousLatest).Select(e => e.Revision).ToList();
+        run.AttemptedRevision = created.Count > 0 ? created.Min() : null;
+
+        if (upgrade.Succeeded)
+        {
+            var deployed = after.Deployed;
+            run.CurrentRevision = deployed?.Revision;
+            run.AttemptedRevision ??= deployed?.Revision;
+            run.After = deployed is null ? null : new ChartSnapshot(deployed.Chart, deployed.AppVersion);
+            return run.End(DeployResult.Succeeded, null);
+        }
+
+        var errorClass = HelmErrorClassifier.Classify(upgrade.StandardError);
+        var reason = DescribeFailure(upgrade, run);
+        if (created.Count == 0 && SameLatest(history, after) && errorClass is not HelmErrorClass.Uninstalled)
+        {
+            // Nothing was written: helm stopped before creating a revision (render, schema, lock, or an unreachable cluster).
+            var result = HelmRetry.IsTransientFailure(upgrade) ? DeployResult.Unreachable : DeployResult.Rejected;
+            run.CurrentRevision = after.Deployed?.Revision;
+            run.After = run.Before;
+            return run.End(result, reason + " (nothing was changed)", upgrade);
+        }
+
+        using (run.Phase("rollback"))
+        {
+            return firstInstall
+                ? await EnsureUninstalledAsync(helm, request, version, after, reason, upgrade, run)
+                : await EnsureRestoredAsync(helm, request, version, lastGood, after, reason, upgrade, run);
+        }
+    }
+
+    private async Task<DeployOutcome> EnsureUninstalledAsync(
+        HelmCli helm, DeployRequest request, HelmVersion version, ReleaseHistory after, string reason, HelmProcessResult upgrade, Run run)
+    {
+        if (after.IsFirstInstall)
+        {
+            run.Uninstalled = true;
+            run.Action("the failed first install was removed by Helm; nothing of it is left in the cluster");
+            return run.End(DeployResult.RolledBack, reason, upgrade);
+        }
+
+        run.Action($"Helm left the failed first install as revision {after.Latest!.Revision} ({after.Latest.Status}); uninstalling it");
+        var removed = await helm.RunMutatingAsync(HelmArguments.Uninstall(request, version, keepHistory: false, request.EffectiveRollbackTimeout), CancellationToken.None);
+        var final = await TryReadHistoryAsync(helm, request, run, CancellationToken.None);
+        if (final is not null)
+        {
+            run.History = final;
+        }
+
+        if (removed.Succeeded && final is { IsFirstInstall: true })
+        {
+            run.Uninstalled = true;
+            return run.End(DeployResult.RolledBack, reason, upgrade);
+        }
+
+        return run.End(DeployResult.RollbackFailed, reason + "; removing the failed install also failed: " + run.Masker.Mask(removed.ErrorText), upgrade);
+    }
+
+    private async Task<DeployOutcome> EnsureRestoredAsync(
+        HelmCli helm, DeployRequest request, HelmVersion version, HistoryEntry? lastGood, ReleaseHistory after, string reason, HelmProcessResult upgrade, Run run)
+    {
+        if (lastGood is null)
+        {
+            return run.End(DeployResult.RollbackFailed, reason + "; the history holds no good revision to return to", upgrade);
+        }
+
+        if (IsRestored(after, lastGood))
+        {
+            run.RestoredRevision = after.Latest!.Revision;
+            run.CurrentRevision = after.Latest.Revision;
+            run.After = new ChartSnapshot(after.Latest.Chart, after.Latest.AppVersion);
+            run.Action($"Helm rolled back to revision {lastGood.Revision} as revision {after.Latest.Revision}");
+            return run.End(DeployResult.RolledBack, reason, upgrade);
+        }
+
+        var latest = after.Latest!;
+        run.Action(
+            $"Helm's own rollback did not leave revision {lastGood.Revision} deployed (latest is revision {latest.Revision}, {latest.Status}); " +
+            $"rolling back explicitly with its own timeout of {GoDuration.Format(request.EffectiveRollbackTimeout)}");
+        HelmProcessResult rollback;
+        using (_log.Group($"helm rollback {request.Release} {lastGood.Revision}"))
+        {
+            rollback = await helm.RunMutatingAsync(
+                HelmArguments.Rollback(request, version, lastGood.Revision, request.EffectiveRollbackTimeout), CancellationToken.None);
+        }
+
+        var final = await TryReadHistoryAsync(helm, request, run, CancellationToken.None);
+        if (final is not null)
+        {
+            run.History = final;
+        }
+
+        if (rollback.Succeeded && final is not null && IsRestored(final, lastGood))
+        {
+            run.RestoredRevision = final.Latest!.Revision;
+            run.CurrentRevision = final.Latest.Revision;
+            run.After = new ChartSnapshot(final.Latest.Chart, final.Latest.AppVersion);
+            return run.End(DeployResult.RolledBack, reason, upgrade);
+        }
+
+        run.CurrentRevision = final?.Deployed?.Revision;
+        var why = rollback.Succeeded ? "the rollback reported success but the release is not deployed at the restored content" : run.Masker.Mask(rollback.ErrorText);
+        return run.End(DeployResult.RollbackFailed, $"{reason}; the rollback to revision {lastGood.Revision} failed: {why}", upgrade);
+    }
+
+    private async Task<ReleaseHistory?> RecoverLockAsync(
+        HelmCli helm, DeployRequest request, HelmVersion version, LockDecision decision, Run run, CancellationToken cancellationToken)
+    {
+        switch (decision.Action)
+        {
+            case LockAction.RollbackToLastGood:
+            {
+                run.Action("stale lock: " + decision.Explanation);
+                var rollback = await helm.RunMutatingAsync(
+                    HelmArguments.Rollback(request, version, decision.TargetRevision!.Value, request.EffectiveRollbackTimeout), cancellationToken);
+                if (!rollback.Succeeded)
+                {
+                    run.End(DeployResult.RollbackFailed, "could not clear the stale lock: " + run.Masker.Mask(rollback.ErrorText), rollback);
+                    return null;
+                }
+
+                break;
+            }
+
+            case LockAction.UninstallKeepHistory:
+            {
+                run.Action("stale lock: " + decision.Explanation);
+                var uninstall = await helm.RunMutatingAsync(
+                    HelmArguments.Uninstall(request, version, keepHistory: true, request.EffectiveRollbackTimeout), cancellationToken);
+                if (!uninstall.Succeeded)
+                {
+                    run.End(DeployResult.RollbackFailed, "could not clear the stale lock: " + run.Masker.Mask(uninstall.ErrorText), uninstall);
+                    return null;
+                }
+
+                break;
+            }
+
+            case LockAction.FailInProgress:
+                run.End(DeployResult.Rejected, "another deploy seems to be in progress: " + decision.Explanation);
+                return null;
+            case LockAction.FailNoRecovery:
+                run.End(DeployResult.Rejected, decision.Explanation + " (recover-stale-lock is off, so nothing was done)");
+                return null;
+            default:
+                run.End(DeployResult.Rejected, decision.Explanation);
+                return null;
+        }
+
+        var history = await TryReadHistoryAsync(helm, request, run, cancellationToken);
+        if (history is null)
+        {
+            run.End(DeployResult.Unreachable, "the lock was cleared but the history cannot be read: " + run.LastError);
+        }
+
+        return history;
+    }
+
+    private static async Task<ReleaseHistory?> TryReadHistoryAsync(HelmCli helm, DeployRequest request, Run run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await helm.HistoryAsync(request, cancellationToken);
+        }
+        catch (HelmCommandException e)
+        {
+            run.LastError = e.Message;
+            return null;
+        }
+        catch (FormatException e)
+        {
+            run.LastError = "helm history printed something that is not its JSON: " + e.Message;
+            return null;
+        }
+    }
+
+    // Restored = the newest revision is deployed and is a rollback to the last good one (Helm's atomic
+    // rollback and ours both write "Rollback to N").
+    private static bool IsRestored(ReleaseHistory history, HistoryEntry lastGood) =>
+        history.Latest is { Status: ReleaseStatus.Deployed } latest &&
+        latest.Revision > lastGood.Revision &&
+        latest.Description.StartsWith($"Rollback to {lastGood.Revision}", StringComparison.Ordinal);
+
+    private static bool SameLatest(ReleaseHistory before, ReleaseHistory after) =>
+        before.Latest?.Revision == after.Latest?.Revision && before.Latest?.Status == after.Latest?.Status;
+
+    private static string DescribeFailure(HelmProcessResult upgrade, Run run)
+    {
+        if (upgrade.Cancelled)
+        {
+            return "the upgrade was interrupted";
+        }
+
+        var text = run.Masker.Mask(upgrade.ErrorText);
+        foreach (var prefix in new[] { "UPGRADE FAILED: ", "INSTALLATION FAILED: " })
+        {
+            if (text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                text = text[prefix.Length..];
+            }
+        }
+
+        var newline = text.IndexOf('\n', StringComparison.Ordinal);
+        var first = newline < 0 ? text : text[..newline];
+        return first.Length == 0 ? $"helm exited with code {upgrade.ExitCode}" : first;
+    }
+
+    private static void WarnAboutHistoryReach(DeployRequest request, ReleaseHistory history, Run run)
+    {
+        if (history.IsFirstInstall)
+        {
+            return;
+        }
+
+        var lastGood = history.LastGood;
+        if (lastGood is null)
+        {
+            run.Warning("the release history holds no good (deployed or superseded) revision: a failed upgrade has nothing to return to");
+            return;
+        }
+
+        // The upgrade adds one revision and a rollback another; Helm prunes the oldest beyond history-max.
+        var latest = history.Latest!.Revision;
+        if (request.HistoryMax > 0 && latest + 2 - lastGood.Revision >= request.HistoryMax)
+        {
+            run.Warning(
+                $"the last good revision {lastGood.Revision} is {latest - lastGood.Revision} revision(s) behind the latest ({latest}); " +
+                $"with history-max {request.HistoryMax} a failed upgrade and its rollback would bring it to the edge of the kept history");
+        }
+    }
+
+    /// <summary>The mutable notes of one run, turned into the immutable outcome at the end.</summary>
+    private sealed class Run(DeployRequest request, TimeProvider time, IDeployLog log)
+    {
+        private readonly DateTimeOffset _start = time.GetUtcNow();
+        private readonly List<PhaseTiming> _phases = [];
+        private readonly List<string> _actions = [];
+        private readonly List<string> _warnings = [];
+
+        public SecretMasker Masker { get; } = new(request.Secrets);
+
+        public string? HelmVersion { get; set; }
+
+        public ReleaseHistory History { get; set; } = ReleaseHistory.Empty;
+
+        public bool FirstInstall { get; set; }
+
+        public bool Uninstalled { get; set; }
+
+        public int? PreviousRevision { get; set; }
+
+        public int? AttemptedRevision { get; set; }
+
+        public int? RestoredRevision { get; set; }
+
+        public int? CurrentRevision { get; set; }
+
+        public ChartSnapshot? Before { get; set; }
+
+        public ChartSnapshot? After { get; set; }
+
+        public string? LastError { get; set; }
+
+        public DeployOutcome? Final { get; private set; }
+
+        public void Action(string text)
+        {
+            var masked = Masker.Mask(text);
+            _actions.Add(masked);
+            log.Info(masked);
+        }
+
+        public void Warning(string text)
+        {
+            var masked = Masker.Mask(text);
+            _warnings.Add(masked);
+            log.Warning(masked);
+        }
+
+        public IDisposable Phase(string name) => new PhaseScope(this, name, time.GetUtcNow());
+
+        public DeployOutcome End(DeployResult result, string? reason, HelmProcessResult? helmResult = null)
+        {
+            Final = new DeployOutcome
+            {
+                Result = result,
+                Release = request.Release,
+                Namespace = request.Namespace,
+                ChartReference = request.Chart,
+                HelmVersion = HelmVersion,
+                FirstInstall = FirstInstall,
+                Before = Before,
+                After = After,
+                PreviousRevision = PreviousRevision,
+                AttemptedRevision = AttemptedRevision,
+                RestoredRevision = RestoredRevision,
+                CurrentRevision = CurrentRevision,
+                Uninstalled = Uninstalled,
+                FailureReason = reason is null ? null : Masker.Mask(reason),
+                HelmError = helmResult is { Succeeded: false } ? Masker.Mask(helmResult.StandardError.Trim()) : null,
+                Actions = [.. _actions],
+                Warnings = [.. _warnings],
+                Phases = [.. _phases],
+                History = History.Entries,
+                Duration = time.GetUtcNow() - _start,
+            };
+            return Final;
+        }
+
+        private sealed class PhaseScope(Run run, string name, DateTimeOffset started) : IDisposable
+        {
+            public void Dispose() => run._phases.Add(new PhaseTiming(name, started, run.Elapsed(started)));
+        }
+
+        private TimeSpan Elapsed(DateTimeOffset started) => time.GetUtcNow() - started;
+    }
+}

@@ -1,0 +1,96 @@
+namespace HelmSentinel.Deploy;
+
+/// <summary>
+/// One guarded deploy, as the entry points hand it to the core. Immutable; parsed once from the
+/// platform's inputs and checked by <see cref="DeployRequestValidator"/> before anything runs.
+/// </summary>
+public sealed record DeployRequest
+{
+    /// <summary>Helm release name (DNS-1123 label, at most 53 characters).</summary>
+    public required string Release { get; init; }
+
+    /// <summary>Chart reference: a local folder, a packaged <c>.tgz</c>, <c>repo/name</c> or <c>oci://…</c>.</summary>
+    public required string Chart { get; init; }
+
+    /// <summary>Namespace of the release (and of its storage).</summary>
+    public string Namespace { get; init; } = "default";
+
+    /// <summary>Values files, in order; the last one wins (<c>-f</c>).</summary>
+    public IReadOnlyList<string> ValuesFiles { get; init; } = [];
+
+    /// <summary><c>key=value</c> pairs for <c>--set</c>.</summary>
+    public IReadOnlyList<string> Set { get; init; } = [];
+
+    /// <summary><c>key=value</c> pairs for <c>--set-string</c>.</summary>
+    public IReadOnlyList<string> SetString { get; init; } = [];
+
+    /// <summary><c>key=path</c> pairs for <c>--set-file</c>.</summary>
+    public IReadOnlyList<string> SetFile { get; init; } = [];
+
+    /// <summary>Chart version constraint (<c>--version</c>); only for repository and OCI charts.</summary>
+    public string? ChartVersion { get; init; }
+
+    /// <summary>Time Helm may spend on the upgrade and its wait (<c>--timeout</c>).</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Time the explicit rollback to the last good revision may take; defaults to <see cref="Timeout"/>.</summary>
+    public TimeSpan? RollbackTimeout { get; init; }
+
+    /// <summary>Revisions kept by Helm (<c>--history-max</c>); at least 2 so the last good one survives.</summary>
+    public int HistoryMax { get; init; } = 10;
+
+    /// <summary>Helm 4 wait strategy: <c>watcher</c> (default) or <c>legacy</c>. Helm 3 always uses its own poller.</summary>
+    public string WaitStrategy { get; init; } = "watcher";
+
+    /// <summary>Also wait for Jobs to complete (<c>--wait-for-jobs</c>).</summary>
+    public bool WaitForJobs { get; init; }
+
+    /// <summary>Create the namespace when it is missing (<c>--create-namespace</c>).</summary>
+    public bool CreateNamespace { get; init; }
+
+    /// <summary>Replace resources that cannot be patched (Helm 3 <c>--force</c>, Helm 4 <c>--force-replace</c>).</summary>
+    public bool Force { get; init; }
+
+    /// <summary>Reuse the last release's values and merge the new ones (<c>--reuse-values</c>).</summary>
+    public bool ReuseValues { get; init; }
+
+    /// <summary>Reset values to the chart's defaults (<c>--reset-values</c>).</summary>
+    public bool ResetValues { get; init; }
+
+    /// <summary>Clear a pending lock left by a killed run before upgrading, when it is provably stale.</summary>
+    public bool RecoverStaleLock { get; init; } = true;
+
+    /// <summary>How much older than <see cref="Timeout"/> a pending lock must be to count as stale.</summary>
+    public TimeSpan StaleLockMargin { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Kubeconfig context to use (<c>--kube-context</c>).</summary>
+    public string? KubeContext { get; init; }
+
+    /// <summary>Path of the kubeconfig file (<c>--kubeconfig</c>); null = Helm's default resolution.</summary>
+    public string? Kubeconfig { get; init; }
+
+    /// <summary>The helm binary to run: a path or a name found on PATH.</summary>
+    public string HelmPath { get; init; } = "helm";
+
+    /// <summary>Description recorded on the revision (<c>--description</c>).</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Further helm flags; flags the engine owns (atomic, wait, timeout, …) are rejected.</summary>
+    public IReadOnlyList<string> ExtraArgs { get; init; } = [];
+
+    /// <summary>Watch the rollout beside helm and stop early on a fatal pod state (CrashLoopBackOff,
+    /// ImagePullBackOff, OOMKilled, Unschedulable, …). Off: exactly Helm's own behaviour.</summary>
+    public bool FailFast { get; init; } = true;
+
+    /// <summary>Restarts after which a crash-looping (or OOM-killed) container counts as fatal.</summary>
+    public int RestartThreshold { get; init; } = 2;
+
+    /// <summary>How long a pod may stay Unschedulable before that counts as fatal.</summary>
+    public TimeSpan UnschedulableGrace { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Values that must never be printed (masked in logs and reports).</summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
+
+    /// <summary>The rollback timeout in force: <see cref="RollbackTimeout"/> or else <see cref="Timeout"/>.</summary>
+    public TimeSpan EffectiveRollbackTimeout => RollbackTimeout ?? Timeout;
+}

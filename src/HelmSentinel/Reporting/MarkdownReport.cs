@@ -1,0 +1,213 @@
+using System.Text;
+using HelmSentinel.Deploy;
+using HelmSentinel.Helm;
+
+namespace HelmSentinel.Reporting;
+
+/// <summary>
+/// The GitHub-flavoured Markdown report of a deploy (job summary, PR comment): a result banner, a facts
+/// table, the failure and helm's error, actions, warnings, phase durations and the release history.
+/// Pure: outcome in, string out, secrets masked.
+/// </summary>
+public static class MarkdownReport
+{
+    /// <summary>Renders the report; every line ends in <c>\n</c>.</summary>
+    public static string Render(DeployOutcome outcome, SecretMasker masker)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(masker);
+
+        var md = new StringBuilder();
+        md.Append("### ").Append(Icon(outcome.Result)).Append(" helm-sentinel: ")
+            .Append(HistoryTable.EscapeInline(TextReport.Headline(outcome))).Append("\n\n");
+        AppendFacts(md, outcome);
+        AppendFailure(md, outcome, masker);
+        AppendList(md, "Actions", outcome.Actions, masker);
+        AppendList(md, "Warnings", outcome.Warnings, masker);
+        AppendPhases(md, outcome.Phases);
+        md.Append("#### Release history\n\n");
+        md.Append(outcome.History.Count == 0
+            ? "_No revisions: the release does not exist in the cluster._\n"
+            : HistoryTable.RenderMarkdown(TextReport.MaskEntries(outcome.History, masker), TextReport.FailedRevision(outcome), outcome.RestoredRevision));
+        return masker.Mask(md.ToString());
+    }
+
+    private static string Icon(DeployResult result) => result switch
+    {
+        DeployResult.Succeeded => "✅",
+        DeployResult.RolledBack => "↩️",
+        DeployResult.RollbackFailed => "🚨",
+        DeployResult.Rejected => "⛔",
+        DeployResult.Unreachable => "🔌",
+        _ => "❔",
+    };
+
+    private static void AppendFacts(StringBuilder md, DeployOutcome outcome)
+    {
+        md.Append("| | |\n|---|---|\n");
+        Row(md, "Release", Code(outcome.Release));
+        Row(md, "Namespace", Code(outcome.Namespace));
+        if (!string.IsNullOrEmpty(outcome.ChartReference))
+        {
+            Row(md, "Chart reference", Code(outcome.ChartReference));
+        }
+
+        if (outcome.Before is not null || outcome.After is not null)
+        {
+            Row(md, "Chart", FromTo(outcome.Before?.Chart, outcome.After?.Chart));
+            Row(md, "App version", FromTo(outcome.Before?.AppVersion, outcome.After?.AppVersion));
+        }
+        if (Attempted(outcome) is { } attempted)
+        {
+            Row(md, "Attempted", $"{Code(attempted.Chart)} (app {Code(attempted.AppVersion)}) as revision {TextReport.Number(attempted.Revision)}");
+        }
+
+        Row(md, "Revisions", Revisions(outcome));
+        Row(md, "Helm", outcome.HelmVersion is null ? "not reached" : Code(outcome.HelmVersion));
+        Row(md, "Duration", GoDuration.FormatCompact(outcome.Duration));
+        md.Append('\n');
+    }
+
+    // The failed revision's chart, when it differs from what runs now (a failed upgrade to a new chart).
+    private static HistoryEntry? Attempted(DeployOutcome outcome)
+    {
+        if (TextReport.FailedRevision(outcome) is not { } failed)
+        {
+            return null;
+        }
+
+        var entry = outcome.History.FirstOrDefault(e => e.Revision == failed);
+        return entry is not null && entry.Chart != outcome.After?.Chart ? entry : null;
+    }
+
+    private static string Revisions(DeployOutcome outcome)
+    {
+        var parts = new List<string>();
+        if (outcome.FirstInstall)
+        {
+            parts.Add("first install");
+        }
+
+        AddRevision(parts, "previous", outcome.PreviousRevision);
+        AddRevision(parts, "attempted", outcome.AttemptedRevision);
+        AddRevision(parts, "restored", outcome.RestoredRevision);
+        AddRevision(parts, "current", outcome.CurrentRevision);
+        if (outcome.Uninstalled)
+        {
+            parts.Add("uninstalled");
+        }
+
+        return parts.Count == 0 ? "none" : string.Join(" · ", parts);
+    }
+
+    private static void AddRevision(List<string> parts, string name, int? revision)
+    {
+        if (revision is { } value)
+        {
+            parts.Add($"{name} {TextReport.Number(value)}");
+        }
+    }
+
+    private static void AppendFailure(StringBuilder md, DeployOutcome outcome, SecretMasker masker)
+    {
+        var hasReason = !string.IsNullOrWhiteSpace(outcome.FailureReason);
+        var hasError = !string.IsNullOrWhiteSpace(outcome.HelmError);
+        if (!hasReason && !hasError)
+        {
+            return;
+        }
+
+        md.Append("#### Why\n\n");
+        if (hasReason)
+        {
+            var lines = masker.Mask(outcome.FailureReason).Replace("\r\n", "\n", StringComparison.Ordinal)
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (lines.Length == 1)
+            {
+                md.Append(HistoryTable.EscapeInline(lines[0])).Append("\n\n");
+            }
+            else
+            {
+                foreach (var line in lines)
+                {
+                    md.Append("- ").Append(HistoryTable.EscapeInline(line)).Append('\n');
+                }
+
+                md.Append('\n');
+            }
+        }
+
+        if (hasError)
+        {
+            var error = TextReport.BoundHelmError(masker.Mask(outcome.HelmError!.Trim()).Replace("\r\n", "\n", StringComparison.Ordinal));
+            var fence = new string('`', Math.Max(3, LongestRun(error, '`') + 1));
+            md.Append("Helm said:\n\n").Append(fence).Append("text\n").Append(error).Append('\n').Append(fence).Append("\n\n");
+        }
+    }
+
+    private static void AppendList(StringBuilder md, string title, IReadOnlyList<string> items, SecretMasker masker)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        md.Append("#### ").Append(title).Append("\n\n");
+        foreach (var item in items)
+        {
+            md.Append("- ").Append(HistoryTable.EscapeInline(HistoryTable.OneLine(masker.Mask(item)))).Append('\n');
+        }
+
+        md.Append('\n');
+    }
+
+    private static void AppendPhases(StringBuilder md, IReadOnlyList<PhaseTiming> phases)
+    {
+        if (phases.Count == 0)
+        {
+            return;
+        }
+
+        md.Append("#### Phases\n\n| Phase | Duration |\n|---|---:|\n");
+        foreach (var phase in phases)
+        {
+            Row(md, HistoryTable.EscapeCell(phase.Name), GoDuration.FormatCompact(phase.Duration));
+        }
+
+        md.Append('\n');
+    }
+
+    private static void Row(StringBuilder md, string name, string value) =>
+        md.Append("| ").Append(name).Append(" | ").Append(value).Append(" |\n");
+
+    private static string FromTo(string? before, string? after) =>
+        before == after && before is not null
+            ? $"{Code(before)} (unchanged)"
+            : $"{(before is null ? "(not installed)" : Code(before))} → {(after is null ? "(nothing deployed)" : Code(after))}";
+
+    // A code span that survives backticks and pipes in the value (pipes must be escaped even inside code in a table).
+    private static string Code(string value)
+    {
+        var text = HistoryTable.OneLine(value).Replace("|", "\\|", StringComparison.Ordinal);
+        if (text.Length == 0)
+        {
+            return "(empty)";
+        }
+
+        var ticks = new string('`', LongestRun(text, '`') + 1);
+        var pad = text.StartsWith('`') || text.EndsWith('`') ? " " : string.Empty;
+        return ticks + pad + text + pad + ticks;
+    }
+
+    private static int LongestRun(string text, char c)
+    {
+        int longest = 0, current = 0;
+        foreach (var ch in text)
+        {
+            current = ch == c ? current + 1 : 0;
+            longest = Math.Max(longest, current);
+        }
+
+        return longest;
+    }
+}

@@ -1,0 +1,143 @@
+using HelmSentinel.Deploy;
+using HelmSentinel.Helm;
+
+namespace HelmSentinel.Tests.Reporting;
+
+/// <summary>Realistic outcomes of each kind, shared by the report tests.</summary>
+internal static class Outcomes
+{
+    public const string Secret = "s3cr3t-db-pass";
+
+    private static readonly DateTimeOffset Start = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    public static HistoryEntry Rev(int revision, string status, string chart, string app, string description, int minutesAfterStart = 0) =>
+        new(revision, Start.AddMinutes(minutesAfterStart), status, chart, app, description);
+
+    private static PhaseTiming[] Phases(params (string Name, double Seconds)[] phases)
+    {
+        var at = Start;
+        var result = new List<PhaseTiming>();
+        foreach (var (name, seconds) in phases)
+        {
+            result.Add(new PhaseTiming(name, at, TimeSpan.FromSeconds(seconds)));
+            at = at.AddSeconds(seconds);
+        }
+
+        return [.. result];
+    }
+
+    public static DeployOutcome Succeeded => new()
+    {
+        Result = DeployResult.Succeeded,
+        Release = "web",
+        Namespace = "shop",
+        ChartReference = "./charts/web",
+        HelmVersion = "v3.17.2+gcc0bbbd",
+        Before = new ChartSnapshot("web-1.1.0", "1.1"),
+        After = new ChartSnapshot("web-1.2.0", "1.2"),
+        PreviousRevision = 2,
+        AttemptedRevision = 3,
+        CurrentRevision = 3,
+        Warnings = ["history-max 3 keeps only 1 revision before the last good one"],
+        Phases = Phases(("validate", 0.012), ("detect-helm", 0.21), ("read-history", 0.35), ("upgrade", 41.5), ("verify", 0.4)),
+        History =
+        [
+            Rev(1, "superseded", "web-1.0.0", "1.0", "Install complete", -1440),
+            Rev(2, "superseded", "web-1.1.0", "1.1", "Upgrade complete", -60),
+            Rev(3, "deployed", "web-1.2.0", "1.2", "Upgrade complete", 1),
+        ],
+        Duration = TimeSpan.FromSeconds(42.5),
+    };
+
+    public static DeployOutcome RolledBack => new()
+    {
+        Result = DeployResult.RolledBack,
+        Release = "web",
+        Namespace = "shop",
+        ChartReference = "oci://ghcr.io/acme/charts/web",
+        HelmVersion = "v4.1.4+g05fa379",
+        Before = new ChartSnapshot("web-1.1.0", "1.1"),
+        After = new ChartSnapshot("web-1.1.0", "1.1"),
+        PreviousRevision = 2,
+        AttemptedRevision = 3,
+        RestoredRevision = 4,
+        CurrentRevision = 4,
+        FailureReason = "the upgrade did not become ready within 5m0s",
+        HelmError =
+            "Error: UPGRADE FAILED: release web failed, and has been rolled back due to rollback-on-failure being set: " +
+            "resource Deployment/shop/web not ready. status: InProgress, message: Available: 0/3 (DB_PASSWORD=" + Secret + ")\n" +
+            "context deadline exceeded",
+        Actions = ["Helm rolled back to revision 2 as revision 4"],
+        Phases = Phases(("validate", 0.01), ("detect-helm", 0.2), ("read-history", 0.3), ("upgrade", 301.2), ("verify", 0.5)),
+        History =
+        [
+            Rev(1, "superseded", "web-1.0.0", "1.0", "Install complete", -1440),
+            Rev(2, "superseded", "web-1.1.0", "1.1", "Upgrade complete", -60),
+            Rev(3, "failed", "web-1.2.0", "1.2", "Upgrade \"web\" failed: resource Deployment/shop/web not ready. status: InProgress | DB_PASSWORD=" + Secret + "\ncontext deadline exceeded", 0),
+            Rev(4, "deployed", "web-1.1.0", "1.1", "Rollback to 2", 5),
+        ],
+        Duration = TimeSpan.FromSeconds(302.2),
+    };
+
+    public static DeployOutcome FirstInstallUninstalled => new()
+    {
+        Result = DeployResult.RolledBack,
+        Release = "api",
+        Namespace = "team-a",
+        ChartReference = "acme/api",
+        HelmVersion = "v4.1.4+g05fa379",
+        FirstInstall = true,
+        Uninstalled = true,
+        AttemptedRevision = 1,
+        FailureReason = "the first install did not become ready within 2m0s; Helm uninstalled it",
+        HelmError =
+            "Error: release api failed, and has been uninstalled due to rollback-on-failure being set: " +
+            "resource Deployment/team-a/api not ready. status: Failed, message: Progress deadline exceeded",
+        Phases = Phases(("validate", 0.01), ("detect-helm", 0.2), ("read-history", 0.1), ("upgrade", 121), ("verify", 0.3)),
+        Duration = TimeSpan.FromSeconds(121.6),
+    };
+
+    public static DeployOutcome RollbackFailed => new()
+    {
+        Result = DeployResult.RollbackFailed,
+        Release = "web",
+        Namespace = "shop",
+        ChartReference = "./charts/web",
+        HelmVersion = "v3.17.2+gcc0bbbd",
+        Before = new ChartSnapshot("web-1.1.0", "1.1"),
+        PreviousRevision = 4,
+        AttemptedRevision = 5,
+        FailureReason = "the upgrade failed and the rollback to revision 4 failed too",
+        HelmError =
+            "Error: UPGRADE FAILED: an error occurred while rolling back the release. original upgrade error: " +
+            "context deadline exceeded: timed out waiting for the condition",
+        Actions =
+        [
+            "Helm's rollback did not restore revision 4; rolling back explicitly with its own timeout of 5m0s",
+            "explicit rollback to revision 4 failed: timed out waiting for the condition",
+        ],
+        Warnings = ["revision 6 is failed; run 'helm history web -n shop' and look at the pods before retrying"],
+        Phases = Phases(("validate", 0.01), ("detect-helm", 0.2), ("read-history", 0.3), ("upgrade", 300.4), ("rollback", 300.2)),
+        History =
+        [
+            Rev(3, "superseded", "web-1.0.0", "1.0", "Upgrade complete", -2880),
+            Rev(4, "superseded", "web-1.1.0", "1.1", "Upgrade complete", -60),
+            Rev(5, "failed", "web-1.2.0", "1.2", "Upgrade \"web\" failed: context deadline exceeded", 0),
+            Rev(6, "failed", "web-1.1.0", "1.1", "Rollback \"web\" failed: timed out waiting for the condition", 5),
+        ],
+        Duration = TimeSpan.FromSeconds(601.1),
+    };
+
+    public static DeployOutcome Rejected => new()
+    {
+        Result = DeployResult.Rejected,
+        Release = "Web_App",
+        Namespace = "shop",
+        ChartReference = "./charts/web",
+        FailureReason =
+            "release: release 'Web_App' is not a valid release name; expected lower-case letters, digits and '-', starting and ending with a letter or digit (a DNS-1123 label), such as web-api.\n" +
+            "set: set item 'password " + Secret + "' has no '='; expected key=value, such as image.tag=1.2.3.",
+        Phases = Phases(("validate", 0.004)),
+        Duration = TimeSpan.FromMilliseconds(4),
+    };
+}

@@ -1,0 +1,100 @@
+using HelmSentinel.Deploy;
+using HelmSentinel.Reporting;
+
+namespace HelmSentinel.Tests.Reporting;
+
+public class TextReportTests
+{
+    private static readonly SecretMasker Masker = new([Outcomes.Secret]);
+
+    [Fact]
+    public void Render_RolledBack_ShowsResultReasonErrorActionsAndHistory()
+    {
+        var text = TextReport.Render(Outcomes.RolledBack, Masker);
+
+        text.Should().Be(
+            "helm-sentinel: web upgrade to revision 3 failed; rolled back to revision 2 (now revision 4)\n" +
+            "release web in namespace shop, chart web-1.1.0 -> web-1.1.0, helm v4.1.4+g05fa379, took 5m2s\n" +
+            "reason: the upgrade did not become ready within 5m0s\n" +
+            "helm error:\n" +
+            "    Error: UPGRADE FAILED: release web failed, and has been rolled back due to rollback-on-failure being set: resource Deployment/shop/web not ready. status: InProgress, message: Available: 0/3 (DB_PASSWORD=***)\n" +
+            "    context deadline exceeded\n" +
+            "actions:\n" +
+            "  - Helm rolled back to revision 2 as revision 4\n" +
+            "history:\n" +
+            "REVISION  UPDATED (UTC)        STATUS      CHART      APP VERSION  DESCRIPTION\n" +
+            "1         2026-11-23 12:00:00  superseded  web-1.0.0  1.0          Install complete\n" +
+            "2         2026-11-24 11:00:00  superseded  web-1.1.0  1.1          Upgrade complete\n" +
+            "3         2026-11-24 12:00:00  failed      web-1.2.0  1.2          Upgrade \"web\" failed: resource Deployment/shop/web not ready. status: InProgress | DB_PASSWORD=*** context deadline e...  <- failed\n" +
+            "4         2026-11-24 12:05:00  deployed    web-1.1.0  1.1          Rollback to 2                                                                                                             <- restored\n");
+    }
+
+    [Fact]
+    public void Render_Succeeded_HasNoReasonAndMarksNothingFailed()
+    {
+        var text = TextReport.Render(Outcomes.Succeeded, Masker);
+
+        text.Should().StartWith("helm-sentinel: web deployed revision 3\n")
+            .And.Contain("warnings:\n  - history-max 3")
+            .And.NotContain("reason:")
+            .And.NotContain("<- failed");
+    }
+
+    [Fact]
+    public void Render_Rejected_MasksTheSecretInTheReasonAndIndentsLines()
+    {
+        var text = TextReport.Render(Outcomes.Rejected, Masker);
+
+        text.Should().NotContain(Outcomes.Secret)
+            .And.Contain("reason: release: release 'Web_App'")
+            .And.Contain("\n  set: set item 'password ***' has no '='")
+            .And.Contain("helm not reached")
+            .And.EndWith("history:\n(no revisions)\n");
+    }
+
+    [Fact]
+    public void Render_RollbackFailed_SaysNothingIsDeployedAndMarksTheFailedRevision()
+    {
+        var text = TextReport.Render(Outcomes.RollbackFailed, Masker);
+
+        text.Should().StartWith("helm-sentinel: web rollback failed: the cluster needs a person\n")
+            .And.Contain("chart web-1.1.0 -> (nothing deployed)")
+            .And.Contain("actions:\n  - Helm's rollback did not restore revision 4")
+            .And.MatchRegex("(?m)^5 .*failed: context deadline exceeded +<- failed$");
+    }
+
+    [Theory]
+    [InlineData(DeployResult.Succeeded, true, false, "api installed revision 1")]
+    [InlineData(DeployResult.RolledBack, true, true, "api install failed; the release was uninstalled")]
+    [InlineData(DeployResult.RollbackFailed, true, false, "api install failed and could not be removed: the cluster needs a person")]
+    public void Headline_FirstInstall_SaysInstall(DeployResult result, bool firstInstall, bool uninstalled, string expected)
+    {
+        var outcome = Outcomes.FirstInstallUninstalled with
+        {
+            Result = result,
+            FirstInstall = firstInstall,
+            Uninstalled = uninstalled,
+            CurrentRevision = result == DeployResult.Succeeded ? 1 : null,
+        };
+
+        TextReport.Headline(outcome).Should().Be(expected);
+    }
+
+    [Fact]
+    public void Headline_RolledBackWithoutRevisions_StaysReadable()
+    {
+        var outcome = new DeployOutcome { Result = DeployResult.RolledBack, Release = "web", Namespace = "shop" };
+
+        TextReport.Headline(outcome).Should().Be("web upgrade failed; rolled back");
+    }
+
+    [Fact]
+    public void Render_LongHelmError_IsBounded()
+    {
+        var outcome = Outcomes.RollbackFailed with { HelmError = new string('e', 10_000) };
+
+        var text = TextReport.Render(outcome, SecretMasker.None);
+
+        text.Should().Contain("... (6000 more characters cut)");
+    }
+}

@@ -1,0 +1,115 @@
+using HelmSentinel.Deploy;
+using HelmSentinel.Helm;
+using HelmSentinel.Reporting;
+using HelmSentinel.Resilience;
+using HelmSentinel.Tests.Support;
+
+namespace HelmSentinel.Tests.Resilience;
+
+public class HelmRetryTests
+{
+    private const string Unreachable3 =
+        "Error: Kubernetes cluster unreachable: Get \"https://127.0.0.1:1/version\": dial tcp 127.0.0.1:1: connect: connection refused\n";
+
+    private const string Unreachable4 =
+        "Error: kubernetes cluster unreachable: Get \"https://127.0.0.1:1/version\": dial tcp 127.0.0.1:1: connect: connection refused\n";
+
+    private const string SchemaError =
+        "Error: values don't meet the specifications of the schema(s) in the following chart(s):\nchart:\n- replicaCount: Invalid type. Expected: integer, given: string\n";
+
+    private static readonly DeployRequest Request = new() { Release = "web", Chart = "repo/web" };
+
+    private static HelmCli Cli(ScriptedHelmProcess process, RecordingLog log, int retries = 4) =>
+        new(process, "helm", log, new SecretMasker([]), new HelmRetryOptions { MaxRetries = retries, BaseDelay = TimeSpan.FromMilliseconds(1) }, TimeProvider.System);
+
+    [Theory]
+    [InlineData(Unreachable3)]
+    [InlineData(Unreachable4)]
+    public async Task TransientTwiceThenSuccess_IsRetriedUntilItSucceeds(string transient)
+    {
+        var process = new ScriptedHelmProcess()
+            .Then("upgrade", ScriptedHelmProcess.Fail(transient))
+            .Then("upgrade", ScriptedHelmProcess.Fail(transient))
+            .Then("upgrade", ScriptedHelmProcess.Ok("Release \"web\" has been upgraded. Happy Helming!\n"));
+        var log = new RecordingLog();
+
+        var result = await Cli(process, log).RunMutatingAsync(HelmArguments.Upgrade(Request, HelmVersion.Parse("v3.17.2")), CancellationToken.None);
+
+        result.Succeeded.Should().BeTrue();
+        process.Commands.Should().Equal("upgrade", "upgrade", "upgrade");
+        log.Lines.Where(l => l.Contains("transient error", StringComparison.Ordinal)).Should().HaveCount(2)
+            .And.Contain(l => l.Contains("attempt 1 of 5", StringComparison.Ordinal))
+            .And.Contain(l => l.Contains("attempt 2 of 5", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PermanentError_IsReturnedAfterOneAttempt()
+    {
+        var process = new ScriptedHelmProcess().Then("upgrade", ScriptedHelmProcess.Fail(SchemaError));
+        var log = new RecordingLog();
+
+        var result = await Cli(process, log).RunMutatingAsync(HelmArguments.Upgrade(Request, HelmVersion.Parse("v4.1.4")), CancellationToken.None);
+
+        result.Succeeded.Should().BeFalse();
+        result.ErrorText.Should().StartWith("values don't meet the specifications");
+        process.Commands.Should().Equal("upgrade");
+        log.Lines.Should().NotContain(l => l.Contains("retrying", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TransientForever_StopsAfterTheConfiguredAttempts()
+    {
+        var process = new ScriptedHelmProcess().Always("history", ScriptedHelmProcess.Fail(Unreachable3));
+        var log = new RecordingLog();
+
+        var act = () => Cli(process, log, retries: 3).HistoryAsync(Request, CancellationToken.None);
+
+        await act.Should().ThrowAsync<HelmCommandException>().WithMessage("*cluster unreachable*");
+        process.Commands.Should().HaveCount(4);
+    }
+
+    [Fact]
+    public async Task Backoff_WithoutJitter_DoublesEachTime()
+    {
+        var delays = await DelaysOfThreeRetries(jitter: false);
+
+        delays.Should().Equal(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(40));
+    }
+
+    [Fact]
+    public async Task Backoff_WithJitter_StaysPositiveAndUnderTheCap()
+    {
+        var delays = await DelaysOfThreeRetries(jitter: true);
+
+        delays.Should().HaveCount(3).And.OnlyContain(d => d > TimeSpan.Zero && d <= TimeSpan.FromMilliseconds(50));
+    }
+
+    private static async Task<List<TimeSpan>> DelaysOfThreeRetries(bool jitter)
+    {
+        var delays = new List<TimeSpan>();
+        var pipeline = HelmRetry.Create(
+            new HelmRetryOptions { MaxRetries = 3, BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50), UseJitter = jitter },
+            TimeProvider.System,
+            attempt => delays.Add(attempt.Delay));
+        var failing = ScriptedHelmProcess.Fail(Unreachable3);
+
+        await pipeline.ExecuteAsync(_ => ValueTask.FromResult(failing));
+        return delays;
+    }
+
+    [Fact]
+    public async Task CancelledRun_IsNotRetried()
+    {
+        var cancelled = new HelmProcessResult(-1, "", Unreachable3, TimeSpan.Zero, Cancelled: true);
+        var calls = 0;
+        var pipeline = HelmRetry.Create(new HelmRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(1) }, TimeProvider.System);
+
+        await pipeline.ExecuteAsync(_ =>
+        {
+            calls++;
+            return ValueTask.FromResult(cancelled);
+        });
+
+        calls.Should().Be(1);
+    }
+}
