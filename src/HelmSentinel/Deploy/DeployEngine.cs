@@ -131,7 +131,9 @@ public sealed class DeployEngine
         using (_log.Group(firstInstall ? $"helm install {request.Release}" : $"helm upgrade {request.Release}"))
         using (run.Phase("upgrade"))
         {
+            run.Mark(firstInstall ? "install started" : "upgrade started");
             upgrade = await helm.RunMutatingAsync(HelmArguments.Upgrade(request, version), cancellationToken);
+            run.Mark(upgrade.Succeeded ? "helm reported success" : "helm reported failure");
         }
 
         ReleaseHistory after;
@@ -159,6 +161,7 @@ public sealed class DeployEngine
             run.CurrentRevision = deployed?.Revision;
             run.AttemptedRevision ??= deployed?.Revision;
             run.After = deployed is null ? null : new ChartSnapshot(deployed.Chart, deployed.AppVersion);
+            run.Mark($"deployed at revision {deployed?.Revision}");
             return run.End(DeployResult.Succeeded, null);
         }
 
@@ -186,6 +189,7 @@ public sealed class DeployEngine
     {
         if (after.IsFirstInstall)
         {
+            run.Mark("failed install removed");
             run.Uninstalled = true;
             run.Action("the failed first install was removed by Helm; nothing of it is left in the cluster");
             return run.End(DeployResult.RolledBack, reason, upgrade);
@@ -201,6 +205,7 @@ public sealed class DeployEngine
 
         if (removed.Succeeded && final is { IsFirstInstall: true })
         {
+            run.Mark("failed install removed");
             run.Uninstalled = true;
             return run.End(DeployResult.RolledBack, reason, upgrade);
         }
@@ -222,6 +227,7 @@ public sealed class DeployEngine
             run.CurrentRevision = after.Latest.Revision;
             run.After = new ChartSnapshot(after.Latest.Chart, after.Latest.AppVersion);
             run.Action($"Helm rolled back to revision {lastGood.Revision} as revision {after.Latest.Revision}");
+            run.Mark($"restored revision {lastGood.Revision} as revision {after.Latest.Revision}");
             return run.End(DeployResult.RolledBack, reason, upgrade);
         }
 
@@ -230,6 +236,7 @@ public sealed class DeployEngine
             $"Helm's own rollback did not leave revision {lastGood.Revision} deployed (latest is revision {latest.Revision}, {latest.Status}); " +
             $"rolling back explicitly with its own timeout of {GoDuration.Format(request.EffectiveRollbackTimeout)}");
         HelmProcessResult rollback;
+        run.Mark($"explicit rollback to revision {lastGood.Revision} started");
         using (_log.Group($"helm rollback {request.Release} {lastGood.Revision}"))
         {
             rollback = await helm.RunMutatingAsync(
@@ -247,6 +254,7 @@ public sealed class DeployEngine
             run.RestoredRevision = final.Latest!.Revision;
             run.CurrentRevision = final.Latest.Revision;
             run.After = new ChartSnapshot(final.Latest.Chart, final.Latest.AppVersion);
+            run.Mark($"restored revision {lastGood.Revision} as revision {final.Latest.Revision}");
             return run.End(DeployResult.RolledBack, reason, upgrade);
         }
 
@@ -388,6 +396,7 @@ public sealed class DeployEngine
         private readonly List<PhaseTiming> _phases = [];
         private readonly List<string> _actions = [];
         private readonly List<string> _warnings = [];
+        private readonly List<TimelineEvent> _timeline = [];
 
         public SecretMasker Masker { get; } = new(request.Secrets);
 
@@ -431,6 +440,8 @@ public sealed class DeployEngine
 
         public IDisposable Phase(string name) => new PhaseScope(this, name, time.GetUtcNow());
 
+        public void Mark(string what) => _timeline.Add(new TimelineEvent(time.GetUtcNow(), Masker.Mask(what)));
+
         public DeployOutcome End(DeployResult result, string? reason, HelmProcessResult? helmResult = null)
         {
             Final = new DeployOutcome
@@ -453,6 +464,7 @@ public sealed class DeployEngine
                 Actions = [.. _actions],
                 Warnings = [.. _warnings],
                 Phases = [.. _phases],
+                Timeline = [.. _timeline],
                 History = History.Entries,
                 Duration = time.GetUtcNow() - _start,
             };

@@ -83,6 +83,7 @@ public class DeployEngineTests
         outcome.FailureReason.Should().Contain("has been rolled back");
         outcome.HelmError.Should().Contain("UPGRADE FAILED");
         Mutating(process).Should().Equal("upgrade");
+        outcome.Timeline.Select(t => t.What).Should().Equal("upgrade started", "helm reported failure", "restored revision 2 as revision 4");
     }
 
     [Fact]
@@ -104,6 +105,8 @@ public class DeployEngineTests
         rollback.Should().StartWith(["rollback", "web", "2"], "the target is the last deployed revision, never the failed 3 nor N-1");
         rollback.Should().ContainInOrder("--timeout", "7m0s");
         outcome.Actions.Should().Contain(a => a.Contains("rolling back explicitly", StringComparison.Ordinal));
+        outcome.Timeline.Select(t => t.What).Should().Equal(
+            "upgrade started", "helm reported failure", "explicit rollback to revision 2 started", "restored revision 2 as revision 6");
     }
 
     [Fact]

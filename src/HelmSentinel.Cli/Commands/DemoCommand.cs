@@ -1,0 +1,129 @@
+using System.Reflection;
+using HelmSentinel.Deploy;
+using HelmSentinel.Helm;
+using HelmSentinel.Resilience;
+using HelmSentinel.Simulator;
+
+namespace HelmSentinel.Cli.Commands;
+
+/// <summary>
+/// <c>helm-sentinel demo</c>: the main job on the embedded default. Starts the simulator, deploys the
+/// bundled chart at 1.0.0 (healthy), then 2.0.0 (its image crashes), and shows the guarded deploy
+/// catching the failure and putting 1.0.0 back.
+/// </summary>
+internal static class DemoCommand
+{
+    public const string Usage = "usage: helm-sentinel demo [--helm PATH | --helm-major 3|4] [--timeout D] [--summary-file F]";
+
+    private const string Release = "demo-web";
+
+    public static async Task<int> RunAsync(CommandLine line, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var helm = line.Value("helm") ?? FindPinnedHelm(line.Value("helm-major") ?? "4");
+        if (helm is null)
+        {
+            await stderr.WriteLineAsync("error: helm: no helm found. Run .ci/fetch-tools.sh (pinned Helm 3 and 4 into .tools/) or pass --helm PATH.");
+            return ExitCodes.Unreachable;
+        }
+
+        var timeoutText = line.Value("timeout") ?? "30s";
+        if (!GoDuration.TryParse(timeoutText, out var timeout))
+        {
+            await stderr.WriteLineAsync($"error: timeout: '{timeoutText}' is not a positive duration such as 30s.\n{Usage}");
+            return ExitCodes.Rejected;
+        }
+
+        var work = Directory.CreateTempSubdirectory("helm-sentinel-demo-");
+        try
+        {
+            await using var simulator = await KubeSimulator.StartAsync(new SimulatorOptions(), cancellationToken);
+            var kubeconfig = simulator.WriteKubeconfig(Path.Combine(work.FullName, "kubeconfig"));
+            await stdout.WriteLineAsync($"simulated cluster at {simulator.BaseAddress}; helm: {helm}");
+
+            var engine = new DeployEngine(
+                new CliWrapHelmProcess(PrivateHelmHome(work.FullName)),
+                new TextDeployLog(stdout),
+                TimeProvider.System,
+                new HelmRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(200) });
+
+            DeployRequest Request(string version) => new()
+            {
+                Release = Release,
+                Chart = WriteChart(work.FullName, version),
+                Namespace = "default",
+                Kubeconfig = kubeconfig,
+                HelmPath = helm,
+                Timeout = timeout,
+            };
+
+            await stdout.WriteLineAsync("\n### Step 1: deploy demo-web 1.0.0 (healthy image)\n");
+            var first = await engine.DeployAsync(Request("1.0.0"), cancellationToken);
+            await Report.WriteAsync(first, Request("1.0.0"), null, stdout);
+
+            await stdout.WriteLineAsync("\n### Step 2: upgrade to demo-web 2.0.0 (its image crashes on start)\n");
+            var second = await engine.DeployAsync(Request("2.0.0"), cancellationToken);
+            var summary = line.Value("summary-file") ?? Path.Combine(Path.GetTempPath(), "helm-sentinel-demo-report.md");
+            await Report.WriteAsync(second, Request("2.0.0"), summary, stdout);
+
+            var asExpected = first.Result == DeployResult.Succeeded && second.Result == DeployResult.RolledBack;
+            await stdout.WriteLineAsync(asExpected
+                ? "\ndemo: 1.0.0 deployed, 2.0.0 failed and 1.0.0 was put back, as expected."
+                : $"\ndemo: unexpected ending ({first.Result}, then {second.Result}).");
+            return asExpected ? 0 : 1;
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Writes the embedded demo chart at a version into a folder and returns its path.</summary>
+    internal static string WriteChart(string root, string version)
+    {
+        var dir = Path.Combine(root, "demo-web-" + version);
+        var assembly = Assembly.GetExecutingAssembly();
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("DemoChart/", StringComparison.Ordinal)))
+        {
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            using var reader = new StreamReader(stream);
+            var text = reader.ReadToEnd().Replace("__VERSION__", version, StringComparison.Ordinal);
+            var path = Path.Combine(dir, name["DemoChart/".Length..]);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, text);
+        }
+
+        return dir;
+    }
+
+    private static Dictionary<string, string?> PrivateHelmHome(string root) => new(StringComparer.Ordinal)
+    {
+        ["HOME"] = Path.Combine(root, "home"),
+        ["HELM_CACHE_HOME"] = Path.Combine(root, "home", "cache"),
+        ["HELM_CONFIG_HOME"] = Path.Combine(root, "home", "config"),
+        ["HELM_DATA_HOME"] = Path.Combine(root, "home", "data"),
+        ["KUBECACHEDIR"] = Path.Combine(root, "home", "kube-cache"),
+        ["HELM_DRIVER"] = "secret",
+        ["NO_COLOR"] = "1",
+    };
+
+    private static string? FindPinnedHelm(string major)
+    {
+        var folder = major == "3" ? "helm-3.17.2" : "helm-4.1.4";
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, ".tools", folder, "helm");
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return Environment.GetEnvironmentVariable("PATH")?
+            .Split(Path.PathSeparator)
+            .Select(p => Path.Combine(p, "helm"))
+            .FirstOrDefault(File.Exists);
+    }
+}
