@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using HelmSentinel.Helm;
 using HelmSentinel.Reporting;
 using HelmSentinel.Resilience;
@@ -10,7 +11,7 @@ namespace HelmSentinel.Deploy;
 /// revision, or the last good revision's content, or (for a failed first install) nothing at all.
 /// Every helm call goes through <see cref="HelmCli"/> (process seam + Polly).
 /// </summary>
-public sealed class DeployEngine
+public sealed partial class DeployEngine
 {
     private readonly IHelmProcess _process;
     private readonly IDeployLog _log;
@@ -351,19 +352,18 @@ public sealed class DeployEngine
             return "the upgrade was interrupted";
         }
 
-        var text = run.Masker.Mask(upgrade.ErrorText);
-        foreach (var prefix in new[] { "UPGRADE FAILED: ", "INSTALLATION FAILED: " })
-        {
-            if (text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-            {
-                text = text[prefix.Length..];
-            }
-        }
-
+        var text = FailureCause().Replace(run.Masker.Mask(upgrade.ErrorText), "");
         var newline = text.IndexOf('\n', StringComparison.Ordinal);
-        var first = newline < 0 ? text : text[..newline];
+        var first = (newline < 0 ? text : text[..newline]).Trim();
         return first.Length == 0 ? $"helm exited with code {upgrade.ExitCode}" : first;
     }
+
+    // Helm wraps the cause in sentences the outcome already says (failed, rolled back, uninstalled):
+    // "UPGRADE FAILED: release web failed, and has been rolled back due to atomic being set: <cause>".
+    [GeneratedRegex(
+        @"^(?:(?:UPGRADE|INSTALLATION) FAILED: )?(?:release \S+ failed, and has been (?:rolled back|uninstalled) due to (?:atomic|rollback-on-failure) being set: |an error occurred while (?:rolling back|uninstalling) the release\. original (?:upgrade|install) error: )?",
+        RegexOptions.IgnoreCase)]
+    private static partial Regex FailureCause();
 
     private static void WarnAboutHistoryReach(DeployRequest request, ReleaseHistory history, Run run)
     {
