@@ -1,0 +1,112 @@
+using System.Text.Json.Nodes;
+using HelmSentinel.Simulator.Storage;
+
+namespace HelmSentinel.Simulator.Api;
+
+/// <summary>The discovery documents: <c>/version</c>, <c>/api</c>, <c>/apis</c> and the APIResourceLists.</summary>
+internal static class Discovery
+{
+    public static readonly string[] Verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
+    public static IReadOnlyList<string> GroupVersions { get; } =
+        ResourceTypes.All.Select(t => t.ApiVersion).Distinct().ToList();
+
+    public static JsonObject Version() => new()
+    {
+        ["major"] = "1",
+        ["minor"] = "32",
+        ["gitVersion"] = "v1.32.3",
+        ["gitCommit"] = "helmsentinel-simulator",
+        ["gitTreeState"] = "clean",
+        ["buildDate"] = "2025-03-11T00:00:00Z",
+        ["goVersion"] = "go1.23.6",
+        ["compiler"] = "gc",
+        ["platform"] = "linux/amd64",
+    };
+
+    public static JsonObject CoreVersions() => new()
+    {
+        ["kind"] = "APIVersions",
+        ["versions"] = new JsonArray("v1"),
+        ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = "127.0.0.1" }),
+    };
+
+    public static JsonObject GroupList() => new()
+    {
+        ["kind"] = "APIGroupList",
+        ["apiVersion"] = "v1",
+        ["groups"] = new JsonArray(GroupVersions.Where(gv => gv.Contains('/', StringComparison.Ordinal)).Select(gv => (JsonNode)Group(gv)).ToArray()),
+    };
+
+    public static JsonObject Group(string groupVersion)
+    {
+        var version = new JsonObject { ["groupVersion"] = groupVersion, ["version"] = groupVersion.Split('/')[1] };
+        return new JsonObject
+        {
+            ["kind"] = "APIGroup",
+            ["apiVersion"] = "v1",
+            ["name"] = groupVersion.Split('/')[0],
+            ["versions"] = new JsonArray(version),
+            ["preferredVersion"] = version.DeepClone(),
+        };
+    }
+
+    public static JsonObject ResourceList(string groupVersion)
+    {
+        var resources = new JsonArray();
+        foreach (var type in ResourceTypes.InGroupVersion(groupVersion))
+        {
+            var entry = new JsonObject
+            {
+                ["name"] = type.Resource,
+                ["singularName"] = type.Kind.ToLowerInvariant(),
+                ["namespaced"] = type.Namespaced,
+                ["kind"] = type.Kind,
+                ["verbs"] = new JsonArray(Verbs.Select(v => (JsonNode)v).ToArray()),
+            };
+            if (type.ShortNames.Count > 0)
+            {
+                entry["shortNames"] = new JsonArray(type.ShortNames.Select(s => (JsonNode)s).ToArray());
+            }
+
+            if (ResourceTypes.InCategoryAll(type))
+            {
+                entry["categories"] = new JsonArray("all");
+            }
+
+            resources.Add(entry);
+            foreach (var sub in ResourceTypes.Subresources(type))
+            {
+                var (kind, group, version, verbs) = sub switch
+                {
+                    "scale" => ("Scale", "autoscaling", "v1", new[] { "get", "patch", "update" }),
+                    "log" => ("Pod", string.Empty, "v1", new[] { "get" }),
+                    _ => (type.Kind, type.Group, type.Version, new[] { "get", "patch", "update" }),
+                };
+                var subEntry = new JsonObject
+                {
+                    ["name"] = $"{type.Resource}/{sub}",
+                    ["singularName"] = string.Empty,
+                    ["namespaced"] = type.Namespaced,
+                    ["kind"] = kind,
+                    ["verbs"] = new JsonArray(verbs.Select(v => (JsonNode)v).ToArray()),
+                };
+                if (sub == "scale")
+                {
+                    subEntry["group"] = group;
+                    subEntry["version"] = version;
+                }
+
+                resources.Add(subEntry);
+            }
+        }
+
+        return new JsonObject
+        {
+            ["kind"] = "APIResourceList",
+            ["apiVersion"] = "v1",
+            ["groupVersion"] = groupVersion,
+            ["resources"] = resources,
+        };
+    }
+}

@@ -1,0 +1,419 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using HelmSentinel.Simulator.Api.Bodies;
+using HelmSentinel.Simulator.Api.Patching;
+using HelmSentinel.Simulator.Api.Selectors;
+using HelmSentinel.Simulator.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace HelmSentinel.Simulator.Api;
+
+/// <summary>The verbs on resource URLs: get, list, watch, create, update, patch, delete, deletecollection, plus the log and scale subresources.</summary>
+internal sealed class ResourceHandler : IDisposable
+{
+    private readonly ObjectStore _store;
+    private readonly TimeProvider _time;
+    private readonly PodLogSource? _podLogs;
+    private readonly ServerSideApply _apply = new();
+    private readonly WatchStream _watch;
+    private readonly IDisposable _forgetDeleted;
+
+    public ResourceHandler(ObjectStore store, TimeProvider time, PodLogSource? podLogs)
+    {
+        _store = store;
+        _time = time;
+        _podLogs = podLogs;
+        _watch = new WatchStream(store);
+        _forgetDeleted = _store.Subscribe(e =>
+        {
+            if (e.Type == "DELETED" && e.Object.Text("metadata.uid") is { } uid)
+            {
+                _apply.Forget(uid);
+            }
+        });
+    }
+
+    public void Dispose() => _forgetDeleted.Dispose();
+
+    public async Task HandleAsync(HttpContext context, ResourcePath target, byte[] body, CancellationToken stopping)
+    {
+        var method = context.Request.Method;
+        var query = context.Request.Query;
+        var dryRun = query["dryRun"] == "All";
+        if (target.Subresource == "log")
+        {
+            await LogAsync(context, target);
+            return;
+        }
+
+        if (target.Subresource == "scale")
+        {
+            await ScaleAsync(context, target, body);
+            return;
+        }
+
+        switch (method)
+        {
+            case "GET" when target.Name is null:
+                await ListAsync(context, target, stopping);
+                return;
+            case "GET":
+                var found = _store.Get(target.Type, target.Namespace, target.Name) ?? throw ApiException.NotFound(target.Type, target.Name);
+                await WriteObjectAsync(context, 200, target.Type, [found]);
+                return;
+            case "POST" when target.Name is null && target.Subresource is null:
+                await CreateAsync(context, target, body, dryRun);
+                return;
+            case "PUT" when target.Name is not null:
+                await UpdateAsync(context, target, body, dryRun);
+                return;
+            case "PATCH" when target.Name is not null:
+                await PatchAsync(context, target, body, dryRun);
+                return;
+            case "DELETE" when target.Name is not null:
+                await DeleteAsync(context, target, body, dryRun);
+                return;
+            case "DELETE":
+                await DeleteCollectionAsync(context, target, dryRun);
+                return;
+            default:
+                throw new ApiException(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource");
+        }
+    }
+
+    /// <summary>The field manager of a write: the <c>fieldManager</c> parameter, else the User-Agent's product name (as a real server does).</summary>
+    private static string Manager(HttpContext context)
+    {
+        if (context.Request.Query["fieldManager"].ToString() is { Length: > 0 } manager)
+        {
+            return manager;
+        }
+
+        var agent = context.Request.Headers.UserAgent.ToString();
+        return agent.Length == 0 ? "unknown" : agent.Split('/')[0];
+    }
+
+    private void Owned(HttpContext context, string? subresource, JsonObject? before, JsonObject after)
+    {
+        if (after.Text("metadata.uid") is { } uid && subresource != "status")
+        {
+            _apply.RecordUpdate(uid, Manager(context), subresource, before, after);
+        }
+    }
+
+    private static JsonObject DecodeObject(HttpContext context, byte[] body) =>
+        RequestBody.Decode(context.Request.ContentType, body) as JsonObject ?? throw ApiException.BadRequest("the request body must be a JSON object");
+
+    private static Task WriteJsonAsync(HttpContext context, int code, JsonNode node)
+    {
+        context.Response.StatusCode = code;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(node.ToJsonString());
+    }
+
+    private static JsonObject SuccessStatus(ResourceType type, JsonObject deleted) => new()
+    {
+        ["kind"] = "Status",
+        ["apiVersion"] = "v1",
+        ["metadata"] = new JsonObject(),
+        ["status"] = "Success",
+        ["details"] = new JsonObject
+        {
+            ["name"] = deleted.Text("metadata.name"),
+            ["group"] = type.Group,
+            ["kind"] = type.Resource,
+            ["uid"] = deleted.Text("metadata.uid"),
+        },
+    };
+
+    private Task WriteObjectAsync(HttpContext context, int code, ResourceType type, IReadOnlyList<JsonObject> objects)
+    {
+        if (Tables.Wanted(context.Request.Headers.Accept))
+        {
+            return WriteJsonAsync(context, code, Tables.Build(type, objects, _store.ResourceVersion, context.Request.Query["includeObject"], _time.GetUtcNow()));
+        }
+
+        return WriteJsonAsync(context, code, objects[0]);
+    }
+
+    private Func<JsonObject, bool> Matcher(HttpContext context, ResourcePath target)
+    {
+        var labels = LabelSelector.Parse(context.Request.Query["labelSelector"]);
+        var fields = FieldSelector.Parse(context.Request.Query["fieldSelector"]);
+        var ns = target.Namespace;
+        return o => (ns is null || o.Text("metadata.namespace") == ns) && labels.Matches(o.StringMap("metadata.labels")) && fields.Matches(o);
+    }
+
+    private async Task ListAsync(HttpContext context, ResourcePath target, CancellationToken stopping)
+    {
+        var matches = Matcher(context, target);
+        if (context.Request.Query["watch"] is var watch && (watch == "true" || watch == "1"))
+        {
+            Func<JsonObject, JsonObject>? render = null;
+            if (Tables.Wanted(context.Request.Headers.Accept))
+            {
+                var include = context.Request.Query["includeObject"].ToString();
+                render = o => Tables.Build(target.Type, [o], _store.ResourceVersion, include, _time.GetUtcNow());
+            }
+
+            await _watch.RunAsync(context, target, matches, render, stopping);
+            return;
+        }
+
+        long version = 0;
+        IReadOnlyList<JsonObject> items = [];
+        using (_store.SubscribeAtomically(_ => { }, () =>
+        {
+            version = _store.ResourceVersion;
+            items = _store.List(target.Type, target.Namespace, matches);
+        }))
+        {
+        }
+
+        if (Tables.Wanted(context.Request.Headers.Accept))
+        {
+            await WriteJsonAsync(context, 200, Tables.Build(target.Type, items, version, context.Request.Query["includeObject"], _time.GetUtcNow()));
+            return;
+        }
+
+        await WriteJsonAsync(context, 200, new JsonObject
+        {
+            ["kind"] = target.Type.Kind + "List",
+            ["apiVersion"] = target.Type.ApiVersion,
+            ["metadata"] = new JsonObject { ["resourceVersion"] = version.ToString(CultureInfo.InvariantCulture) },
+            ["items"] = new JsonArray(items.Select(i => (JsonNode)i).ToArray()),
+        });
+    }
+
+    private async Task CreateAsync(HttpContext context, ResourcePath target, byte[] body, bool dryRun)
+    {
+        if (target.Type.Namespaced && target.Namespace is null)
+        {
+            throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+        }
+
+        var obj = DecodeObject(context, body);
+        var created = dryRun ? _store.PreviewCreate(target.Type, target.Namespace, obj) : _store.Create(target.Type, target.Namespace, obj);
+        if (!dryRun)
+        {
+            Owned(context, null, null, created);
+        }
+
+        await WriteJsonAsync(context, 201, created);
+    }
+
+    private async Task UpdateAsync(HttpContext context, ResourcePath target, byte[] body, bool dryRun)
+    {
+        var obj = DecodeObject(context, body);
+        CheckName(target, obj);
+        if (dryRun)
+        {
+            _ = _store.Get(target.Type, target.Namespace, target.Name!) ?? throw ApiException.NotFound(target.Type, target.Name!);
+            await WriteJsonAsync(context, 200, obj);
+            return;
+        }
+
+        var before = _store.Get(target.Type, target.Namespace, target.Name!);
+        var updated = _store.Update(target.Type, target.Namespace, obj, statusOnly: target.Subresource == "status");
+        Owned(context, target.Subresource, before, updated);
+        await WriteJsonAsync(context, 200, updated);
+    }
+
+    private static void CheckName(ResourcePath target, JsonObject obj)
+    {
+        var meta = obj.Obj("metadata");
+        if (meta.Text("name") is { Length: > 0 } name && name != target.Name)
+        {
+            throw ApiException.BadRequest($"the name of the object ({name}) does not match the name on the URL ({target.Name})");
+        }
+
+        meta["name"] = target.Name;
+    }
+
+    private async Task PatchAsync(HttpContext context, ResourcePath target, byte[] body, bool dryRun)
+    {
+        var contentType = (context.Request.ContentType ?? string.Empty).Split(';')[0].Trim();
+        var patch = RequestBody.Decode(contentType, body) ?? throw ApiException.BadRequest("empty patch body");
+        var live = _store.Get(target.Type, target.Namespace, target.Name!);
+        var statusOnly = target.Subresource == "status";
+        JsonObject patched;
+        switch (contentType)
+        {
+            case "application/apply-patch+yaml" or "application/apply-patch+json":
+                var applied = patch as JsonObject ?? throw ApiException.BadRequest("apply patches must be objects");
+                CheckName(target, applied);
+                var manager = context.Request.Query["fieldManager"].ToString();
+                if (manager.Length == 0)
+                {
+                    throw new ApiException(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
+                }
+
+                if (live is null)
+                {
+                    var created = dryRun ? _store.PreviewCreate(target.Type, target.Namespace, applied) : _store.Create(target.Type, target.Namespace, applied);
+                    if (!dryRun)
+                    {
+                        _apply.Record(created.Text("metadata.uid")!, manager, applied);
+                    }
+
+                    await WriteJsonAsync(context, 201, created);
+                    return;
+                }
+
+                patched = _apply.Merge(target.Type, live, applied, manager, context.Request.Query["force"] == "true");
+                if (!dryRun)
+                {
+                    var result = _store.Update(target.Type, target.Namespace, patched, statusOnly);
+                    _apply.Commit(result.Text("metadata.uid")!, manager, applied);
+                    await WriteJsonAsync(context, 200, result);
+                    return;
+                }
+
+                await WriteJsonAsync(context, 200, patched);
+                return;
+            case "application/strategic-merge-patch+json":
+                patched = StrategicMergePatch.Apply(live ?? throw ApiException.NotFound(target.Type, target.Name!), patch as JsonObject ?? throw ApiException.BadRequest("strategic merge patches must be objects"));
+                break;
+            case "application/merge-patch+json":
+                patched = JsonMergePatch.Apply(live ?? throw ApiException.NotFound(target.Type, target.Name!), patch) as JsonObject ?? throw ApiException.BadRequest("merge patch must produce an object");
+                break;
+            case "application/json-patch+json":
+                patched = JsonPatch.Apply(live ?? throw ApiException.NotFound(target.Type, target.Name!), patch as JsonArray ?? throw ApiException.BadRequest("json patches must be arrays")) as JsonObject
+                    ?? throw ApiException.BadRequest("json patch must produce an object");
+                break;
+            default:
+                throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json");
+        }
+
+        if (dryRun)
+        {
+            await WriteJsonAsync(context, 200, patched);
+            return;
+        }
+
+        var written = _store.Update(target.Type, target.Namespace, patched, statusOnly);
+        Owned(context, target.Subresource, live, written);
+        await WriteJsonAsync(context, 200, written);
+    }
+
+    private async Task DeleteAsync(HttpContext context, ResourcePath target, byte[] body, bool dryRun)
+    {
+        var options = body.Length > 0 ? RequestBody.Decode(context.Request.ContentType, body) as JsonObject : null;
+        var existing = _store.Get(target.Type, target.Namespace, target.Name!) ?? throw ApiException.NotFound(target.Type, target.Name!);
+        if (options?.Text("preconditions.resourceVersion") is { Length: > 0 } rv && rv != existing.Text("metadata.resourceVersion"))
+        {
+            throw ApiException.Conflict(target.Type, target.Name!);
+        }
+
+        if (options?.Text("preconditions.uid") is { Length: > 0 } uid && uid != existing.Text("metadata.uid"))
+        {
+            throw ApiException.Conflict(target.Type, target.Name!);
+        }
+
+        var dryRunInBody = options?["dryRun"] is JsonArray flags && flags.Any(f => f?.GetValue<string>() == "All");
+        var deleted = dryRun || dryRunInBody ? existing : _store.Delete(target.Type, target.Namespace, target.Name!) ?? existing;
+        await WriteJsonAsync(context, 200, target.Type == ResourceTypes.Pods ? deleted : SuccessStatus(target.Type, deleted));
+    }
+
+    private async Task DeleteCollectionAsync(HttpContext context, ResourcePath target, bool dryRun)
+    {
+        var matches = Matcher(context, target);
+        var items = _store.List(target.Type, target.Namespace, matches);
+        if (!dryRun)
+        {
+            foreach (var item in items)
+            {
+                _store.Delete(target.Type, item.Text("metadata.namespace"), item.Text("metadata.name")!);
+            }
+        }
+
+        await WriteJsonAsync(context, 200, new JsonObject
+        {
+            ["kind"] = target.Type.Kind + "List",
+            ["apiVersion"] = target.Type.ApiVersion,
+            ["metadata"] = new JsonObject { ["resourceVersion"] = _store.ResourceVersion.ToString(CultureInfo.InvariantCulture) },
+            ["items"] = new JsonArray(items.Select(i => (JsonNode)i).ToArray()),
+        });
+    }
+
+    private async Task LogAsync(HttpContext context, ResourcePath target)
+    {
+        if (context.Request.Method != "GET")
+        {
+            throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+        }
+
+        var pod = _store.Get(target.Type, target.Namespace, target.Name!) ?? throw ApiException.NotFound(target.Type, target.Name!);
+        var query = context.Request.Query;
+        var container = query["container"].ToString() is { Length: > 0 } c ? c : null;
+        var containers = (pod["spec"] as JsonObject).Items("containers").Select(x => x.Text("name")).ToList();
+        if (container is not null && !containers.Contains(container))
+        {
+            throw ApiException.BadRequest($"container {container} is not valid for pod {target.Name}");
+        }
+
+        if (container is null && containers.Count > 1)
+        {
+            throw ApiException.BadRequest($"a container name must be specified for pod {target.Name}, choose one of: [{string.Join(' ', containers)}]");
+        }
+
+        int? tail = int.TryParse(query["tailLines"], CultureInfo.InvariantCulture, out var t) ? t : null;
+        var text = _podLogs?.Invoke(target.Namespace!, target.Name!, container, query["previous"] == "true", tail) ?? string.Empty;
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/plain";
+        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(text));
+    }
+
+    private async Task ScaleAsync(HttpContext context, ResourcePath target, byte[] body)
+    {
+        var obj = _store.Get(target.Type, target.Namespace, target.Name!) ?? throw ApiException.NotFound(target.Type, target.Name!);
+        if (context.Request.Method is "PUT" or "PATCH")
+        {
+            var request = DecodeObject(context, body);
+            var replicas = context.Request.Method == "PUT" ? request.Long("spec.replicas")
+                : (JsonMergePatch.Apply(ToScale(target.Type, obj), request) as JsonObject).Long("spec.replicas");
+            if (replicas is null)
+            {
+                throw ApiException.BadRequest("spec.replicas is required");
+            }
+
+            var before = obj;
+            obj = _store.Mutate(target.Type, target.Namespace, target.Name!, o =>
+            {
+                o.Obj("spec")["replicas"] = replicas.Value;
+                return true;
+            });
+            Owned(context, "scale", before, obj);
+        }
+        else if (context.Request.Method != "GET")
+        {
+            throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+        }
+
+        await WriteJsonAsync(context, 200, ToScale(target.Type, obj));
+    }
+
+    private static JsonObject ToScale(ResourceType type, JsonObject obj) => new()
+    {
+        ["kind"] = "Scale",
+        ["apiVersion"] = "autoscaling/v1",
+        ["metadata"] = new JsonObject
+        {
+            ["name"] = obj.Text("metadata.name"),
+            ["namespace"] = obj.Text("metadata.namespace"),
+            ["uid"] = obj.Text("metadata.uid"),
+            ["resourceVersion"] = obj.Text("metadata.resourceVersion"),
+            ["creationTimestamp"] = obj.Text("metadata.creationTimestamp"),
+        },
+        ["spec"] = new JsonObject { ["replicas"] = obj.Long("spec.replicas") ?? 0 },
+        ["status"] = new JsonObject
+        {
+            ["replicas"] = obj.Long("status.replicas") ?? 0,
+            ["selector"] = string.Join(',', obj.StringMap("spec.selector.matchLabels").Select(p => $"{p.Key}={p.Value}")),
+        },
+    };
+}
+
+/// <summary>Supplies pod logs: (namespace, pod, container, previous, tailLines) → text, or null when unknown.</summary>
+internal delegate string? PodLogSource(string ns, string pod, string? container, bool previous, int? tailLines);

@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using HelmSentinel.Simulator.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace HelmSentinel.Simulator.Api;
+
+/// <summary>
+/// One <c>?watch=true</c> stream: newline-delimited JSON events, optionally preceded by the current objects
+/// (watch-list with the <c>k8s.io/initial-events-end</c> BOOKMARK, or resourceVersion 0/unset), or by the
+/// retained changes after a resourceVersion. Selectors are applied per event, so an object that stops
+/// matching is sent as DELETED and one that starts matching as ADDED.
+/// </summary>
+internal sealed class WatchStream(ObjectStore store)
+{
+    private static readonly TimeSpan BookmarkInterval = TimeSpan.FromSeconds(15);
+
+    public async Task RunAsync(HttpContext context, ResourcePath target, Func<JsonObject, bool> matches, Func<JsonObject, JsonObject>? render, CancellationToken stopping)
+    {
+        var query = context.Request.Query;
+        var initialEvents = query["sendInitialEvents"] == "true";
+        var bookmarks = query["allowWatchBookmarks"] == "true";
+        var fromVersion = query["resourceVersion"].ToString();
+        var channel = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
+        IReadOnlyList<JsonObject> snapshot = [];
+        IReadOnlyList<WatchEvent> backlog = [];
+        long startVersion = 0;
+        ApiException? gone = null;
+        using var subscription = store.SubscribeAtomically(
+            e =>
+            {
+                if (e.ResourceType == target.Type)
+                {
+                    channel.Writer.TryWrite(e);
+                }
+            },
+            () =>
+            {
+                startVersion = store.ResourceVersion;
+                if (initialEvents || fromVersion is "" or "0")
+                {
+                    snapshot = store.List(target.Type, target.Namespace, matches);
+                }
+                else if (long.TryParse(fromVersion, CultureInfo.InvariantCulture, out var rv))
+                {
+                    try
+                    {
+                        backlog = store.EventsSince(rv);
+                    }
+                    catch (ApiException e)
+                    {
+                        gone = e;
+                    }
+                }
+                else
+                {
+                    gone = ApiException.BadRequest($"invalid resource version: {fromVersion}");
+                }
+            });
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        if (int.TryParse(query["timeoutSeconds"], CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+        {
+            timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
+        }
+
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        var token = timeout.Token;
+        try
+        {
+            await context.Response.StartAsync(token);
+            if (gone is not null)
+            {
+                await SendAsync(context, "ERROR", gone.ToStatus(), token);
+                return;
+            }
+
+            var known = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var obj in snapshot)
+            {
+                known.Add(Uid(obj));
+                await SendAsync(context, "ADDED", render?.Invoke(obj) ?? obj, token);
+            }
+
+            if (initialEvents)
+            {
+                await SendAsync(context, "BOOKMARK", Bookmark(target.Type, startVersion, initialEventsEnd: true), token);
+            }
+
+            var lastVersion = startVersion;
+            foreach (var change in backlog.Where(e => e.ResourceType == target.Type))
+            {
+                lastVersion = change.ResourceVersion;
+                await ForwardAsync(context, change, matches, render, known, fromBacklog: true, token);
+            }
+
+            await context.Response.Body.FlushAsync(token);
+            while (!token.IsCancellationRequested)
+            {
+                using var tick = CancellationTokenSource.CreateLinkedTokenSource(token);
+                tick.CancelAfter(BookmarkInterval);
+                try
+                {
+                    var change = await channel.Reader.ReadAsync(tick.Token);
+                    if (change.ResourceVersion <= lastVersion)
+                    {
+                        continue;
+                    }
+
+                    lastVersion = change.ResourceVersion;
+                    await ForwardAsync(context, change, matches, render, known, fromBacklog: false, token);
+                }
+                catch (OperationCanceledException) when (!token.IsCancellationRequested)
+                {
+                    if (bookmarks)
+                    {
+                        await SendAsync(context, "BOOKMARK", Bookmark(target.Type, lastVersion, initialEventsEnd: false), token);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Client went away, timeoutSeconds elapsed or the simulator is stopping: end the stream.
+        }
+        catch (IOException)
+        {
+            // The connection broke mid-write.
+        }
+
+    }
+
+    private static string Uid(JsonObject obj) => obj.Text("metadata.uid") ?? obj.Text("metadata.name") ?? string.Empty;
+
+    private static JsonObject Bookmark(ResourceType type, long version, bool initialEventsEnd)
+    {
+        var metadata = new JsonObject { ["resourceVersion"] = version.ToString(CultureInfo.InvariantCulture) };
+        if (initialEventsEnd)
+        {
+            metadata["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
+        }
+
+        return new JsonObject { ["kind"] = type.Kind, ["apiVersion"] = type.ApiVersion, ["metadata"] = metadata };
+    }
+
+    private static async Task ForwardAsync(
+        HttpContext context, WatchEvent change, Func<JsonObject, bool> matches, Func<JsonObject, JsonObject>? render,
+        HashSet<string> known, bool fromBacklog, CancellationToken token)
+    {
+        var uid = Uid(change.Object);
+        var now = matches(change.Object);
+        var before = change.Previous is not null ? matches(change.Previous) : known.Contains(uid);
+        var type = change.Type switch
+        {
+            "ADDED" => now ? "ADDED" : null,
+            "MODIFIED" when now && before => "MODIFIED",
+            "MODIFIED" when now => fromBacklog && change.Previous is null ? "MODIFIED" : "ADDED",
+            "MODIFIED" when before => "DELETED",
+            "DELETED" => now || before ? "DELETED" : null,
+            _ => null,
+        };
+        if (type is null)
+        {
+            return;
+        }
+
+        if (type == "DELETED")
+        {
+            known.Remove(uid);
+        }
+        else
+        {
+            known.Add(uid);
+        }
+
+        await SendAsync(context, type, render?.Invoke(change.Object) ?? change.Object, token);
+    }
+
+    private static async Task SendAsync(HttpContext context, string type, JsonObject obj, CancellationToken token)
+    {
+        var line = new JsonObject { ["type"] = type, ["object"] = obj.DeepClone() }.ToJsonString() + "\n";
+        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(line), token);
+        await context.Response.Body.FlushAsync(token);
+    }
+}

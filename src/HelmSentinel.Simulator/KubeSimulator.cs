@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Net;
+using HelmSentinel.Simulator.Api;
+using HelmSentinel.Simulator.Cluster;
+using HelmSentinel.Simulator.Controllers;
+using HelmSentinel.Simulator.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace HelmSentinel.Simulator;
+
+/// <summary>
+/// An in-process Kubernetes API server on 127.0.0.1 (plain HTTP, no auth) that the real helm and kubectl
+/// binaries can drive: discovery, OpenAPI v3, CRUD, patch (strategic, merge, JSON, server-side apply),
+/// watch, Tables, pod logs, with simulated controllers making workloads roll out.
+/// </summary>
+public sealed class KubeSimulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ApiRouter _router;
+    private readonly CancellationTokenSource _stopping;
+    private readonly ResourceHandler _handler;
+
+    private KubeSimulator(WebApplication app, ApiRouter router, ResourceHandler handler, CancellationTokenSource stopping, ObjectStore store, ClusterControllers controllers, Uri baseAddress)
+    {
+        _app = app;
+        _handler = handler;
+        _router = router;
+        _stopping = stopping;
+        Store = store;
+        Controllers = controllers;
+        BaseAddress = baseAddress;
+    }
+
+    /// <summary>The server address, <c>http://127.0.0.1:PORT</c>.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>The object database behind the API.</summary>
+    public ObjectStore Store { get; }
+
+    /// <summary>The simulated cluster controllers (deployments, replica sets, pods, nodes...).</summary>
+    public ClusterControllers Controllers { get; }
+
+    /// <summary>Every request served so far as "METHOD path?query" (the last 10 000), oldest first.</summary>
+    public IReadOnlyList<string> RequestLog => _router.Requests;
+
+    /// <summary>Starts the store, the controllers and the HTTP server.</summary>
+    public static async Task<KubeSimulator> StartAsync(SimulatorOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= new SimulatorOptions();
+        var time = options.Time ?? TimeProvider.System;
+        var store = new ObjectStore(time);
+        var controllers = new ClusterControllers(store, options.Cluster ?? ClusterConfig.Default, time);
+        controllers.Start();
+        foreach (var ns in new[] { "default", "kube-system" })
+        {
+            if (store.Get(ResourceTypes.Namespaces, null, ns) is null)
+            {
+                store.Create(ResourceTypes.Namespaces, null, new() { ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = ns } });
+            }
+        }
+
+        var stopping = new CancellationTokenSource();
+        var handler = new ResourceHandler(store, time, controllers.GetPodLog);
+        var router = new ApiRouter(handler, options.RequestLog, stopping.Token);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, options.Port);
+            k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
+        });
+        var app = builder.Build();
+        app.Run(router.HandleAsync);
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            await controllers.DisposeAsync();
+            handler.Dispose();
+            stopping.Dispose();
+            throw;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var port = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
+        var baseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+        return new KubeSimulator(app, router, handler, stopping, store, controllers, baseAddress);
+    }
+
+    /// <summary>A kubeconfig for this server (plain HTTP, no credentials).</summary>
+    public string KubeconfigYaml(string contextName = "simulator", string defaultNamespace = "default") =>
+        $"""
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: {contextName}
+          cluster:
+            server: {BaseAddress.ToString().TrimEnd('/')}
+        users:
+        - name: {contextName}
+          user: {"{}"}
+        contexts:
+        - name: {contextName}
+          context:
+            cluster: {contextName}
+            user: {contextName}
+            namespace: {defaultNamespace}
+        current-context: {contextName}
+        preferences: {"{}"}
+
+        """;
+
+    /// <summary>Writes <see cref="KubeconfigYaml"/> to <paramref name="path"/> and returns the path.</summary>
+    public string WriteKubeconfig(string path, string contextName = "simulator", string defaultNamespace = "default")
+    {
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        File.WriteAllText(path, KubeconfigYaml(contextName, defaultNamespace));
+        return path;
+    }
+
+    /// <summary>Ends open watches, stops the server and the controllers.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await Controllers.DisposeAsync();
+        _handler.Dispose();
+        _stopping.Dispose();
+    }
+}

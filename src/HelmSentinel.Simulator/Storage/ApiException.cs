@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+
+namespace HelmSentinel.Simulator.Storage;
+
+/// <summary>
+/// A Kubernetes API failure: an HTTP code plus the <c>reason</c> of a <c>Status</c> object
+/// (NotFound, AlreadyExists, Conflict, Invalid, BadRequest, UnsupportedMediaType, MethodNotAllowed, Gone).
+/// </summary>
+public sealed class ApiException : Exception
+{
+    /// <summary>Creates the failure.</summary>
+    public ApiException(int code, string reason, string message)
+        : base(message)
+    {
+        Code = code;
+        Reason = reason;
+    }
+
+    /// <summary>Creates a failure with no further detail (400 BadRequest).</summary>
+    public ApiException()
+        : this(400, "BadRequest", "bad request")
+    {
+    }
+
+    /// <summary>Creates a failure with a message (400 BadRequest).</summary>
+    public ApiException(string message)
+        : this(400, "BadRequest", message)
+    {
+    }
+
+    /// <summary>Creates a failure with a message and a cause (400 BadRequest).</summary>
+    public ApiException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Code = 400;
+        Reason = "BadRequest";
+    }
+
+    /// <summary>The HTTP status code.</summary>
+    public int Code { get; }
+
+    /// <summary>The Status reason, e.g. <c>NotFound</c>.</summary>
+    public string Reason { get; }
+
+    /// <summary>The <c>details</c> of the Status (name, group, kind, causes), if any.</summary>
+    public JsonObject? Details { get; init; }
+
+    /// <summary>The <c>Status</c> object a real apiserver returns for this failure.</summary>
+    public JsonObject ToStatus()
+    {
+        var status = new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = Message,
+            ["reason"] = Reason,
+        };
+        if (Details is not null)
+        {
+            status["details"] = Details.DeepClone();
+        }
+
+        status["code"] = Code;
+        return status;
+    }
+
+    internal static ApiException NotFound(ResourceType type, string name) =>
+        new(404, "NotFound", $"{type.QualifiedResource} \"{name}\" not found") { Details = Detail(type, name) };
+
+    internal static ApiException AlreadyExists(ResourceType type, string name) =>
+        new(409, "AlreadyExists", $"{type.QualifiedResource} \"{name}\" already exists") { Details = Detail(type, name) };
+
+    internal static ApiException Conflict(ResourceType type, string name) =>
+        new(409, "Conflict", $"Operation cannot be fulfilled on {type.QualifiedResource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again")
+        {
+            Details = Detail(type, name),
+        };
+
+    internal static ApiException Invalid(ResourceType type, string name, string field, string message)
+    {
+        var details = Detail(type, name);
+        details["causes"] = new JsonArray(new JsonObject { ["reason"] = "FieldValueRequired", ["message"] = message, ["field"] = field });
+        return new ApiException(422, "Invalid", $"{type.Kind} \"{name}\" is invalid: {field}: {message}") { Details = details };
+    }
+
+    internal static ApiException BadRequest(string message) => new(400, "BadRequest", message);
+
+    private static JsonObject Detail(ResourceType type, string name)
+    {
+        var details = new JsonObject { ["name"] = name };
+        if (type.Group.Length > 0)
+        {
+            details["group"] = type.Group;
+        }
+
+        details["kind"] = type.Resource;
+        return details;
+    }
+}

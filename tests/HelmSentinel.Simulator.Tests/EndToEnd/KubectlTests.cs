@@ -1,0 +1,45 @@
+using HelmSentinel.Simulator.Storage;
+
+namespace HelmSentinel.Simulator.Tests.EndToEnd;
+
+public sealed class KubectlTests : IAsyncLifetime
+{
+    private readonly SimulatorSession _session = new();
+
+    public Task InitializeAsync() => _session.InitializeAsync();
+
+    public Task DisposeAsync() => _session.DisposeAsync();
+
+    [Fact]
+    public async Task Kubectl_gets_describes_follows_rollout_and_reads_logs()
+    {
+        // Arrange
+        var chart = Path.Combine(_session.Root, "chart");
+        (await _session.HelmAsync(3, "create", chart)).ExitCode.Should().Be(0);
+        var install = await _session.HelmAsync(3, "install", "web", chart);
+        install.ExitCode.Should().Be(0, install.ToString());
+
+        // Act
+        var rollout = await _session.KubectlAsync("rollout", "status", "deployment/web-chart", "--timeout=30s");
+        var pods = await _session.KubectlAsync("get", "pods", "-o", "wide");
+        var podName = _session.Simulator.Store.List(ResourceTypes.Pods, "default").Single()["metadata"]!["name"]!.GetValue<string>();
+        var describe = await _session.KubectlAsync("describe", "pod", podName);
+        var events = await _session.KubectlAsync("get", "events");
+        var logs = await _session.KubectlAsync("logs", podName);
+        var deployments = await _session.KubectlAsync("get", "deploy");
+
+        // Assert
+        rollout.ExitCode.Should().Be(0, rollout.ToString());
+        rollout.StandardOutput.Should().Contain("successfully rolled out");
+        pods.ExitCode.Should().Be(0, pods.ToString());
+        pods.StandardOutput.Should().MatchRegex(@"NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE");
+        pods.StandardOutput.Should().MatchRegex(podName + @"\s+1/1\s+Running\s+0");
+        describe.ExitCode.Should().Be(0, describe.ToString());
+        describe.StandardOutput.Should().Contain("Events:").And.Contain("nginx:1.16.0");
+        events.ExitCode.Should().Be(0, events.ToString());
+        events.StandardOutput.Should().MatchRegex(@"LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE").And.Contain("deployment/web-chart");
+        logs.ExitCode.Should().Be(0, logs.ToString());
+        deployments.ExitCode.Should().Be(0, deployments.ToString());
+        deployments.StandardOutput.Should().MatchRegex(@"web-chart\s+1/1\s+1\s+1");
+    }
+}
