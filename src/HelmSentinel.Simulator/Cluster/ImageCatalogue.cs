@@ -1,0 +1,113 @@
+namespace HelmSentinel.Simulator.Cluster;
+
+/// <summary>
+/// Maps image references to behaviours: the configured rules in order (first match wins), then the
+/// <c>sim.local/&lt;behaviour&gt;[:tag]</c> family. An image that matches nothing does not exist
+/// (ErrImagePull, then ImagePullBackOff).
+/// </summary>
+public sealed class ImageCatalogue
+{
+    /// <summary>The registry host whose repositories name their behaviour: <c>sim.local/crash:1</c>.</summary>
+    public const string BehaviourRegistry = "sim.local";
+
+    /// <summary>Creates a catalogue from rules checked in order.</summary>
+    public ImageCatalogue(IReadOnlyList<ImageRule> rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        Rules = rules;
+    }
+
+    /// <summary>The rules, first match wins.</summary>
+    public IReadOnlyList<ImageRule> Rules { get; }
+
+    /// <summary>The behaviour of an image, or null when no registry has it.</summary>
+    public ImageBehaviour? Find(string image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var normalized = Normalize(image);
+        foreach (var rule in Rules)
+        {
+            if (GlobMatch(rule.Pattern, image) || GlobMatch(rule.Pattern, normalized))
+            {
+                return rule.Behaviour;
+            }
+        }
+
+        return FromBehaviourRegistry(image);
+    }
+
+    /// <summary>Parses <c>sim.local/&lt;behaviour&gt;[:tag]</c>; null for any other image.</summary>
+    public static ImageBehaviour? FromBehaviourRegistry(string image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var prefix = BehaviourRegistry + "/";
+        if (!image.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var rest = image[prefix.Length..];
+        var at = rest.IndexOf('@', StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            rest = rest[..at];
+        }
+
+        var colon = rest.IndexOf(':', StringComparison.Ordinal);
+        var name = colon >= 0 ? rest[..colon] : rest;
+        return ImageBehaviour.TryParse(name, out var b) ? b : null;
+    }
+
+    /// <summary>Glob match over the whole reference: <c>*</c> any run of characters (also <c>/</c>), <c>?</c> one.</summary>
+    public static bool GlobMatch(string pattern, string text)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(text);
+        int p = 0, t = 0, star = -1, mark = 0;
+        while (t < text.Length)
+        {
+            if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == text[t]))
+            {
+                p++;
+                t++;
+            }
+            else if (p < pattern.Length && pattern[p] == '*')
+            {
+                star = p++;
+                mark = t;
+            }
+            else if (star >= 0)
+            {
+                p = star + 1;
+                t = ++mark;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        while (p < pattern.Length && pattern[p] == '*')
+        {
+            p++;
+        }
+
+        return p == pattern.Length;
+    }
+
+    /// <summary>
+    /// The fully qualified form a kubelet reports: <c>nginx:1.16.0</c> → <c>docker.io/library/nginx:1.16.0</c>,
+    /// <c>bitnami/redis</c> → <c>docker.io/bitnami/redis:latest</c>.
+    /// </summary>
+    public static string Normalize(string image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var slash = image.IndexOf('/', StringComparison.Ordinal);
+        var first = slash < 0 ? string.Empty : image[..slash];
+        var hasRegistry = slash >= 0 && (first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost");
+        var full = hasRegistry ? image : slash < 0 ? "docker.io/library/" + image : "docker.io/" + image;
+        var lastSlash = full.LastIndexOf('/');
+        var tail = full[(lastSlash + 1)..];
+        return tail.Contains(':', StringComparison.Ordinal) || tail.Contains('@', StringComparison.Ordinal) ? full : full + ":latest";
+    }
+}

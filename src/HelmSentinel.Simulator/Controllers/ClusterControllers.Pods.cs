@@ -1,0 +1,337 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using HelmSentinel.Simulator.Cluster;
+using HelmSentinel.Simulator.Storage;
+
+namespace HelmSentinel.Simulator.Controllers;
+
+/// <summary>The scheduler and the kubelets.</summary>
+public sealed partial class ClusterControllers
+{
+    private readonly Dictionary<(string Namespace, string Name), PodSimulation> _pods = [];
+    private readonly Dictionary<string, JsonObject> _lastPods = new(StringComparer.Ordinal);
+    private int _nextPodIp = 1;
+
+    private void SyncPod(string ns, string name)
+    {
+        var key = new WorkKey(ResourceTypes.Pods, ns, name);
+        var pod = _store.Get(ResourceTypes.Pods, ns, name);
+        PodSimulation? sim;
+        lock (_gate)
+        {
+            _pods.TryGetValue((ns, name), out sim);
+        }
+
+        var now = _time.GetUtcNow();
+        if (pod is null)
+        {
+            if (sim is not null)
+            {
+                if (_lastPods.Remove(sim.Uid, out var last))
+                {
+                    IReadOnlyList<PodEvent> killed;
+                    lock (sim.Gate)
+                    {
+                        killed = sim.Kill(now);
+                    }
+
+                    foreach (var e in killed)
+                    {
+                        _events.Record(last, e, sim.NodeName);
+                    }
+                }
+
+                lock (_gate)
+                {
+                    _pods.Remove((ns, name));
+                }
+
+                _events.Forget(sim.Uid);
+            }
+
+            return;
+        }
+
+        var uid = pod.Str("metadata.uid") ?? string.Empty;
+        if (sim is null || sim.Uid != uid)
+        {
+            if (sim is not null)
+            {
+                _lastPods.Remove(sim.Uid);
+            }
+
+            sim = new PodSimulation(pod, _config, now);
+            lock (_gate)
+            {
+                _pods[(ns, name)] = sim;
+            }
+        }
+
+        _lastPods[uid] = pod;
+        var events = new List<PodEvent>();
+        if (sim.ScheduledAt is null)
+        {
+            var bound = pod.Str("spec.nodeName");
+            if (string.IsNullOrEmpty(bound))
+            {
+                var scheduleAt = sim.FirstSeen + _config.Timing.ScheduleDelay;
+                if (now < scheduleAt)
+                {
+                    WakeAt(key, scheduleAt);
+                    return;
+                }
+
+                var (node, message) = ChooseNode(pod);
+                if (node is null)
+                {
+                    _events.Record(pod, "Warning", "FailedScheduling", message!, null, "default-scheduler", now);
+                    lock (sim.Gate)
+                    {
+                        sim.MarkUnschedulable(now, message!);
+                    }
+
+                    WriteStatus(pod, sim);
+                    WakeAt(key, now + _config.Timing.ScheduleRetry);
+                    return;
+                }
+
+                bound = node;
+                _store.Mutate(ResourceTypes.Pods, ns, name, p =>
+                    p.Str("metadata.uid") == uid && p.Child("spec").SetIfChanged("nodeName", node));
+            }
+
+            var index = Math.Max(0, _config.Nodes.ToList().FindIndex(n => n.Name == bound));
+            var ip = _nextPodIp++ % 250 + 2;
+            lock (sim.Gate)
+            {
+                events.AddRange(sim.Schedule(now, bound, HostIp(index), $"10.244.{index}.{ip}", emitScheduled: true));
+            }
+        }
+
+        lock (sim.Gate)
+        {
+            events.AddRange(sim.Advance(now, container => ConfigError(ns, pod, container)));
+        }
+
+        WriteStatus(pod, sim);
+        foreach (var e in events)
+        {
+            _events.Record(pod, e, e.Component == "kubelet" ? sim.NodeName : null);
+        }
+
+        if (sim.NextWake is { } wake)
+        {
+            WakeAt(key, wake);
+        }
+    }
+
+    private void WriteStatus(JsonObject pod, PodSimulation sim)
+    {
+        var (name, ns, uid) = pod.Id();
+        JsonObject status;
+        lock (sim.Gate)
+        {
+            status = sim.Status(QosClass(pod));
+        }
+
+        try
+        {
+            _store.Mutate(ResourceTypes.Pods, ns, name, p =>
+            {
+                if (p.Str("metadata.uid") != uid)
+                {
+                    return false;
+                }
+
+                return p.SetIfChanged("status", status);
+            });
+        }
+        catch (ApiException e) when (e.Code == 404)
+        {
+            // Deleted meanwhile; the DELETED event cleans up.
+        }
+    }
+
+    private string? ConfigError(string ns, JsonObject pod, string containerName)
+    {
+        var container = pod.Objects("spec.containers").FirstOrDefault(c => c.Str("name") == containerName);
+        if (container is null)
+        {
+            return null;
+        }
+
+        foreach (var env in container.Objects("env"))
+        {
+            if (Missing(ns, env.Node("valueFrom.configMapKeyRef") as JsonObject, ResourceTypes.ConfigMaps, "name", withKey: true) is { } e1)
+            {
+                return e1;
+            }
+
+            if (Missing(ns, env.Node("valueFrom.secretKeyRef") as JsonObject, ResourceTypes.Secrets, "name", withKey: true) is { } e2)
+            {
+                return e2;
+            }
+        }
+
+        foreach (var from in container.Objects("envFrom"))
+        {
+            if (Missing(ns, from["configMapRef"] as JsonObject, ResourceTypes.ConfigMaps, "name", withKey: false) is { } e1)
+            {
+                return e1;
+            }
+
+            if (Missing(ns, from["secretRef"] as JsonObject, ResourceTypes.Secrets, "name", withKey: false) is { } e2)
+            {
+                return e2;
+            }
+        }
+
+        foreach (var volume in pod.Objects("spec.volumes"))
+        {
+            if (Missing(ns, volume["configMap"] as JsonObject, ResourceTypes.ConfigMaps, "name", withKey: false) is { } e1)
+            {
+                return e1;
+            }
+
+            if (Missing(ns, volume["secret"] as JsonObject, ResourceTypes.Secrets, "secretName", withKey: false) is { } e2)
+            {
+                return e2;
+            }
+
+            foreach (var source in volume.Objects("projected.sources"))
+            {
+                if (Missing(ns, source["configMap"] as JsonObject, ResourceTypes.ConfigMaps, "name", withKey: false) is { } e3)
+                {
+                    return e3;
+                }
+
+                if (Missing(ns, source["secret"] as JsonObject, ResourceTypes.Secrets, "name", withKey: false) is { } e4)
+                {
+                    return e4;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private string? Missing(string ns, JsonObject? reference, ResourceType type, string nameField, bool withKey)
+    {
+        if (reference is null || reference.Bool("optional") == true || reference.Str(nameField) is not { Length: > 0 } refName)
+        {
+            return null;
+        }
+
+        var obj = _store.Get(type, ns, refName);
+        var kind = type == ResourceTypes.ConfigMaps ? "configmap" : "secret";
+        if (obj is null)
+        {
+            return $"{kind} \"{refName}\" not found";
+        }
+
+        if (withKey && reference.Str("key") is { } k && obj.Node("data." + k) is null && obj.Node("binaryData." + k) is null && obj.Node("stringData." + k) is null)
+        {
+            return $"couldn't find key {k} in {(type == ResourceTypes.ConfigMaps ? "ConfigMap" : "Secret")} {ns}/{refName}";
+        }
+
+        return null;
+    }
+
+    private (string? Node, string? Message) ChooseNode(JsonObject pod)
+    {
+        var (cpu, memory) = Requests(pod);
+        var uid = pod.Str("metadata.uid");
+        var others = _store.List(ResourceTypes.Pods, null, p =>
+            p.Str("metadata.uid") != uid && p.Str("spec.nodeName") is { Length: > 0 } &&
+            p.Str("status.phase") is not ("Succeeded" or "Failed"));
+        var selector = pod.Map("spec.nodeSelector");
+        var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
+        string? best = null;
+        long bestFree = long.MinValue;
+        var onlyResources = true;
+        foreach (var node in _config.Nodes)
+        {
+            var nodeObj = _store.Get(ResourceTypes.Nodes, null, node.Name);
+            var labels = nodeObj.Map("metadata.labels");
+            var fails = new List<string>();
+            if (selector.Any(s => !labels.TryGetValue(s.Key, out var v) || v != s.Value))
+            {
+                fails.Add("node(s) didn't match Pod's node affinity/selector");
+                onlyResources = false;
+            }
+            else
+            {
+                var onNode = others.Where(p => p.Str("spec.nodeName") == node.Name).ToList();
+                var usedCpu = onNode.Sum(p => Requests(p).Cpu);
+                var usedMemory = onNode.Sum(p => Requests(p).Memory);
+                if (usedCpu + cpu > node.MilliCpu)
+                {
+                    fails.Add("Insufficient cpu");
+                }
+
+                if (usedMemory + memory > node.MemoryBytes)
+                {
+                    fails.Add("Insufficient memory");
+                }
+
+                if (onNode.Count + 1 > node.Pods)
+                {
+                    fails.Add("Too many pods");
+                }
+
+                if (fails.Count == 0 && node.MemoryBytes - usedMemory > bestFree)
+                {
+                    best = node.Name;
+                    bestFree = node.MemoryBytes - usedMemory;
+                }
+            }
+
+            foreach (var f in fails)
+            {
+                reasons[f] = reasons.GetValueOrDefault(f) + 1;
+            }
+        }
+
+        if (best is not null)
+        {
+            return (best, null);
+        }
+
+        var n = _config.Nodes.Count.ToString(CultureInfo.InvariantCulture);
+        var summary = string.Join(", ", reasons.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Value.ToString(CultureInfo.InvariantCulture)} {r.Key}"));
+        var preemption = onlyResources ? "No preemption victims found for incoming pod" : "Preemption is not helpful for scheduling";
+        return (null, $"0/{n} nodes are available: {summary}. preemption: 0/{n} nodes are available: {n} {preemption}.");
+    }
+
+    /// <summary>Pod requests (millicores, bytes): containers summed, init containers by maximum; limits stand in for missing requests.</summary>
+    internal static (long Cpu, long Memory) Requests(JsonObject pod)
+    {
+        static (long Cpu, long Memory) Of(JsonObject c)
+        {
+            var cpu = c.Str("resources.requests.cpu") ?? c.Str("resources.limits.cpu");
+            var memory = c.Str("resources.requests.memory") ?? c.Str("resources.limits.memory");
+            return (cpu is null ? 0 : Quantity.MilliCores(cpu), memory is null ? 0 : Quantity.Bytes(memory));
+        }
+
+        var containers = pod.Objects("spec.containers").Select(Of).ToList();
+        var init = pod.Objects("spec.initContainers").Select(Of).ToList();
+        var cpuSum = containers.Sum(c => c.Cpu);
+        var memSum = containers.Sum(c => c.Memory);
+        return (Math.Max(cpuSum, init.Count == 0 ? 0 : init.Max(c => c.Cpu)), Math.Max(memSum, init.Count == 0 ? 0 : init.Max(c => c.Memory)));
+    }
+
+    private static string QosClass(JsonObject pod)
+    {
+        var containers = pod.Objects("spec.containers").Concat(pod.Objects("spec.initContainers")).ToList();
+        var any = containers.Any(c => c.Node("resources.requests") is JsonObject { Count: > 0 } || c.Node("resources.limits") is JsonObject { Count: > 0 });
+        if (!any)
+        {
+            return "BestEffort";
+        }
+
+        var guaranteed = containers.All(c =>
+            c.Str("resources.limits.cpu") is { } lc && c.Str("resources.limits.memory") is { } lm &&
+            (c.Str("resources.requests.cpu") ?? lc) == lc && (c.Str("resources.requests.memory") ?? lm) == lm);
+        return guaranteed ? "Guaranteed" : "Burstable";
+    }
+}
