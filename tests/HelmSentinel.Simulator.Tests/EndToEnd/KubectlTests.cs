@@ -42,4 +42,45 @@ public sealed class KubectlTests : IAsyncLifetime
         deployments.ExitCode.Should().Be(0, deployments.ToString());
         deployments.StandardOutput.Should().MatchRegex(@"web-chart\s+1/1\s+1\s+1");
     }
+
+    [Fact]
+    public async Task Kubectl_rollout_status_fails_on_a_deployment_past_its_progress_deadline()
+    {
+        // Arrange
+        var manifest = Path.Combine(_session.Root, "crash.yaml");
+        await File.WriteAllTextAsync(manifest, """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: crasher
+            spec:
+              replicas: 1
+              progressDeadlineSeconds: 3
+              selector:
+                matchLabels: { app: crasher }
+              template:
+                metadata:
+                  labels: { app: crasher }
+                spec:
+                  containers:
+                    - name: app
+                      image: sim.local/crash:1
+            """);
+        (await _session.KubectlAsync("apply", "-f", manifest)).ExitCode.Should().Be(0);
+
+        // Act
+        var rollout = await _session.KubectlAsync("rollout", "status", "deployment/crasher", "--timeout=30s");
+        var podName = _session.Simulator.Store.List(ResourceTypes.Pods, "default").Single()["metadata"]!["name"]!.GetValue<string>();
+        var pods = await _session.KubectlAsync("get", "pods");
+        var describe = await _session.KubectlAsync("describe", "pod", podName);
+        var previous = await _session.KubectlAsync("logs", podName, "--previous");
+
+        // Assert
+        rollout.ExitCode.Should().NotBe(0, rollout.ToString());
+        rollout.StandardError.Should().Contain("exceeded its progress deadline");
+        pods.StandardOutput.Should().MatchRegex(podName + @"\s+0/1\s+(CrashLoopBackOff|Error)\s+[1-9]");
+        describe.StandardOutput.Should().Contain("BackOff").And.Contain("Back-off restarting failed container");
+        previous.ExitCode.Should().Be(0, previous.ToString());
+        previous.StandardOutput.Should().NotBeNullOrWhiteSpace();
+    }
 }
