@@ -17,18 +17,18 @@ public sealed partial class ClusterControllers
             return;
         }
 
-        var uid = d.Str("metadata.uid");
+        var uid = d.Text("metadata.uid");
         var now = _time.GetUtcNow();
-        var replicas = (int)(d.Num("spec.replicas") ?? 1);
-        var template = d.Node("spec.template") as JsonObject ?? new JsonObject();
+        var replicas = (int)(d.Long("spec.replicas") ?? 1);
+        var template = d.At("spec.template") as JsonObject ?? new JsonObject();
         var paused = d.Bool("spec.paused") == true;
-        var recreate = d.Str("spec.strategy.type") == "Recreate";
+        var recreate = d.Text("spec.strategy.type") == "Recreate";
         var (maxSurge, maxUnavailable) = recreate
             ? (0, replicas)
-            : RolloutMath.ResolveFenceposts(d.Node("spec.strategy.rollingUpdate.maxSurge"), d.Node("spec.strategy.rollingUpdate.maxUnavailable"), replicas);
+            : RolloutMath.ResolveFenceposts(d.At("spec.strategy.rollingUpdate.maxSurge"), d.At("spec.strategy.rollingUpdate.maxUnavailable"), replicas);
 
         var all = OwnedReplicaSets(ns, uid);
-        var newRs = all.FirstOrDefault(r => PodTemplateHash.EqualIgnoringHash(r.Node("spec.template"), template));
+        var newRs = all.FirstOrDefault(r => PodTemplateHash.EqualIgnoringHash(r.At("spec.template"), template));
         var old = all.Where(r => r != newRs).ToList();
         var maxOldRevision = old.Count == 0 ? 0 : old.Max(Revision);
         string? createdNew = null;
@@ -37,8 +37,8 @@ public sealed partial class ClusterControllers
         {
             if (newRs is null)
             {
-                var oldActive = old.Any(r => (r.Num("spec.replicas") ?? 0) > 0) ||
-                    old.Any(r => OwnedPods(ns, r.Str("metadata.uid")).Any(IsActive));
+                var oldActive = old.Any(r => (r.Long("spec.replicas") ?? 0) > 0) ||
+                    old.Any(r => OwnedPods(ns, r.Text("metadata.uid")).Any(IsActive));
                 if (recreate && oldActive)
                 {
                     foreach (var r in old)
@@ -50,7 +50,7 @@ public sealed partial class ClusterControllers
                 {
                     var size = recreate ? replicas : RolloutMath.NewReplicaSetSize(replicas, maxSurge, old.Sum(Spec), 0);
                     newRs = CreateReplicaSet(d, template, size, maxOldRevision + 1, replicas, maxSurge, now);
-                    createdNew = newRs.Str("metadata.name");
+                    createdNew = newRs.Text("metadata.name");
                 }
             }
             else
@@ -59,13 +59,13 @@ public sealed partial class ClusterControllers
                 {
                     // A rollback to an old template reuses its ReplicaSet with the next revision.
                     var revision = (maxOldRevision + 1).ToString(CultureInfo.InvariantCulture);
-                    newRs = _store.Mutate(ResourceTypes.ReplicaSets, ns, newRs.Str("metadata.name")!, r =>
-                        r.Child("metadata").Child("annotations").SetIfChanged(RevisionAnnotation, revision));
+                    newRs = _store.Mutate(ResourceTypes.ReplicaSets, ns, newRs.Text("metadata.name")!, r =>
+                        r.Obj("metadata").Obj("annotations").SetIfChanged(RevisionAnnotation, revision));
                 }
 
                 if (recreate)
                 {
-                    var oldActive = old.Any(r => Spec(r) > 0) || old.Any(r => OwnedPods(ns, r.Str("metadata.uid")).Any(IsActive));
+                    var oldActive = old.Any(r => Spec(r) > 0) || old.Any(r => OwnedPods(ns, r.Text("metadata.uid")).Any(IsActive));
                     foreach (var r in old)
                     {
                         ScaleReplicaSet(d, r, 0, now);
@@ -82,8 +82,8 @@ public sealed partial class ClusterControllers
                     var target = newSpec > replicas ? replicas : RolloutMath.NewReplicaSetSize(replicas, maxSurge, all.Sum(Spec), newSpec);
                     newRs = ScaleReplicaSet(d, newRs, target, now);
                     var sizes = RolloutMath.OldReplicaSetSizes(
-                        old.Select(r => new ReplicaCounts(Spec(r), (int)(r.Num("status.availableReplicas") ?? 0))).ToList(),
-                        new ReplicaCounts(Spec(newRs), (int)(newRs.Num("status.availableReplicas") ?? 0)),
+                        old.Select(r => new ReplicaCounts(Spec(r), (int)(r.Long("status.availableReplicas") ?? 0))).ToList(),
+                        new ReplicaCounts(Spec(newRs), (int)(newRs.Long("status.availableReplicas") ?? 0)),
                         replicas,
                         maxUnavailable);
                     for (var i = 0; i < old.Count; i++)
@@ -96,19 +96,19 @@ public sealed partial class ClusterControllers
             CleanupOldReplicaSets(d, ns, uid, newRs);
         }
 
-        UpdateDeploymentStatus(d, newRs?.Str("metadata.name"), createdNew, replicas, maxUnavailable, paused, now);
+        UpdateDeploymentStatus(d, newRs?.Text("metadata.name"), createdNew, replicas, maxUnavailable, paused, now);
     }
 
     private List<JsonObject> OwnedReplicaSets(string ns, string? uid) =>
         _store.List(ResourceTypes.ReplicaSets, ns, r => r.ControllerUid() == uid)
             .OrderBy(Revision)
-            .ThenBy(r => r.Str("metadata.creationTimestamp"), StringComparer.Ordinal)
+            .ThenBy(r => r.Text("metadata.creationTimestamp"), StringComparer.Ordinal)
             .ToList();
 
-    private static int Spec(JsonObject rs) => (int)(rs.Num("spec.replicas") ?? 0);
+    private static int Spec(JsonObject rs) => (int)(rs.Long("spec.replicas") ?? 0);
 
     private static long Revision(JsonObject rs) =>
-        long.TryParse(rs.Map("metadata.annotations").GetValueOrDefault(RevisionAnnotation), NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) ? r : 0;
+        long.TryParse(rs.StringMap("metadata.annotations").GetValueOrDefault(RevisionAnnotation), NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) ? r : 0;
 
     private JsonObject CreateReplicaSet(JsonObject d, JsonObject template, int size, long revision, int replicas, int maxSurge, DateTimeOffset now)
     {
@@ -121,13 +121,13 @@ public sealed partial class ClusterControllers
             rsName = $"{dName}-{hash}";
         }
 
-        var rsTemplate = template.Copy();
-        rsTemplate.Child("metadata").Child("labels")[PodTemplateHash.Label] = hash;
-        var selector = d.Node("spec.selector")?.DeepClone() as JsonObject ?? new JsonObject();
-        selector.Child("matchLabels")[PodTemplateHash.Label] = hash;
-        var labels = template.Node("metadata.labels")?.DeepClone() as JsonObject ?? new JsonObject();
+        var rsTemplate = template.Clone();
+        rsTemplate.Obj("metadata").Obj("labels")[PodTemplateHash.Label] = hash;
+        var selector = d.At("spec.selector")?.DeepClone() as JsonObject ?? new JsonObject();
+        selector.Obj("matchLabels")[PodTemplateHash.Label] = hash;
+        var labels = template.At("metadata.labels")?.DeepClone() as JsonObject ?? new JsonObject();
         labels[PodTemplateHash.Label] = hash;
-        var annotations = d.Node("metadata.annotations")?.DeepClone() as JsonObject ?? new JsonObject();
+        var annotations = d.At("metadata.annotations")?.DeepClone() as JsonObject ?? new JsonObject();
         annotations.Remove("kubectl.kubernetes.io/last-applied-configuration");
         annotations[RevisionAnnotation] = revision.ToString(CultureInfo.InvariantCulture);
         annotations["deployment.kubernetes.io/desired-replicas"] = replicas.ToString(CultureInfo.InvariantCulture);
@@ -138,7 +138,7 @@ public sealed partial class ClusterControllers
             ["selector"] = selector,
             ["template"] = rsTemplate,
         };
-        if (d.Num("spec.minReadySeconds") is { } minReady)
+        if (d.Long("spec.minReadySeconds") is { } minReady)
         {
             spec["minReadySeconds"] = minReady;
         }
@@ -168,12 +168,12 @@ public sealed partial class ClusterControllers
     private JsonObject ScaleReplicaSet(JsonObject d, JsonObject rs, int size, DateTimeOffset now)
     {
         var current = Spec(rs);
-        var replicas = (int)(d.Num("spec.replicas") ?? 1);
+        var replicas = (int)(d.Long("spec.replicas") ?? 1);
         var (name, ns, _) = rs.Id();
         var updated = _store.Mutate(ResourceTypes.ReplicaSets, ns, name, r =>
         {
-            var changed = r.Child("spec").SetIfChanged("replicas", size);
-            changed |= r.Child("metadata").Child("annotations").SetIfChanged("deployment.kubernetes.io/desired-replicas", replicas.ToString(CultureInfo.InvariantCulture));
+            var changed = r.Obj("spec").SetIfChanged("replicas", size);
+            changed |= r.Obj("metadata").Obj("annotations").SetIfChanged("deployment.kubernetes.io/desired-replicas", replicas.ToString(CultureInfo.InvariantCulture));
             return changed;
         });
         if (size != current)
@@ -187,14 +187,14 @@ public sealed partial class ClusterControllers
 
     private void CleanupOldReplicaSets(JsonObject d, string ns, string? uid, JsonObject? newRs)
     {
-        var limit = (int)(d.Num("spec.revisionHistoryLimit") ?? 10);
+        var limit = (int)(d.Long("spec.revisionHistoryLimit") ?? 10);
         var candidates = OwnedReplicaSets(ns, uid)
-            .Where(r => r.Str("metadata.uid") != newRs?.Str("metadata.uid"))
-            .Where(r => Spec(r) == 0 && (r.Num("status.replicas") ?? 0) == 0 && (r.Num("metadata.generation") ?? 1) <= (r.Num("status.observedGeneration") ?? 0))
+            .Where(r => r.Text("metadata.uid") != newRs?.Text("metadata.uid"))
+            .Where(r => Spec(r) == 0 && (r.Long("status.replicas") ?? 0) == 0 && (r.Long("metadata.generation") ?? 1) <= (r.Long("status.observedGeneration") ?? 0))
             .ToList();
         foreach (var r in candidates.Take(Math.Max(0, candidates.Count - limit)))
         {
-            _store.Delete(ResourceTypes.ReplicaSets, ns, r.Str("metadata.name")!);
+            _store.Delete(ResourceTypes.ReplicaSets, ns, r.Text("metadata.name")!);
         }
     }
 
@@ -202,58 +202,58 @@ public sealed partial class ClusterControllers
     {
         var (name, ns, uid) = d.Id();
         var all = OwnedReplicaSets(ns, uid);
-        var newRs = all.FirstOrDefault(r => r.Str("metadata.name") == newRsName);
-        var total = (int)all.Sum(r => r.Num("status.replicas") ?? 0);
-        var updated = (int)(newRs?.Num("status.replicas") ?? 0);
-        var ready = (int)all.Sum(r => r.Num("status.readyReplicas") ?? 0);
-        var available = (int)all.Sum(r => r.Num("status.availableReplicas") ?? 0);
+        var newRs = all.FirstOrDefault(r => r.Text("metadata.name") == newRsName);
+        var total = (int)all.Sum(r => r.Long("status.replicas") ?? 0);
+        var updated = (int)(newRs?.Long("status.replicas") ?? 0);
+        var ready = (int)all.Sum(r => r.Long("status.readyReplicas") ?? 0);
+        var available = (int)all.Sum(r => r.Long("status.availableReplicas") ?? 0);
         var previous = d["status"] as JsonObject ?? new JsonObject();
-        var deadline = d.Num("spec.progressDeadlineSeconds") is { } seconds && seconds < int.MaxValue ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        var deadline = d.Long("spec.progressDeadlineSeconds") is { } seconds && seconds < int.MaxValue ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
 
-        var conditions = previous.Objects("conditions").Select(c => c.Copy()).ToList();
+        var conditions = previous.Objects("conditions").Select(c => c.Clone()).ToList();
         var availableOk = available >= replicas - maxUnavailable;
         SetDeploymentCondition(conditions, "Available", availableOk ? "True" : "False",
             availableOk ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
             availableOk ? "Deployment has minimum availability." : "Deployment does not have minimum availability.", now, touch: false);
 
-        var progressing = conditions.FirstOrDefault(c => c.Str("type") == "Progressing");
+        var progressing = conditions.FirstOrDefault(c => c.Text("type") == "Progressing");
         var rsName = newRsName ?? string.Empty;
         var complete = newRs is not null && RolloutMath.IsComplete(replicas, updated, total, available);
-        var madeProgress = updated > (previous.Num("updatedReplicas") ?? 0) ||
-            ready > (previous.Num("readyReplicas") ?? 0) ||
-            available > (previous.Num("availableReplicas") ?? 0) ||
-            total - updated < (previous.Num("replicas") ?? 0) - (previous.Num("updatedReplicas") ?? 0);
+        var madeProgress = updated > (previous.Long("updatedReplicas") ?? 0) ||
+            ready > (previous.Long("readyReplicas") ?? 0) ||
+            available > (previous.Long("availableReplicas") ?? 0) ||
+            total - updated < (previous.Long("replicas") ?? 0) - (previous.Long("updatedReplicas") ?? 0);
         if (paused)
         {
             SetDeploymentCondition(conditions, "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", now, touch: true);
         }
         else if (deadline is not null)
         {
-            if (progressing?.Str("reason") == "DeploymentPaused")
+            if (progressing?.Text("reason") == "DeploymentPaused")
             {
                 SetDeploymentCondition(conditions, "Progressing", "Unknown", "DeploymentResumed", "Deployment is resumed", now, touch: true);
-                progressing = conditions.First(c => c.Str("type") == "Progressing");
+                progressing = conditions.First(c => c.Text("type") == "Progressing");
             }
 
             if (complete)
             {
-                SetDeploymentCondition(conditions, "Progressing", "True", "NewReplicaSetAvailable", $"ReplicaSet \"{rsName}\" has successfully progressed.", now, touch: progressing?.Str("reason") != "NewReplicaSetAvailable");
+                SetDeploymentCondition(conditions, "Progressing", "True", "NewReplicaSetAvailable", $"ReplicaSet \"{rsName}\" has successfully progressed.", now, touch: progressing?.Text("reason") != "NewReplicaSetAvailable");
             }
             else if (createdNew is not null)
             {
                 SetDeploymentCondition(conditions, "Progressing", "True", "NewReplicaSetCreated", $"Created new replica set \"{createdNew}\"", now, touch: true);
             }
-            else if (newRs is not null && (progressing is null || progressing.Str("reason") == "DeploymentResumed"))
+            else if (newRs is not null && (progressing is null || progressing.Text("reason") == "DeploymentResumed"))
             {
                 SetDeploymentCondition(conditions, "Progressing", "True", "FoundNewReplicaSet", $"Found new replica set \"{rsName}\"", now, touch: true);
             }
-            else if (newRs is not null && (madeProgress || (progressing?.Str("message")?.Contains($"\"{rsName}\"", StringComparison.Ordinal) == false)))
+            else if (newRs is not null && (madeProgress || (progressing?.Text("message")?.Contains($"\"{rsName}\"", StringComparison.Ordinal) == false)))
             {
                 SetDeploymentCondition(conditions, "Progressing", "True", "ReplicaSetUpdated", $"ReplicaSet \"{rsName}\" is progressing.", now, touch: true);
             }
-            else if (progressing is not null && progressing.Str("reason") is not ("ProgressDeadlineExceeded" or "NewReplicaSetAvailable") && newRs is not null)
+            else if (progressing is not null && progressing.Text("reason") is not ("ProgressDeadlineExceeded" or "NewReplicaSetAvailable") && newRs is not null)
             {
-                var since = Json.ParseTime(progressing.Str("lastUpdateTime")) ?? now;
+                var since = Json.ParseTime(progressing.Text("lastUpdateTime")) ?? now;
                 if (since + deadline.Value <= now)
                 {
                     SetDeploymentCondition(conditions, "Progressing", "False", "ProgressDeadlineExceeded", $"ReplicaSet \"{rsName}\" has timed out progressing.", now, touch: true);
@@ -265,9 +265,9 @@ public sealed partial class ClusterControllers
                 }
             }
 
-            var after = conditions.FirstOrDefault(c => c.Str("type") == "Progressing");
-            if (!complete && after is not null && after.Str("reason") is not ("ProgressDeadlineExceeded" or "DeploymentPaused" or "NewReplicaSetAvailable") &&
-                Json.ParseTime(after.Str("lastUpdateTime")) is { } lastUpdate)
+            var after = conditions.FirstOrDefault(c => c.Text("type") == "Progressing");
+            if (!complete && after is not null && after.Text("reason") is not ("ProgressDeadlineExceeded" or "DeploymentPaused" or "NewReplicaSetAvailable") &&
+                Json.ParseTime(after.Text("lastUpdateTime")) is { } lastUpdate)
             {
                 // Timestamps have whole seconds: wake a second late rather than early.
                 WakeAt(new WorkKey(ResourceTypes.Deployments, ns, name), lastUpdate + deadline.Value + TimeSpan.FromSeconds(1));
@@ -276,11 +276,11 @@ public sealed partial class ClusterControllers
 
         // Available first, then Progressing, as kubectl shows them.
         var ordered = new JsonArray(conditions
-            .OrderBy(c => c.Str("type") switch { "Available" => 0, "Progressing" => 1, _ => 2 })
+            .OrderBy(c => c.Text("type") switch { "Available" => 0, "Progressing" => 1, _ => 2 })
             .Select(c => (JsonNode)c).ToArray());
         var status = new JsonObject
         {
-            ["observedGeneration"] = d.Num("metadata.generation") ?? 1,
+            ["observedGeneration"] = d.Long("metadata.generation") ?? 1,
             ["replicas"] = total,
             ["updatedReplicas"] = updated,
             ["readyReplicas"] = ready,
@@ -293,7 +293,7 @@ public sealed partial class ClusterControllers
 
     private static void SetDeploymentCondition(List<JsonObject> conditions, string type, string status, string reason, string message, DateTimeOffset now, bool touch)
     {
-        var existing = conditions.FirstOrDefault(c => c.Str("type") == type);
+        var existing = conditions.FirstOrDefault(c => c.Text("type") == type);
         var stamp = Json.Time(now);
         if (existing is null)
         {
@@ -309,8 +309,8 @@ public sealed partial class ClusterControllers
             return;
         }
 
-        var changed = existing.Str("status") != status || existing.Str("reason") != reason || existing.Str("message") != message;
-        if (existing.Str("status") != status)
+        var changed = existing.Text("status") != status || existing.Text("reason") != reason || existing.Text("message") != message;
+        if (existing.Text("status") != status)
         {
             existing["lastTransitionTime"] = stamp;
         }

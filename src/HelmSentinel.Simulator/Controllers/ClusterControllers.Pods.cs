@@ -52,7 +52,7 @@ public sealed partial class ClusterControllers
             return;
         }
 
-        var uid = pod.Str("metadata.uid") ?? string.Empty;
+        var uid = pod.Text("metadata.uid") ?? string.Empty;
         if (sim is null || sim.Uid != uid)
         {
             if (sim is not null)
@@ -71,7 +71,7 @@ public sealed partial class ClusterControllers
         var events = new List<PodEvent>();
         if (sim.ScheduledAt is null)
         {
-            var bound = pod.Str("spec.nodeName");
+            var bound = pod.Text("spec.nodeName");
             if (string.IsNullOrEmpty(bound))
             {
                 var scheduleAt = sim.FirstSeen + _config.Timing.ScheduleDelay;
@@ -97,7 +97,7 @@ public sealed partial class ClusterControllers
 
                 bound = node;
                 _store.Mutate(ResourceTypes.Pods, ns, name, p =>
-                    p.Str("metadata.uid") == uid && p.Child("spec").SetIfChanged("nodeName", node));
+                    p.Text("metadata.uid") == uid && p.Obj("spec").SetIfChanged("nodeName", node));
             }
 
             var index = Math.Max(0, _config.Nodes.ToList().FindIndex(n => n.Name == bound));
@@ -138,7 +138,7 @@ public sealed partial class ClusterControllers
         {
             _store.Mutate(ResourceTypes.Pods, ns, name, p =>
             {
-                if (p.Str("metadata.uid") != uid)
+                if (p.Text("metadata.uid") != uid)
                 {
                     return false;
                 }
@@ -154,7 +154,7 @@ public sealed partial class ClusterControllers
 
     private string? ConfigError(string ns, JsonObject pod, string containerName)
     {
-        var container = pod.Objects("spec.containers").FirstOrDefault(c => c.Str("name") == containerName);
+        var container = pod.Objects("spec.containers").FirstOrDefault(c => c.Text("name") == containerName);
         if (container is null)
         {
             return null;
@@ -162,12 +162,12 @@ public sealed partial class ClusterControllers
 
         foreach (var env in container.Objects("env"))
         {
-            if (Missing(ns, env.Node("valueFrom.configMapKeyRef") as JsonObject, ResourceTypes.ConfigMaps, "name", withKey: true) is { } e1)
+            if (Missing(ns, env.At("valueFrom.configMapKeyRef") as JsonObject, ResourceTypes.ConfigMaps, "name", withKey: true) is { } e1)
             {
                 return e1;
             }
 
-            if (Missing(ns, env.Node("valueFrom.secretKeyRef") as JsonObject, ResourceTypes.Secrets, "name", withKey: true) is { } e2)
+            if (Missing(ns, env.At("valueFrom.secretKeyRef") as JsonObject, ResourceTypes.Secrets, "name", withKey: true) is { } e2)
             {
                 return e2;
             }
@@ -217,7 +217,7 @@ public sealed partial class ClusterControllers
 
     private string? Missing(string ns, JsonObject? reference, ResourceType type, string nameField, bool withKey)
     {
-        if (reference is null || reference.Bool("optional") == true || reference.Str(nameField) is not { Length: > 0 } refName)
+        if (reference is null || reference.Bool("optional") == true || reference.Text(nameField) is not { Length: > 0 } refName)
         {
             return null;
         }
@@ -229,7 +229,7 @@ public sealed partial class ClusterControllers
             return $"{kind} \"{refName}\" not found";
         }
 
-        if (withKey && reference.Str("key") is { } k && obj.Node("data." + k) is null && obj.Node("binaryData." + k) is null && obj.Node("stringData." + k) is null)
+        if (withKey && reference.Text("key") is { } k && obj.At("data." + k) is null && obj.At("binaryData." + k) is null && obj.At("stringData." + k) is null)
         {
             return $"couldn't find key {k} in {(type == ResourceTypes.ConfigMaps ? "ConfigMap" : "Secret")} {ns}/{refName}";
         }
@@ -240,11 +240,11 @@ public sealed partial class ClusterControllers
     private (string? Node, string? Message) ChooseNode(JsonObject pod)
     {
         var (cpu, memory) = Requests(pod);
-        var uid = pod.Str("metadata.uid");
+        var uid = pod.Text("metadata.uid");
         var others = _store.List(ResourceTypes.Pods, null, p =>
-            p.Str("metadata.uid") != uid && p.Str("spec.nodeName") is { Length: > 0 } &&
-            p.Str("status.phase") is not ("Succeeded" or "Failed"));
-        var selector = pod.Map("spec.nodeSelector");
+            p.Text("metadata.uid") != uid && p.Text("spec.nodeName") is { Length: > 0 } &&
+            p.Text("status.phase") is not ("Succeeded" or "Failed"));
+        var selector = pod.StringMap("spec.nodeSelector");
         var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
         string? best = null;
         long bestFree = long.MinValue;
@@ -252,7 +252,7 @@ public sealed partial class ClusterControllers
         foreach (var node in _config.Nodes)
         {
             var nodeObj = _store.Get(ResourceTypes.Nodes, null, node.Name);
-            var labels = nodeObj.Map("metadata.labels");
+            var labels = nodeObj.StringMap("metadata.labels");
             var fails = new List<string>();
             if (selector.Any(s => !labels.TryGetValue(s.Key, out var v) || v != s.Value))
             {
@@ -261,7 +261,7 @@ public sealed partial class ClusterControllers
             }
             else
             {
-                var onNode = others.Where(p => p.Str("spec.nodeName") == node.Name).ToList();
+                var onNode = others.Where(p => p.Text("spec.nodeName") == node.Name).ToList();
                 var usedCpu = onNode.Sum(p => Requests(p).Cpu);
                 var usedMemory = onNode.Sum(p => Requests(p).Memory);
                 if (usedCpu + cpu > node.MilliCpu)
@@ -308,8 +308,8 @@ public sealed partial class ClusterControllers
     {
         static (long Cpu, long Memory) Of(JsonObject c)
         {
-            var cpu = c.Str("resources.requests.cpu") ?? c.Str("resources.limits.cpu");
-            var memory = c.Str("resources.requests.memory") ?? c.Str("resources.limits.memory");
+            var cpu = c.Text("resources.requests.cpu") ?? c.Text("resources.limits.cpu");
+            var memory = c.Text("resources.requests.memory") ?? c.Text("resources.limits.memory");
             return (cpu is null ? 0 : Quantity.MilliCores(cpu), memory is null ? 0 : Quantity.Bytes(memory));
         }
 
@@ -323,15 +323,15 @@ public sealed partial class ClusterControllers
     private static string QosClass(JsonObject pod)
     {
         var containers = pod.Objects("spec.containers").Concat(pod.Objects("spec.initContainers")).ToList();
-        var any = containers.Any(c => c.Node("resources.requests") is JsonObject { Count: > 0 } || c.Node("resources.limits") is JsonObject { Count: > 0 });
+        var any = containers.Any(c => c.At("resources.requests") is JsonObject { Count: > 0 } || c.At("resources.limits") is JsonObject { Count: > 0 });
         if (!any)
         {
             return "BestEffort";
         }
 
         var guaranteed = containers.All(c =>
-            c.Str("resources.limits.cpu") is { } lc && c.Str("resources.limits.memory") is { } lm &&
-            (c.Str("resources.requests.cpu") ?? lc) == lc && (c.Str("resources.requests.memory") ?? lm) == lm);
+            c.Text("resources.limits.cpu") is { } lc && c.Text("resources.limits.memory") is { } lm &&
+            (c.Text("resources.requests.cpu") ?? lc) == lc && (c.Text("resources.requests.memory") ?? lm) == lm);
         return guaranteed ? "Guaranteed" : "Burstable";
     }
 }

@@ -16,8 +16,8 @@ public sealed partial class ClusterControllers
             return;
         }
 
-        var uid = rs.Str("metadata.uid");
-        var desired = (int)(rs.Num("spec.replicas") ?? 1);
+        var uid = rs.Text("metadata.uid");
+        var desired = (int)(rs.Long("spec.replicas") ?? 1);
         var pods = OwnedPods(ns, uid);
         var active = pods.Where(IsActive).ToList();
         var now = _time.GetUtcNow();
@@ -26,32 +26,32 @@ public sealed partial class ClusterControllers
             for (var i = active.Count; i < desired; i++)
             {
                 var pod = CreatePodFromTemplate(rs, $"{name}-{RandomSuffix()}", null);
-                _events.Record(rs, "Normal", "SuccessfulCreate", $"Created pod: {pod.Str("metadata.name")}", null, "replicaset-controller", now);
+                _events.Record(rs, "Normal", "SuccessfulCreate", $"Created pod: {pod.Text("metadata.name")}", null, "replicaset-controller", now);
             }
         }
         else if (active.Count > desired)
         {
             var victims = active
-                .OrderBy(p => string.IsNullOrEmpty(p.Str("spec.nodeName")) ? 0 : p.Str("status.phase") == "Pending" ? 1 : IsPodReady(p) ? 3 : 2)
-                .ThenByDescending(p => p.Str("metadata.creationTimestamp"), StringComparer.Ordinal)
+                .OrderBy(p => string.IsNullOrEmpty(p.Text("spec.nodeName")) ? 0 : p.Text("status.phase") == "Pending" ? 1 : IsPodReady(p) ? 3 : 2)
+                .ThenByDescending(p => p.Text("metadata.creationTimestamp"), StringComparer.Ordinal)
                 .Take(active.Count - desired);
             foreach (var victim in victims)
             {
-                _store.Delete(ResourceTypes.Pods, ns, victim.Str("metadata.name")!);
-                _events.Record(rs, "Normal", "SuccessfulDelete", $"Deleted pod: {victim.Str("metadata.name")}", null, "replicaset-controller", now);
+                _store.Delete(ResourceTypes.Pods, ns, victim.Text("metadata.name")!);
+                _events.Record(rs, "Normal", "SuccessfulDelete", $"Deleted pod: {victim.Text("metadata.name")}", null, "replicaset-controller", now);
             }
         }
 
         active = OwnedPods(ns, uid).Where(IsActive).ToList();
-        var templateLabels = rs.Map("spec.template.metadata.labels");
-        var minReady = TimeSpan.FromSeconds(rs.Num("spec.minReadySeconds") ?? 0);
+        var templateLabels = rs.StringMap("spec.template.metadata.labels");
+        var minReady = TimeSpan.FromSeconds(rs.Long("spec.minReadySeconds") ?? 0);
         var status = new JsonObject
         {
             ["replicas"] = active.Count,
-            ["fullyLabeledReplicas"] = active.Count(p => templateLabels.All(l => p.Map("metadata.labels").GetValueOrDefault(l.Key) == l.Value)),
+            ["fullyLabeledReplicas"] = active.Count(p => templateLabels.All(l => p.StringMap("metadata.labels").GetValueOrDefault(l.Key) == l.Value)),
             ["readyReplicas"] = active.Count(IsPodReady),
             ["availableReplicas"] = active.Count(p => IsPodAvailable(p, minReady, now, new WorkKey(ResourceTypes.ReplicaSets, ns, name))),
-            ["observedGeneration"] = rs.Num("metadata.generation") ?? 1,
+            ["observedGeneration"] = rs.Long("metadata.generation") ?? 1,
         };
         WriteWorkloadStatus(ResourceTypes.ReplicaSets, ns, name, uid, status);
     }
@@ -62,7 +62,7 @@ public sealed partial class ClusterControllers
         {
             _store.Mutate(type, ns, name, o =>
             {
-                if (o.Str("metadata.uid") != uid)
+                if (o.Text("metadata.uid") != uid)
                 {
                     return false;
                 }
@@ -88,14 +88,14 @@ public sealed partial class ClusterControllers
         _store.List(ResourceTypes.Pods, ns, p => p.ControllerUid() == uid).ToList();
 
     private static bool IsActive(JsonObject pod) =>
-        pod.Str("status.phase") is not ("Succeeded" or "Failed") && pod.Node("metadata.deletionTimestamp") is null;
+        pod.Text("status.phase") is not ("Succeeded" or "Failed") && pod.At("metadata.deletionTimestamp") is null;
 
     private static bool IsPodReady(JsonObject pod) =>
-        pod.Objects("status.conditions").Any(c => c.Str("type") == "Ready" && c.Str("status") == "True");
+        pod.Objects("status.conditions").Any(c => c.Text("type") == "Ready" && c.Text("status") == "True");
 
     private bool IsPodAvailable(JsonObject pod, TimeSpan minReady, DateTimeOffset now, WorkKey recheck)
     {
-        var ready = pod.Objects("status.conditions").FirstOrDefault(c => c.Str("type") == "Ready" && c.Str("status") == "True");
+        var ready = pod.Objects("status.conditions").FirstOrDefault(c => c.Text("type") == "Ready" && c.Text("status") == "True");
         if (ready is null)
         {
             return false;
@@ -106,7 +106,7 @@ public sealed partial class ClusterControllers
             return true;
         }
 
-        var since = Json.ParseTime(ready.Str("lastTransitionTime")) ?? now;
+        var since = Json.ParseTime(ready.Text("lastTransitionTime")) ?? now;
         if (since + minReady <= now)
         {
             return true;
@@ -119,16 +119,16 @@ public sealed partial class ClusterControllers
     /// <summary>Creates a pod from a workload's template, owned by it.</summary>
     private JsonObject CreatePodFromTemplate(JsonObject owner, string podName, Action<JsonObject>? customize)
     {
-        var ns = owner.Str("metadata.namespace")!;
-        var template = owner.Node("spec.template") as JsonObject ?? new JsonObject();
+        var ns = owner.Text("metadata.namespace")!;
+        var template = owner.At("spec.template") as JsonObject ?? new JsonObject();
         var meta = new JsonObject
         {
             ["name"] = podName,
             ["namespace"] = ns,
-            ["labels"] = template.Node("metadata.labels")?.DeepClone() ?? new JsonObject(),
+            ["labels"] = template.At("metadata.labels")?.DeepClone() ?? new JsonObject(),
             ["ownerReferences"] = Json.OwnerReference(owner),
         };
-        if (template.Node("metadata.annotations") is JsonObject annotations)
+        if (template.At("metadata.annotations") is JsonObject annotations)
         {
             meta["annotations"] = annotations.DeepClone();
         }
@@ -144,7 +144,7 @@ public sealed partial class ClusterControllers
         spec.Remove("nodeName");
         if (spec["serviceAccountName"] is null)
         {
-            spec["serviceAccountName"] = spec.Str("serviceAccount") ?? "default";
+            spec["serviceAccountName"] = spec.Text("serviceAccount") ?? "default";
             spec["serviceAccount"] = spec["serviceAccountName"]!.DeepClone();
         }
 

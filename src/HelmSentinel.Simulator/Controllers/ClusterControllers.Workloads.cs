@@ -17,21 +17,21 @@ public sealed partial class ClusterControllers
             return;
         }
 
-        var uid = set.Str("metadata.uid");
+        var uid = set.Text("metadata.uid");
         var now = _time.GetUtcNow();
-        var replicas = (int)(set.Num("spec.replicas") ?? 1);
-        var ordered = set.Str("spec.podManagementPolicy") != "Parallel";
-        var updateRevision = $"{name}-{PodTemplateHash.Compute(set.Node("spec.template"))}";
-        var currentRevision = set.Str("status.currentRevision") ?? updateRevision;
-        var partition = (int)(set.Num("spec.updateStrategy.rollingUpdate.partition") ?? 0);
-        var onDelete = set.Str("spec.updateStrategy.type") == "OnDelete";
-        var pods = OwnedPods(ns, uid).ToDictionary(p => Ordinal(p.Str("metadata.name")!, name));
+        var replicas = (int)(set.Long("spec.replicas") ?? 1);
+        var ordered = set.Text("spec.podManagementPolicy") != "Parallel";
+        var updateRevision = $"{name}-{PodTemplateHash.Compute(set.At("spec.template"))}";
+        var currentRevision = set.Text("status.currentRevision") ?? updateRevision;
+        var partition = (int)(set.Long("spec.updateStrategy.rollingUpdate.partition") ?? 0);
+        var onDelete = set.Text("spec.updateStrategy.type") == "OnDelete";
+        var pods = OwnedPods(ns, uid).ToDictionary(p => Ordinal(p.Text("metadata.name")!, name));
 
         // Failed pods are replaced.
-        foreach (var (_, failed) in pods.Where(p => p.Value.Str("status.phase") == "Failed").ToList())
+        foreach (var (_, failed) in pods.Where(p => p.Value.Text("status.phase") == "Failed").ToList())
         {
-            _store.Delete(ResourceTypes.Pods, ns, failed.Str("metadata.name")!);
-            pods.Remove(Ordinal(failed.Str("metadata.name")!, name));
+            _store.Delete(ResourceTypes.Pods, ns, failed.Text("metadata.name")!);
+            pods.Remove(Ordinal(failed.Text("metadata.name")!, name));
         }
 
         for (var i = 0; i < replicas; i++)
@@ -44,23 +44,23 @@ public sealed partial class ClusterControllers
                 var ordinal = i;
                 CreatePodFromTemplate(set, podName, p =>
                 {
-                    var labels = p.Child("metadata").Child("labels");
+                    var labels = p.Obj("metadata").Obj("labels");
                     labels[RevisionHashLabel] = revision;
                     labels["statefulset.kubernetes.io/pod-name"] = podName;
                     labels["apps.kubernetes.io/pod-index"] = ordinal.ToString(CultureInfo.InvariantCulture);
-                    var spec = p.Child("spec");
+                    var spec = p.Obj("spec");
                     spec["hostname"] = podName;
-                    if (set.Str("spec.serviceName") is { Length: > 0 } service)
+                    if (set.Text("spec.serviceName") is { Length: > 0 } service)
                     {
                         spec["subdomain"] = service;
                     }
 
                     foreach (var claim in set.Objects("spec.volumeClaimTemplates"))
                     {
-                        var claimName = claim.Str("metadata.name");
+                        var claimName = claim.Text("metadata.name");
                         var volumes = spec["volumes"] as JsonArray ?? [];
                         spec["volumes"] = volumes;
-                        if (!volumes.OfType<JsonObject>().Any(v => v.Str("name") == claimName))
+                        if (!volumes.OfType<JsonObject>().Any(v => v.Text("name") == claimName))
                         {
                             volumes.Add(new JsonObject
                             {
@@ -91,25 +91,25 @@ public sealed partial class ClusterControllers
         {
             foreach (var k in ordered ? extra.Take(1) : extra)
             {
-                var podName = pods[k].Str("metadata.name")!;
+                var podName = pods[k].Text("metadata.name")!;
                 _store.Delete(ResourceTypes.Pods, ns, podName);
                 _events.Record(set, "Normal", "SuccessfulDelete", $"delete Pod {podName} in StatefulSet {name} successful", null, "statefulset-controller", now);
             }
         }
         else if (!onDelete && allReady && extra.Count == 0)
         {
-            var stale = pods.Where(p => p.Key >= partition && p.Key < replicas && p.Value.Map("metadata.labels").GetValueOrDefault(RevisionHashLabel) != updateRevision)
+            var stale = pods.Where(p => p.Key >= partition && p.Key < replicas && p.Value.StringMap("metadata.labels").GetValueOrDefault(RevisionHashLabel) != updateRevision)
                 .OrderByDescending(p => p.Key).Select(p => p.Value).FirstOrDefault();
             if (stale is not null)
             {
-                var podName = stale.Str("metadata.name")!;
+                var podName = stale.Text("metadata.name")!;
                 _store.Delete(ResourceTypes.Pods, ns, podName);
                 _events.Record(set, "Normal", "SuccessfulDelete", $"delete Pod {podName} in StatefulSet {name} successful", null, "statefulset-controller", now);
             }
         }
 
         var active = OwnedPods(ns, uid).Where(IsActive).ToList();
-        var updated = active.Count(p => p.Map("metadata.labels").GetValueOrDefault(RevisionHashLabel) == updateRevision);
+        var updated = active.Count(p => p.StringMap("metadata.labels").GetValueOrDefault(RevisionHashLabel) == updateRevision);
         var ready = active.Count(IsPodReady);
         if (updated == replicas && ready == replicas && active.Count == replicas)
         {
@@ -118,10 +118,10 @@ public sealed partial class ClusterControllers
 
         var status = new JsonObject
         {
-            ["observedGeneration"] = set.Num("metadata.generation") ?? 1,
+            ["observedGeneration"] = set.Long("metadata.generation") ?? 1,
             ["replicas"] = active.Count,
             ["readyReplicas"] = ready,
-            ["currentReplicas"] = active.Count(p => p.Map("metadata.labels").GetValueOrDefault(RevisionHashLabel) == currentRevision),
+            ["currentReplicas"] = active.Count(p => p.StringMap("metadata.labels").GetValueOrDefault(RevisionHashLabel) == currentRevision),
             ["updatedReplicas"] = updated,
             ["availableReplicas"] = ready,
             ["currentRevision"] = currentRevision,
@@ -139,8 +139,8 @@ public sealed partial class ClusterControllers
         var (name, ns, _) = set.Id();
         foreach (var claim in set.Objects("spec.volumeClaimTemplates"))
         {
-            var claimName = $"{claim.Str("metadata.name")}-{name}-{ordinal.ToString(CultureInfo.InvariantCulture)}";
-            var labels = set.Node("spec.selector.matchLabels")?.DeepClone() as JsonObject ?? new JsonObject();
+            var claimName = $"{claim.Text("metadata.name")}-{name}-{ordinal.ToString(CultureInfo.InvariantCulture)}";
+            var labels = set.At("spec.selector.matchLabels")?.DeepClone() as JsonObject ?? new JsonObject();
             CreateIfMissing(ResourceTypes.PersistentVolumeClaims, ns, new JsonObject
             {
                 ["apiVersion"] = "v1",
@@ -159,46 +159,46 @@ public sealed partial class ClusterControllers
             return;
         }
 
-        var uid = ds.Str("metadata.uid");
+        var uid = ds.Text("metadata.uid");
         var now = _time.GetUtcNow();
-        var hash = PodTemplateHash.Compute(ds.Node("spec.template"));
+        var hash = PodTemplateHash.Compute(ds.At("spec.template"));
         var nodes = _config.Nodes.Select(n => n.Name).ToList();
-        var selector = ds.Map("spec.template.spec.nodeSelector");
-        nodes = nodes.Where(n => selector.Count == 0 || selector.All(s => _store.Get(ResourceTypes.Nodes, null, n).Map("metadata.labels").GetValueOrDefault(s.Key) == s.Value)).ToList();
+        var selector = ds.StringMap("spec.template.spec.nodeSelector");
+        nodes = nodes.Where(n => selector.Count == 0 || selector.All(s => _store.Get(ResourceTypes.Nodes, null, n).StringMap("metadata.labels").GetValueOrDefault(s.Key) == s.Value)).ToList();
         var pods = OwnedPods(ns, uid).Where(IsActive).ToList();
         foreach (var node in nodes)
         {
-            var onNode = pods.Where(p => p.Str("spec.nodeName") == node).ToList();
+            var onNode = pods.Where(p => p.Text("spec.nodeName") == node).ToList();
             if (onNode.Count == 0)
             {
                 var pod = CreatePodFromTemplate(ds, $"{name}-{RandomSuffix()}", p =>
                 {
-                    p.Child("metadata").Child("labels")[RevisionHashLabel] = hash;
-                    p.Child("spec")["nodeName"] = node;
+                    p.Obj("metadata").Obj("labels")[RevisionHashLabel] = hash;
+                    p.Obj("spec")["nodeName"] = node;
                 });
-                _events.Record(ds, "Normal", "SuccessfulCreate", $"Created pod: {pod.Str("metadata.name")}", null, "daemonset-controller", now);
+                _events.Record(ds, "Normal", "SuccessfulCreate", $"Created pod: {pod.Text("metadata.name")}", null, "daemonset-controller", now);
             }
 
             foreach (var surplus in onNode.Skip(1))
             {
-                _store.Delete(ResourceTypes.Pods, ns, surplus.Str("metadata.name")!);
+                _store.Delete(ResourceTypes.Pods, ns, surplus.Text("metadata.name")!);
             }
         }
 
-        foreach (var stray in pods.Where(p => !nodes.Contains(p.Str("spec.nodeName") ?? string.Empty)))
+        foreach (var stray in pods.Where(p => !nodes.Contains(p.Text("spec.nodeName") ?? string.Empty)))
         {
-            _store.Delete(ResourceTypes.Pods, ns, stray.Str("metadata.name")!);
+            _store.Delete(ResourceTypes.Pods, ns, stray.Text("metadata.name")!);
         }
 
         pods = OwnedPods(ns, uid).Where(IsActive).ToList();
-        var maxUnavailable = RolloutMath.Scaled(ds.Node("spec.updateStrategy.rollingUpdate.maxUnavailable") ?? 1, nodes.Count, roundUp: false);
-        if (ds.Str("spec.updateStrategy.type") != "OnDelete" && pods.Count(p => !IsPodReady(p)) < Math.Max(1, maxUnavailable))
+        var maxUnavailable = RolloutMath.Scaled(ds.At("spec.updateStrategy.rollingUpdate.maxUnavailable") ?? 1, nodes.Count, roundUp: false);
+        if (ds.Text("spec.updateStrategy.type") != "OnDelete" && pods.Count(p => !IsPodReady(p)) < Math.Max(1, maxUnavailable))
         {
-            var stale = pods.FirstOrDefault(p => p.Map("metadata.labels").GetValueOrDefault(RevisionHashLabel) != hash);
+            var stale = pods.FirstOrDefault(p => p.StringMap("metadata.labels").GetValueOrDefault(RevisionHashLabel) != hash);
             if (stale is not null)
             {
-                _store.Delete(ResourceTypes.Pods, ns, stale.Str("metadata.name")!);
-                _events.Record(ds, "Normal", "SuccessfulDelete", $"Deleted pod: {stale.Str("metadata.name")}", null, "daemonset-controller", now);
+                _store.Delete(ResourceTypes.Pods, ns, stale.Text("metadata.name")!);
+                _events.Record(ds, "Normal", "SuccessfulDelete", $"Deleted pod: {stale.Text("metadata.name")}", null, "daemonset-controller", now);
             }
         }
 
@@ -206,12 +206,12 @@ public sealed partial class ClusterControllers
         var ready = pods.Count(IsPodReady);
         var status = new JsonObject
         {
-            ["observedGeneration"] = ds.Num("metadata.generation") ?? 1,
+            ["observedGeneration"] = ds.Long("metadata.generation") ?? 1,
             ["desiredNumberScheduled"] = nodes.Count,
             ["currentNumberScheduled"] = pods.Count,
             ["numberMisscheduled"] = 0,
             ["numberReady"] = ready,
-            ["updatedNumberScheduled"] = pods.Count(p => p.Map("metadata.labels").GetValueOrDefault(RevisionHashLabel) == hash),
+            ["updatedNumberScheduled"] = pods.Count(p => p.StringMap("metadata.labels").GetValueOrDefault(RevisionHashLabel) == hash),
             ["numberAvailable"] = ready,
             ["numberUnavailable"] = Math.Max(0, nodes.Count - ready),
         };
@@ -226,21 +226,21 @@ public sealed partial class ClusterControllers
             return;
         }
 
-        var uid = job.Str("metadata.uid");
+        var uid = job.Text("metadata.uid");
         var now = _time.GetUtcNow();
-        var finished = job.Objects("status.conditions").Any(c => c.Str("type") is "Complete" or "Failed" && c.Str("status") == "True");
+        var finished = job.Objects("status.conditions").Any(c => c.Text("type") is "Complete" or "Failed" && c.Text("status") == "True");
         var pods = OwnedPods(ns, uid);
-        var succeeded = pods.Count(p => p.Str("status.phase") == "Succeeded");
-        var failedPods = pods.Count(p => p.Str("status.phase") == "Failed");
-        var restarts = pods.Sum(p => p.Objects("status.containerStatuses").Sum(c => c.Num("restartCount") ?? 0));
-        var completions = (int)(job.Num("spec.completions") ?? 1);
-        var parallelism = (int)(job.Num("spec.parallelism") ?? 1);
-        var backoffLimit = job.Num("spec.backoffLimit") ?? 6;
+        var succeeded = pods.Count(p => p.Text("status.phase") == "Succeeded");
+        var failedPods = pods.Count(p => p.Text("status.phase") == "Failed");
+        var restarts = pods.Sum(p => p.Objects("status.containerStatuses").Sum(c => c.Long("restartCount") ?? 0));
+        var completions = (int)(job.Long("spec.completions") ?? 1);
+        var parallelism = (int)(job.Long("spec.parallelism") ?? 1);
+        var backoffLimit = job.Long("spec.backoffLimit") ?? 6;
         var status = new JsonObject
         {
-            ["startTime"] = job.Str("status.startTime") ?? Json.Time(now),
+            ["startTime"] = job.Text("status.startTime") ?? Json.Time(now),
         };
-        var conditions = job.Objects("status.conditions").Select(c => (JsonNode)c.Copy()).ToList();
+        var conditions = job.Objects("status.conditions").Select(c => (JsonNode)c.Clone()).ToList();
         if (!finished && job.Bool("spec.suspend") != true)
         {
             if (succeeded >= completions)
@@ -255,7 +255,7 @@ public sealed partial class ClusterControllers
             {
                 foreach (var p in pods.Where(IsActive))
                 {
-                    _store.Delete(ResourceTypes.Pods, ns, p.Str("metadata.name")!);
+                    _store.Delete(ResourceTypes.Pods, ns, p.Text("metadata.name")!);
                 }
 
                 conditions.Add(JobCondition("FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit", now));
@@ -270,15 +270,15 @@ public sealed partial class ClusterControllers
                 for (var i = 0; i < want; i++)
                 {
                     var pod = CreatePodFromTemplate(job, $"{name}-{RandomSuffix()}", null);
-                    _events.Record(job, "Normal", "SuccessfulCreate", $"Created pod: {pod.Str("metadata.name")}", null, "job-controller", now);
+                    _events.Record(job, "Normal", "SuccessfulCreate", $"Created pod: {pod.Text("metadata.name")}", null, "job-controller", now);
                 }
             }
         }
 
         pods = OwnedPods(ns, uid);
         status["active"] = finished ? 0 : pods.Count(IsActive);
-        status["succeeded"] = pods.Count(p => p.Str("status.phase") == "Succeeded");
-        status["failed"] = pods.Count(p => p.Str("status.phase") == "Failed");
+        status["succeeded"] = pods.Count(p => p.Text("status.phase") == "Succeeded");
+        status["failed"] = pods.Count(p => p.Text("status.phase") == "Failed");
         status["ready"] = pods.Count(IsPodReady);
         status["terminating"] = 0;
         status["uncountedTerminatedPods"] = new JsonObject();
@@ -287,7 +287,7 @@ public sealed partial class ClusterControllers
             status["conditions"] = new JsonArray([.. conditions]);
         }
 
-        if (job.Str("status.completionTime") is { } done)
+        if (job.Text("status.completionTime") is { } done)
         {
             status["completionTime"] = done;
         }
@@ -308,28 +308,28 @@ public sealed partial class ClusterControllers
     private void SyncPersistentVolumeClaim(string ns, string name)
     {
         var pvc = _store.Get(ResourceTypes.PersistentVolumeClaims, ns, name);
-        if (pvc is null || pvc.Str("status.phase") == "Bound")
+        if (pvc is null || pvc.Text("status.phase") == "Bound")
         {
             return;
         }
 
-        var uid = pvc.Str("metadata.uid");
+        var uid = pvc.Text("metadata.uid");
         _store.Mutate(ResourceTypes.PersistentVolumeClaims, ns, name, p =>
         {
-            if (p.Str("metadata.uid") != uid)
+            if (p.Text("metadata.uid") != uid)
             {
                 return false;
             }
 
-            p.Child("spec")["volumeName"] = $"pvc-{uid}";
-            p.Child("spec")["storageClassName"] ??= "standard";
-            var annotations = p.Child("metadata").Child("annotations");
+            p.Obj("spec")["volumeName"] = $"pvc-{uid}";
+            p.Obj("spec")["storageClassName"] ??= "standard";
+            var annotations = p.Obj("metadata").Obj("annotations");
             annotations["pv.kubernetes.io/bind-completed"] = "yes";
             annotations["pv.kubernetes.io/bound-by-controller"] = "yes";
-            var status = p.Child("status");
+            var status = p.Obj("status");
             status["phase"] = "Bound";
-            status["accessModes"] = p.Node("spec.accessModes")?.DeepClone() ?? new JsonArray("ReadWriteOnce");
-            status["capacity"] = new JsonObject { ["storage"] = p.Str("spec.resources.requests.storage") ?? "1Gi" };
+            status["accessModes"] = p.At("spec.accessModes")?.DeepClone() ?? new JsonArray("ReadWriteOnce");
+            status["capacity"] = new JsonObject { ["storage"] = p.Text("spec.resources.requests.storage") ?? "1Gi" };
             return true;
         });
     }

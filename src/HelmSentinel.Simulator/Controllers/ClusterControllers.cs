@@ -97,7 +97,7 @@ public sealed partial class ClusterControllers : IAsyncDisposable
         {
             foreach (var o in _store.List(type, null))
             {
-                Enqueue(new WorkKey(type, o.Str("metadata.namespace") ?? string.Empty, o.Str("metadata.name") ?? string.Empty));
+                Enqueue(new WorkKey(type, o.Text("metadata.namespace") ?? string.Empty, o.Text("metadata.name") ?? string.Empty));
             }
         }
     }
@@ -171,8 +171,8 @@ public sealed partial class ClusterControllers : IAsyncDisposable
             return;
         }
 
-        var ns = change.Object.Str("metadata.namespace") ?? string.Empty;
-        var name = change.Object.Str("metadata.name") ?? string.Empty;
+        var ns = change.Object.Text("metadata.namespace") ?? string.Empty;
+        var name = change.Object.Text("metadata.name") ?? string.Empty;
         if (type == ResourceTypes.ConfigMaps || type == ResourceTypes.Secrets)
         {
             if (change.Type == "ADDED")
@@ -356,7 +356,7 @@ public sealed partial class ClusterControllers : IAsyncDisposable
 
     private void CreateIfMissing(ResourceType type, string? ns, JsonObject obj)
     {
-        if (_store.Get(type, ns, obj.Str("metadata.name")!) is not null)
+        if (_store.Get(type, ns, obj.Text("metadata.name")!) is not null)
         {
             return;
         }

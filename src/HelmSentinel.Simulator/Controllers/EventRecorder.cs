@@ -27,7 +27,7 @@ internal sealed class EventRecorder(ObjectStore store)
             {
                 store.Mutate(ResourceTypes.Events, eventNs, existing, ev =>
                 {
-                    ev["count"] = (int)(ev.Num("count") ?? 1) + 1;
+                    ev["count"] = (int)(ev.Long("count") ?? 1) + 1;
                     ev["lastTimestamp"] = Json.Time(at);
                     return true;
                 });
@@ -37,12 +37,12 @@ internal sealed class EventRecorder(ObjectStore store)
             var eventName = $"{name}.{(at.ToUnixTimeMilliseconds() * 1_000_000 + Interlocked.Increment(ref _sequence)).ToString("x", CultureInfo.InvariantCulture)}";
             var involvedObject = new JsonObject
             {
-                ["kind"] = involved.Str("kind"),
+                ["kind"] = involved.Text("kind"),
                 ["namespace"] = ns.Length == 0 ? null : ns,
                 ["name"] = name,
                 ["uid"] = uid,
-                ["apiVersion"] = involved.Str("apiVersion"),
-                ["resourceVersion"] = involved.Str("metadata.resourceVersion"),
+                ["apiVersion"] = involved.Text("apiVersion"),
+                ["resourceVersion"] = involved.Text("metadata.resourceVersion"),
             };
             if (fieldPath is not null)
             {

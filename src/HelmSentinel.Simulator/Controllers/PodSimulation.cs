@@ -1,3 +1,4 @@
+using HelmSentinel.Simulator.Storage;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -35,12 +36,12 @@ internal sealed class PodSimulation
         (Name, Namespace, Uid) = pod.Id();
         FirstSeen = firstSeen;
         _timing = config.Timing;
-        RestartPolicy = pod.Str("spec.restartPolicy") ?? "Always";
+        RestartPolicy = pod.Text("spec.restartPolicy") ?? "Always";
         _containers = pod.Objects("spec.containers")
-            .Select(c => new ContainerSim(c, config.Images.Find(c.Str("image") ?? string.Empty), _timing, isInit: false))
+            .Select(c => new ContainerSim(c, config.Images.Find(c.Text("image") ?? string.Empty), _timing, isInit: false))
             .ToList();
         _init = pod.Objects("spec.initContainers")
-            .Select(c => new ContainerSim(c, config.Images.Find(c.Str("image") ?? string.Empty), _timing, isInit: true))
+            .Select(c => new ContainerSim(c, config.Images.Find(c.Text("image") ?? string.Empty), _timing, isInit: true))
             .ToList();
     }
 
@@ -367,14 +368,14 @@ internal sealed class PodSimulation
             _spec = spec;
             IsInit = isInit;
             _waitingReason = "PodInitializing";
-            Name = spec.Str("name") ?? "container";
-            _image = spec.Str("image") ?? string.Empty;
+            Name = spec.Text("name") ?? "container";
+            _image = spec.Text("image") ?? string.Empty;
             _behaviour = behaviour;
             _timing = timing;
             var probe = spec["readinessProbe"] as JsonObject;
             HasProbe = probe is not null;
-            _readinessDelay = TimeSpan.FromSeconds(probe.Num("initialDelaySeconds") ?? 0);
-            var period = TimeSpan.FromSeconds(probe.Num("periodSeconds") ?? 10);
+            _readinessDelay = TimeSpan.FromSeconds(probe.Long("initialDelaySeconds") ?? 0);
+            var period = TimeSpan.FromSeconds(probe.Long("periodSeconds") ?? 10);
             _probePeriod = period < timing.ProbePeriod ? period : timing.ProbePeriod;
             _probeFailure = probe?["httpGet"] is not null
                 ? "HTTP probe failed with statuscode: 503"
@@ -483,7 +484,7 @@ internal sealed class PodSimulation
                     state["running"] = new JsonObject { ["startedAt"] = Json.Time(_startedAt!.Value) };
                     break;
                 case Stage.Done:
-                    state["terminated"] = _terminated!.Copy();
+                    state["terminated"] = _terminated!.Clone();
                     break;
                 default:
                     var waiting = new JsonObject { ["reason"] = _waitingReason ?? "ContainerCreating" };
@@ -500,7 +501,7 @@ internal sealed class PodSimulation
             {
                 ["name"] = Name,
                 ["state"] = state,
-                ["lastState"] = _lastTerminated is null ? new JsonObject() : new JsonObject { ["terminated"] = _lastTerminated.Copy() },
+                ["lastState"] = _lastTerminated is null ? new JsonObject() : new JsonObject { ["terminated"] = _lastTerminated.Clone() },
                 ["ready"] = Ready,
                 ["restartCount"] = RestartCount,
                 ["image"] = ImageCatalogue.Normalize(_image),
@@ -709,6 +710,6 @@ internal sealed class PodSimulation
         private PodEvent Event(DateTimeOffset at, string type, string reason, string message) =>
             new(at, type, reason, message, FieldPath, "kubelet");
 
-        public override string ToString() => $"{Name} {Stage} restarts={RestartCount} ready={Ready} spec={_spec.Str("image")}";
+        public override string ToString() => $"{Name} {Stage} restarts={RestartCount} ready={Ready} spec={_spec.Text("image")}";
     }
 }

@@ -1,3 +1,4 @@
+using HelmSentinel.Simulator.Storage;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -61,7 +62,7 @@ internal static class PodTemplateHash
             return template;
         }
 
-        var copy = t.Copy();
+        var copy = t.Clone();
         if (copy["metadata"] is JsonObject meta && meta["labels"] is JsonObject labels)
         {
             labels.Remove(Label);

@@ -1,3 +1,4 @@
+using HelmSentinel.Simulator.Storage;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -29,7 +30,7 @@ internal static class RolloutMath
 
         if (value is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
         {
-            return (int)Json.Number(v);
+            return (int)JsonPaths.Number(v);
         }
 
         var text = value.GetValue<string>().Trim();

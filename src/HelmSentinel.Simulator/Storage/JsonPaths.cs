@@ -32,10 +32,26 @@ internal static class JsonPaths
     /// <summary>The integer at a dotted path, or null.</summary>
     public static long? Long(this JsonNode? node, string dottedPath) => node.At(dottedPath) switch
     {
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number && long.TryParse(v.ToJsonString(), CultureInfo.InvariantCulture, out var n) => n,
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => Number(v),
         JsonValue v when v.GetValueKind() == JsonValueKind.String && long.TryParse(v.GetValue<string>(), CultureInfo.InvariantCulture, out var l) => l,
         _ => null,
     };
+
+    /// <summary>A JSON number as an integer, whatever CLR type backs it (parsed text, int, long, double).</summary>
+    public static long Number(JsonValue v)
+    {
+        if (v.TryGetValue<long>(out var l))
+        {
+            return l;
+        }
+
+        if (v.TryGetValue<int>(out var i))
+        {
+            return i;
+        }
+
+        return v.TryGetValue<double>(out var d) ? (long)d : (long)v.GetValue<decimal>();
+    }
 
     /// <summary>The object at <paramref name="key"/>, created when absent or not an object.</summary>
     public static JsonObject Obj(this JsonObject parent, string key)
