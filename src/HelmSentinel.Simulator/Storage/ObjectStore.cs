@@ -74,20 +74,8 @@ public sealed partial class ObjectStore
     {
         lock (_gate)
         {
-            var created = Prepare(type, ns, obj);
-            var name = created.Text("metadata.name")!;
-            var key = Key(type, created.Text("metadata.namespace"), name);
-            if (Table(type).ContainsKey(key))
-            {
-                throw ApiException.AlreadyExists(type, name);
-            }
-
-            var meta = created.Obj("metadata");
-            meta["uid"] = Guid.NewGuid().ToString();
-            meta["creationTimestamp"] = Timestamp(_time.GetUtcNow());
-            meta["generation"] = 1;
-            _defaults.Apply(type, created, null);
-            Commit("ADDED", type, key, created, null);
+            var created = PreviewCreate(type, ns, obj);
+            Commit("ADDED", type, Key(type, created.Text("metadata.namespace"), created.Text("metadata.name")!), created, null);
             return created.Clone();
         }
     }
