@@ -10,7 +10,7 @@ internal static class DeployCommand
     /// <summary>Options that may stand alone (true) or take true/false.</summary>
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>(StringComparer.Ordinal)
     {
-        "create-namespace", "wait-for-jobs", "force", "reuse-values", "reset-values", "recover-stale-lock", "help",
+        "create-namespace", "wait-for-jobs", "force", "reuse-values", "reset-values", "recover-stale-lock", "fail-fast", "help",
     };
 
     // Options of the CLI itself, not of the request.
@@ -33,6 +33,9 @@ internal static class DeployCommand
           --reuse-values | --reset-values
           --recover-stale-lock B     clear a provably stale pending lock first (default: true)
           --stale-lock-margin D      how much older than --timeout a lock must be (default: 1m)
+          --fail-fast B              watch the pods and roll back as soon as a state is fatal (default: true)
+          --restart-threshold N      restarts after which CrashLoopBackOff/OOMKilled is fatal (default: 2)
+          --unschedulable-grace D    how long a pod may stay Unschedulable (default: 30s)
           --kube-context X           kubeconfig context
           --kubeconfig F             kubeconfig file
           --helm PATH                helm binary (default: helm on PATH)

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using HelmSentinel.Helm;
+using HelmSentinel.Kubernetes;
 using HelmSentinel.Reporting;
 using HelmSentinel.Resilience;
 
@@ -132,9 +133,7 @@ public sealed partial class DeployEngine
         using (_log.Group(firstInstall ? $"helm install {request.Release}" : $"helm upgrade {request.Release}"))
         using (run.Phase("upgrade"))
         {
-            run.Mark(firstInstall ? "install started" : "upgrade started");
-            upgrade = await helm.RunMutatingAsync(HelmArguments.Upgrade(request, version), cancellationToken);
-            run.Mark(upgrade.Succeeded ? "helm reported success" : "helm reported failure");
+            upgrade = await UpgradeAsync(helm, request, version, firstInstall, run, cancellationToken);
         }
 
         ReleaseHistory after;
@@ -168,6 +167,11 @@ public sealed partial class DeployEngine
 
         var errorClass = HelmErrorClassifier.Classify(upgrade.StandardError);
         var reason = DescribeFailure(upgrade, run);
+        if (run.Diagnosis is { } diagnosis)
+        {
+            reason = diagnosis.Fatal || upgrade.Cancelled ? Explain(diagnosis) : $"{reason} ({Explain(diagnosis)})";
+        }
+
         if (created.Count == 0 && SameLatest(history, after) && errorClass is not HelmErrorClass.Uninstalled)
         {
             // Nothing was written: helm stopped before creating a revision (render, schema, lock, or an unreachable cluster).
@@ -183,6 +187,80 @@ public sealed partial class DeployEngine
                 ? await EnsureUninstalledAsync(helm, request, version, after, reason, upgrade, run)
                 : await EnsureRestoredAsync(helm, request, version, lastGood, after, reason, upgrade, run);
         }
+    }
+
+    /// <summary>Runs <c>helm upgrade --install</c>; with fail-fast, a rollout watcher runs beside it and a fatal
+    /// pod state interrupts helm (SIGINT: both majors then mark the revision failed and roll back by themselves,
+    /// see Kubernetes/SIGNALS.md). The verify step that follows makes sure of the end state either way.</summary>
+    private async Task<HelmProcessResult> UpgradeAsync(
+        HelmCli helm, DeployRequest request, HelmVersion version, bool firstInstall, Run run, CancellationToken cancellationToken)
+    {
+        await using var watcher = request.FailFast ? await StartWatcherAsync(request, run, cancellationToken) : null;
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        run.Mark(firstInstall ? "install started" : "upgrade started");
+        var running = helm.RunMutatingAsync(HelmArguments.Upgrade(request, version), interrupt.Token);
+        if (watcher is not null && await Task.WhenAny(running, watcher.Fatal) != running && watcher.Fatal.IsCompletedSuccessfully)
+        {
+            var diagnosis = await watcher.Fatal;
+            run.Diagnosis = diagnosis;
+            run.Mark("first fatal state: " + diagnosis.Summary);
+            _log.Warning($"fail-fast: {run.Masker.Mask(diagnosis.Summary)}; interrupting helm so that the release returns to its last good revision now");
+            await interrupt.CancelAsync();
+        }
+
+        var upgrade = await running;
+        if (upgrade.Succeeded)
+        {
+            run.Diagnosis = null; // helm finished first: whatever the watcher saw last did not stop the rollout
+        }
+
+        run.Mark(upgrade.Cancelled ? "helm interrupted" : upgrade.Succeeded ? "helm reported success" : "helm reported failure");
+        if (watcher is not null)
+        {
+            if (!upgrade.Succeeded && run.Diagnosis is null)
+            {
+                run.Diagnosis = await watcher.DiagnoseAsync(CancellationToken.None);
+            }
+
+            await watcher.DisposeAsync();
+            foreach (var warning in watcher.Warnings)
+            {
+                run.Warning(warning);
+            }
+        }
+
+        return upgrade;
+    }
+
+    private static async Task<RolloutWatcher?> StartWatcherAsync(DeployRequest request, Run run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RolloutWatcher.StartAsync(
+                new RolloutWatcherOptions
+                {
+                    Release = request.Release,
+                    Namespace = request.Namespace,
+                    Kubeconfig = request.Kubeconfig,
+                    KubeContext = request.KubeContext,
+                    Rules = new FailFastOptions { RestartThreshold = request.RestartThreshold, UnschedulableGrace = request.UnschedulableGrace },
+                    Mask = run.Masker.Mask,
+                    Time = run.Time,
+                },
+                TimeSpan.FromSeconds(5),
+                cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            run.Warning("fail-fast is off for this deploy: the rollout watcher cannot start: " + e.Message);
+            return null;
+        }
+    }
+
+    private static string Explain(RolloutDiagnosis diagnosis)
+    {
+        var lastLine = diagnosis.Pods.FirstOrDefault()?.LastLogLines.LastOrDefault();
+        return lastLine is null ? diagnosis.Summary : $"{diagnosis.Summary}; last log line: {lastLine.Trim()}";
     }
 
     private async Task<DeployOutcome> EnsureUninstalledAsync(
@@ -400,6 +478,10 @@ public sealed partial class DeployEngine
 
         public SecretMasker Masker { get; } = new(request.Secrets);
 
+        public TimeProvider Time => time;
+
+        public RolloutDiagnosis? Diagnosis { get; set; }
+
         public string? HelmVersion { get; set; }
 
         public ReleaseHistory History { get; set; } = ReleaseHistory.Empty;
@@ -461,6 +543,7 @@ public sealed partial class DeployEngine
                 Uninstalled = Uninstalled,
                 FailureReason = reason is null ? null : Masker.Mask(reason),
                 HelmError = helmResult is { Succeeded: false } ? Masker.Mask(helmResult.StandardError.Trim()) : null,
+                Diagnosis = Diagnosis,
                 Actions = [.. _actions],
                 Warnings = [.. _warnings],
                 Phases = [.. _phases],

@@ -16,7 +16,7 @@ public static class DeployInputs
         "release", "chart", "namespace", "values", "set", "set-string", "set-file", "version", "timeout",
         "rollback-timeout", "history-max", "wait", "wait-for-jobs", "create-namespace", "force", "reuse-values",
         "reset-values", "recover-stale-lock", "stale-lock-margin", "kube-context", "kubeconfig", "helm",
-        "description", "extra-args", "secrets",
+        "description", "extra-args", "secrets", "fail-fast", "restart-threshold", "unschedulable-grace",
     };
 
     /// <summary>Parses the inputs. Returns the request, or the errors that prevent building one
@@ -122,6 +122,12 @@ public static class DeployInputs
             errors.Add(new InputError("chart", "is required: a chart folder, a .tgz, repo/name or oci:// reference."));
         }
 
+        var restartThreshold = Integer("restart-threshold");
+        if (restartThreshold is < 1)
+        {
+            errors.Add(new InputError("restart-threshold", $"'{restartThreshold}' is too small: a container must have restarted at least once to count as crash-looping."));
+        }
+
         var defaults = new DeployRequest { Release = "", Chart = "" };
         var request = new DeployRequest
         {
@@ -150,6 +156,9 @@ public static class DeployInputs
             Description = Single("description"),
             ExtraArgs = Lines("extra-args").SelectMany(l => l.Split(' ', '\t')).Where(a => a.Length > 0).ToList(),
             Secrets = Lines("secrets"),
+            FailFast = Bool("fail-fast", defaults.FailFast),
+            RestartThreshold = restartThreshold ?? defaults.RestartThreshold,
+            UnschedulableGrace = Duration("unschedulable-grace", allowZero: true) ?? defaults.UnschedulableGrace,
         };
         return errors.Count > 0 ? (null, errors) : (request, errors);
     }

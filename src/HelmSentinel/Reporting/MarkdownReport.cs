@@ -1,6 +1,7 @@
 using System.Text;
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
+using HelmSentinel.Kubernetes;
 
 namespace HelmSentinel.Reporting;
 
@@ -22,6 +23,7 @@ public static class MarkdownReport
             .Append(HistoryTable.EscapeInline(TextReport.Headline(outcome))).Append("\n\n");
         AppendFacts(md, outcome);
         AppendFailure(md, outcome, masker);
+        AppendDiagnosis(md, outcome.Diagnosis, masker);
         AppendList(md, "Actions", outcome.Actions, masker);
         AppendList(md, "Warnings", outcome.Warnings, masker);
         AppendPhases(md, outcome.Phases);
@@ -144,6 +146,68 @@ public static class MarkdownReport
             md.Append("Helm said:\n\n").Append(fence).Append("text\n").Append(error).Append('\n').Append(fence).Append("\n\n");
         }
     }
+
+    private static void AppendDiagnosis(StringBuilder md, RolloutDiagnosis? diagnosis, SecretMasker masker)
+    {
+        if (diagnosis is null)
+        {
+            return;
+        }
+
+        md.Append("#### Diagnosis\n\n")
+            .Append("**").Append(HistoryTable.EscapeInline(HistoryTable.OneLine(masker.Mask(diagnosis.Summary)))).Append("**")
+            .Append(diagnosis.Fatal ? " (seen by fail-fast, which stopped the rollout)" : " (seen after helm failed)").Append("\n\n");
+        if (diagnosis.Pods.Count > 0)
+        {
+            md.Append("| Pod | Workload | Container | Reason | Exit code | Restarts | Message |\n|---|---|---|---|---:|---:|---|\n");
+            foreach (var pod in diagnosis.Pods)
+            {
+                md.Append("| ").Append(Code(pod.Pod))
+                    .Append(" | ").Append(Cell(pod.Workload, masker))
+                    .Append(" | ").Append(Cell(pod.Container, masker))
+                    .Append(" | ").Append(Cell(pod.Reason, masker))
+                    .Append(" | ").Append(pod.ExitCode is { } code ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : "")
+                    .Append(" | ").Append(TextReport.Number(pod.RestartCount))
+                    .Append(" | ").Append(Cell(pod.Message ?? "", masker)).Append(" |\n");
+            }
+
+            md.Append('\n');
+            foreach (var pod in diagnosis.Pods)
+            {
+                if (pod.LastLogLines.Count > 0)
+                {
+                    var log = masker.Mask(string.Join('\n', pod.LastLogLines));
+                    var fence = new string('`', Math.Max(3, LongestRun(log, '`') + 1));
+                    md.Append("Last log lines of ").Append(Code(pod.Pod)).Append(":\n\n")
+                        .Append(fence).Append("text\n").Append(log).Append('\n').Append(fence).Append("\n\n");
+                }
+
+                if (pod.Events.Count > 0)
+                {
+                    md.Append("Warning events of ").Append(Code(pod.Pod)).Append(" and its owners:\n\n");
+                    foreach (var item in pod.Events)
+                    {
+                        md.Append("- ").Append(HistoryTable.EscapeInline(HistoryTable.OneLine(masker.Mask(item)))).Append('\n');
+                    }
+
+                    md.Append('\n');
+                }
+            }
+        }
+
+        if (diagnosis.NotReady.Count > 0)
+        {
+            md.Append("Not ready:\n\n");
+            foreach (var item in diagnosis.NotReady)
+            {
+                md.Append("- ").Append(HistoryTable.EscapeInline(HistoryTable.OneLine(masker.Mask(item)))).Append('\n');
+            }
+
+            md.Append('\n');
+        }
+    }
+
+    private static string Cell(string value, SecretMasker masker) => HistoryTable.EscapeCell(HistoryTable.OneLine(masker.Mask(value)));
 
     private static void AppendList(StringBuilder md, string title, IReadOnlyList<string> items, SecretMasker masker)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
+using HelmSentinel.Kubernetes;
 
 namespace HelmSentinel.Reporting;
 
@@ -33,6 +34,7 @@ public static class TextReport
             text.Append("helm error:\n").Append(Indent(BoundHelmError(masker.Mask(outcome.HelmError.Trim())), "    ")).Append('\n');
         }
 
+        AppendDiagnosis(text, outcome.Diagnosis, masker);
         AppendList(text, "actions", outcome.Actions, masker);
         AppendList(text, "warnings", outcome.Warnings, masker);
         text.Append("history:\n");
@@ -102,6 +104,65 @@ public static class TextReport
         facts.Add("helm " + (outcome.HelmVersion ?? "not reached"));
         facts.Add("took " + GoDuration.FormatCompact(outcome.Duration));
         return HistoryTable.OneLine(string.Join(", ", facts));
+    }
+
+    private static void AppendDiagnosis(StringBuilder text, RolloutDiagnosis? diagnosis, SecretMasker masker)
+    {
+        if (diagnosis is null)
+        {
+            return;
+        }
+
+        string Line(string value) => HistoryTable.OneLine(masker.Mask(value));
+        text.Append("diagnosis: ").Append(Line(diagnosis.Summary))
+            .Append(diagnosis.Fatal ? " (fail-fast stopped the rollout)" : " (seen after helm failed)").Append('\n');
+        foreach (var pod in diagnosis.Pods)
+        {
+            text.Append("  pod ").Append(Line(pod.Pod)).Append(" (").Append(Line(pod.Workload)).Append(')');
+            if (pod.Container.Length > 0)
+            {
+                text.Append(" container ").Append(Line(pod.Container));
+            }
+
+            text.Append(": ").Append(Line(pod.Reason));
+            if (pod.ExitCode is { } code)
+            {
+                text.Append(", exit code ").Append(code.ToString(CultureInfo.InvariantCulture));
+            }
+
+            text.Append(", ").Append(Number(pod.RestartCount)).Append(pod.RestartCount == 1 ? " restart" : " restarts").Append('\n');
+            if (!string.IsNullOrWhiteSpace(pod.Message))
+            {
+                text.Append("    message: ").Append(Line(pod.Message)).Append('\n');
+            }
+
+            if (pod.LastLogLines.Count > 0)
+            {
+                text.Append("    last log lines:\n");
+                foreach (var line in pod.LastLogLines)
+                {
+                    text.Append("      ").Append(Line(line)).Append('\n');
+                }
+            }
+
+            if (pod.Events.Count > 0)
+            {
+                text.Append("    events:\n");
+                foreach (var item in pod.Events)
+                {
+                    text.Append("      - ").Append(Line(item)).Append('\n');
+                }
+            }
+        }
+
+        if (diagnosis.NotReady.Count > 0)
+        {
+            text.Append("  not ready:\n");
+            foreach (var item in diagnosis.NotReady)
+            {
+                text.Append("    - ").Append(Line(item)).Append('\n');
+            }
+        }
     }
 
     private static void AppendList(StringBuilder text, string title, IReadOnlyList<string> items, SecretMasker masker)

@@ -19,7 +19,8 @@ public class DeployEngineTests
     private readonly RecordingLog _log = new();
     private readonly FixedClock _clock = new(Now);
 
-    private static DeployRequest Request() => new() { Release = "web", Chart = "repo/web", Timeout = TimeSpan.FromMinutes(5) };
+    // FailFast off: these tests script helm; no cluster is there to watch.
+    private static DeployRequest Request() => new() { Release = "web", Chart = "repo/web", Timeout = TimeSpan.FromMinutes(5), FailFast = false };
 
     private DeployEngine Engine(IHelmProcess process) =>
         new(process, _log, _clock, new HelmRetryOptions { MaxRetries = 2, BaseDelay = TimeSpan.FromMilliseconds(1) });

@@ -11,6 +11,7 @@ public class MarkdownReportTests
     {
         { nameof(Outcomes.Succeeded), "report-succeeded.md" },
         { nameof(Outcomes.RolledBack), "report-rolled-back.md" },
+        { nameof(Outcomes.FailFastRolledBack), "report-fail-fast.md" },
         { nameof(Outcomes.FirstInstallUninstalled), "report-first-install-uninstalled.md" },
         { nameof(Outcomes.RollbackFailed), "report-rollback-failed.md" },
         { nameof(Outcomes.Rejected), "report-rejected.md" },
@@ -20,6 +21,7 @@ public class MarkdownReportTests
     {
         nameof(Outcomes.Succeeded) => Outcomes.Succeeded,
         nameof(Outcomes.RolledBack) => Outcomes.RolledBack,
+        nameof(Outcomes.FailFastRolledBack) => Outcomes.FailFastRolledBack,
         nameof(Outcomes.FirstInstallUninstalled) => Outcomes.FirstInstallUninstalled,
         nameof(Outcomes.RollbackFailed) => Outcomes.RollbackFailed,
         nameof(Outcomes.Rejected) => Outcomes.Rejected,

@@ -1,5 +1,6 @@
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
+using HelmSentinel.Kubernetes;
 
 namespace HelmSentinel.Tests.Reporting;
 
@@ -77,6 +78,32 @@ internal static class Outcomes
             Rev(4, "deployed", "web-1.1.0", "1.1", "Rollback to 2", 5),
         ],
         Duration = TimeSpan.FromSeconds(302.2),
+    };
+
+    /// <summary>A crash-looping upgrade stopped by fail-fast after 6 s instead of the 5 m timeout.</summary>
+    public static DeployOutcome FailFastRolledBack => RolledBack with
+    {
+        FailureReason = "pod web-7d9f8-x2x4q (Deployment web): CrashLoopBackOff after 2 restarts, exit code 1; last log line: panic: required setting DATABASE_URL is not set",
+        HelmError = "Error: UPGRADE FAILED: release web failed, and has been rolled back due to rollback-on-failure being set: context canceled",
+        Diagnosis = new RolloutDiagnosis(
+            "pod web-7d9f8-x2x4q (Deployment web): CrashLoopBackOff after 2 restarts, exit code 1",
+            [
+                new PodDiagnosis(
+                    "web-7d9f8-x2x4q",
+                    "Deployment/web",
+                    "web",
+                    "CrashLoopBackOff",
+                    "back-off 2s restarting failed container=web pod=web-7d9f8-x2x4q_shop(uid)",
+                    1,
+                    2,
+                    ["2026/11/24 12:00:03 connecting with password " + Secret, "panic: required setting DATABASE_URL is not set"],
+                    ["BackOff: Back-off restarting failed container web in pod web-7d9f8-x2x4q_shop(uid) (x2)"]),
+            ],
+            ["Deployment/web: 2/3 ready, 1 updated"],
+            Start.AddSeconds(6),
+            Fatal: true),
+        Phases = Phases(("validate", 0.01), ("detect-helm", 0.2), ("read-history", 0.3), ("upgrade", 6.4), ("verify", 0.5)),
+        Duration = TimeSpan.FromSeconds(7.4),
     };
 
     public static DeployOutcome FirstInstallUninstalled => new()

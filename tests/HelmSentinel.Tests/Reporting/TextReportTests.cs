@@ -30,6 +30,27 @@ public class TextReportTests
     }
 
     [Fact]
+    public void Render_FailFast_ShowsTheDiagnosisMasked()
+    {
+        var text = TextReport.Render(Outcomes.FailFastRolledBack, Masker);
+
+        text.Should().Contain(
+            "diagnosis: pod web-7d9f8-x2x4q (Deployment web): CrashLoopBackOff after 2 restarts, exit code 1 (fail-fast stopped the rollout)\n" +
+            "  pod web-7d9f8-x2x4q (Deployment/web) container web: CrashLoopBackOff, exit code 1, 2 restarts\n" +
+            "    message: back-off 2s restarting failed container=web pod=web-7d9f8-x2x4q_shop(uid)\n" +
+            "    last log lines:\n" +
+            "      2026/11/24 12:00:03 connecting with password ***\n" +
+            "      panic: required setting DATABASE_URL is not set\n" +
+            "    events:\n" +
+            "      - BackOff: Back-off restarting failed container web in pod web-7d9f8-x2x4q_shop(uid) (x2)\n" +
+            "  not ready:\n" +
+            "    - Deployment/web: 2/3 ready, 1 updated\n" +
+            "actions:\n");
+        text.Should().NotContain(Outcomes.Secret);
+        TextReport.Render(Outcomes.RolledBack, Masker).Should().NotContain("diagnosis:");
+    }
+
+    [Fact]
     public void Render_Succeeded_HasNoReasonAndMarksNothingFailed()
     {
         var text = TextReport.Render(Outcomes.Succeeded, Masker);

@@ -1,0 +1,170 @@
+using System.Text.Json.Nodes;
+using HelmSentinel.Deploy;
+using HelmSentinel.Helm;
+using HelmSentinel.Simulator.Storage;
+using HelmSentinel.Tests.Support;
+
+namespace HelmSentinel.Tests.EndToEnd;
+
+/// <summary>
+/// Fail-fast with the real Helm 3 and 4 against the simulator: a broken upgrade with a generous
+/// <c>--timeout 120s</c> is detected from the pods, interrupted and restored in seconds, and the outcome says why.
+/// </summary>
+public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixture<SimulatorFixture>
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(120);
+    private readonly RecordingLog _log = new();
+
+    [Theory]
+    [InlineData(3, "crash", "image.repository=sim.local/crash", "CrashLoopBackOff", "fatal: unrecoverable error, exiting (exit code 1)")]
+    [InlineData(4, "crash", "image.repository=sim.local/crash", "CrashLoopBackOff", "fatal: unrecoverable error, exiting (exit code 1)")]
+    [InlineData(3, "pull", "image.repository=registry.example/missing", "ImagePullBackOff|ErrImagePull", null)]
+    [InlineData(4, "pull", "image.repository=registry.example/missing", "ImagePullBackOff|ErrImagePull", null)]
+    [InlineData(3, "oom", "image.repository=sim.local/oom", "OOMKilled", "cache warm-up: 1843 MiB resident")]
+    [InlineData(4, "oom", "image.repository=sim.local/oom", "OOMKilled", "cache warm-up: 1843 MiB resident")]
+    [InlineData(3, "unsched", "resources.requests.memory=999Gi", "Unschedulable", null)]
+    [InlineData(4, "unsched", "resources.requests.memory=999Gi", "Unschedulable", null)]
+    [InlineData(3, "config", "configMapName=absent", "CreateContainerConfigError", null)]
+    [InlineData(4, "config", "configMapName=absent", "CreateContainerConfigError", null)]
+    public async Task BrokenUpgrade_IsDetectedAndRestoredLongBeforeTheTimeout(int major, string name, string breakage, string reason, string? lastLogLine)
+    {
+        var release = $"ff{name}{major}";
+        var engine = cluster.Engine(_log);
+        (await engine.DeployAsync(Request(major, release))).Result.Should().Be(DeployResult.Succeeded);
+
+        var outcome = await engine.DeployAsync(Request(major, release, breakage));
+
+        outcome.Result.Should().Be(DeployResult.RolledBack, outcome.FailureReason);
+        outcome.Duration.Should().BeLessThan(TimeSpan.FromSeconds(60), "fail-fast does not wait for the 120 s timeout");
+        outcome.History.Select(h => h.Status).Should().Equal(ReleaseStatus.Superseded, ReleaseStatus.Failed, ReleaseStatus.Deployed);
+        outcome.History[^1].Description.Should().Be("Rollback to 1");
+        outcome.RestoredRevision.Should().Be(3);
+
+        var diagnosis = outcome.Diagnosis!;
+        diagnosis.Should().NotBeNull();
+        diagnosis.Fatal.Should().BeTrue();
+        var pod = diagnosis.Pods[0];
+        pod.Pod.Should().StartWith(release + "-");
+        pod.Workload.Should().Be("Deployment/" + release);
+        pod.Reason.Should().MatchRegex($"^({reason})$");
+        diagnosis.Summary.Should().StartWith($"pod {pod.Pod} (Deployment {release}): {pod.Reason}");
+        outcome.FailureReason.Should().StartWith(diagnosis.Summary);
+        if (lastLogLine is not null)
+        {
+            pod.LastLogLines[^1].Should().EndWith(lastLogLine);
+            outcome.FailureReason.Should().EndWith("last log line: " + pod.LastLogLines[^1]);
+        }
+
+        outcome.Timeline.Select(t => t.What).Should().ContainInOrder("upgrade started", "first fatal state: " + diagnosis.Summary, "helm interrupted");
+        outcome.Warnings.Should().BeEmpty();
+        await WaitUntilAsync(() => ServingImages(release).SequenceEqual(["nginx:1.25.0"]), "v1's pods serve again");
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task SlowButHealthyStart_IsNotRolledBack(int major)
+    {
+        var release = $"ffslow{major}";
+        var engine = cluster.Engine(_log);
+        (await engine.DeployAsync(Request(major, release))).Result.Should().Be(DeployResult.Succeeded);
+
+        var outcome = await engine.DeployAsync(Request(major, release, "image.repository=sim.local/slow-8", "replicaCount=1"));
+
+        outcome.Result.Should().Be(DeployResult.Succeeded, outcome.FailureReason);
+        outcome.Duration.Should().BeGreaterThan(TimeSpan.FromSeconds(7));
+        outcome.Diagnosis.Should().BeNull();
+        outcome.Warnings.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task OneRestartThenRunning_IsNotRolledBack(int major)
+    {
+        var release = $"ffonce{major}";
+        var engine = cluster.Engine(_log);
+        (await engine.DeployAsync(Request(major, release))).Result.Should().Be(DeployResult.Succeeded);
+
+        var outcome = await engine.DeployAsync(Request(major, release, "image.repository=sim.local/restart-once"));
+
+        outcome.Result.Should().Be(DeployResult.Succeeded, outcome.FailureReason);
+        outcome.CurrentRevision.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task FailFastOff_WaitsForHelmsOwnTimeout()
+    {
+        const string release = "ffoff";
+        var engine = cluster.Engine(_log);
+        (await engine.DeployAsync(Request(4, release))).Result.Should().Be(DeployResult.Succeeded);
+
+        var watchesBefore = PodWatches(release);
+
+        var outcome = await engine.DeployAsync(Request(4, release, "image.repository=sim.local/crash") with { FailFast = false, Timeout = TimeSpan.FromSeconds(6) });
+
+        outcome.Result.Should().Be(DeployResult.RolledBack, outcome.FailureReason);
+        outcome.Duration.Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(6));
+        outcome.Diagnosis.Should().BeNull();
+        outcome.Timeline.Should().NotContain(t => t.What.StartsWith("first fatal state", StringComparison.Ordinal));
+        PodWatches(release).Should().Be(watchesBefore, "no watcher runs with fail-fast off");
+    }
+
+    [Fact]
+    public async Task HelmFailingByItself_StillGetsADiagnosis()
+    {
+        // The grace outlasts helm's timeout: helm fails first, and the post-mortem explains it.
+        const string release = "ffpost";
+        var engine = cluster.Engine(_log);
+        (await engine.DeployAsync(Request(4, release))).Result.Should().Be(DeployResult.Succeeded);
+
+        var outcome = await engine.DeployAsync(Request(4, release, "resources.requests.memory=999Gi") with { Timeout = TimeSpan.FromSeconds(4), UnschedulableGrace = TimeSpan.FromMinutes(5) });
+
+        outcome.Result.Should().Be(DeployResult.RolledBack, outcome.FailureReason);
+        outcome.Diagnosis!.Fatal.Should().BeFalse();
+        outcome.Diagnosis.Pods.Should().NotBeEmpty();
+        outcome.Diagnosis.Pods[0].Reason.Should().Be("Unschedulable");
+        outcome.FailureReason.Should().Contain("Unschedulable");
+    }
+
+    [Fact]
+    public async Task FailedFirstInstall_IsStoppedAndRemoved()
+    {
+        const string release = "fffirst";
+
+        var outcome = await cluster.Engine(_log).DeployAsync(Request(3, release, "image.repository=registry.example/missing"));
+
+        outcome.Result.Should().Be(DeployResult.RolledBack, outcome.FailureReason);
+        outcome.Uninstalled.Should().BeTrue();
+        outcome.Duration.Should().BeLessThan(TimeSpan.FromSeconds(60));
+        outcome.Diagnosis!.Pods[0].Reason.Should().MatchRegex("^(ImagePullBackOff|ErrImagePull)$");
+        (await cluster.HelmAsync(3, "history", release, "--namespace", release)).StandardError.Should().Contain("release: not found");
+    }
+
+    private DeployRequest Request(int major, string release, params string[] set) =>
+        cluster.Request(major, release, set) with { Timeout = Generous, UnschedulableGrace = TimeSpan.FromSeconds(2) };
+
+    private int PodWatches(string release) =>
+        cluster.Simulator.RequestLog.Count(r => r.Contains("/namespaces/" + release + "/pods?", StringComparison.Ordinal) && r.Contains("watch=true", StringComparison.Ordinal));
+
+    private List<string> ServingImages(string release) =>
+        cluster.Simulator.Store.List(ResourceTypes.Pods, release)
+            .Where(p => p["status"]?["conditions"] is JsonArray c && c.Any(x => x?["type"]?.GetValue<string>() == "Ready" && x["status"]?.GetValue<string>() == "True"))
+            .Select(p => p["spec"]!["containers"]![0]!["image"]!.GetValue<string>())
+            .Distinct()
+            .ToList();
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("gave up waiting until " + what);
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
