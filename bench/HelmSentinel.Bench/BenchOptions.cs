@@ -1,0 +1,34 @@
+using HelmSentinel.Helm;
+
+namespace HelmSentinel.Bench;
+
+/// <summary>The benchmark's options: <c>--timeout D</c> (Go duration, default 120s) and <c>--repeat N</c> (default 3).</summary>
+internal sealed record BenchOptions(TimeSpan Timeout, int Repeat)
+{
+    public const string Usage = "usage: dotnet run -c Release --project bench/HelmSentinel.Bench -- [--timeout 120s] [--repeat 3]";
+
+    /// <summary>Parses the arguments; null with an error message when they are not understood.</summary>
+    public static (BenchOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchOptions(TimeSpan.FromSeconds(120), 3);
+        for (var i = 0; i < args.Count; i++)
+        {
+            var value = i + 1 < args.Count ? args[i + 1] : null;
+            switch (args[i])
+            {
+                case "--timeout" when value is not null && GoDuration.TryParse(value, out var timeout):
+                    options = options with { Timeout = timeout };
+                    i++;
+                    break;
+                case "--repeat" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var repeat) && repeat >= 1:
+                    options = options with { Repeat = repeat };
+                    i++;
+                    break;
+                default:
+                    return (null, $"cannot understand '{args[i]}{(value is null ? "" : " " + value)}'\n{Usage}");
+            }
+        }
+
+        return (options, null);
+    }
+}

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using CliWrap;
+using CliWrap.Buffered;
+using HelmSentinel.Simulator;
+using HelmSentinel.Simulator.Storage;
+using HelmSentinel.TestSupport;
+
+namespace HelmSentinel.Bench;
+
+/// <summary>One scenario: what the upgrade sets and which image must serve at the end.</summary>
+internal sealed record Scenario(string Name, string Set, string ServingImage, bool Restore);
+
+/// <summary>
+/// Runs plain <c>helm upgrade --install --atomic --wait</c> and <c>helm-sentinel deploy</c> side by side against one
+/// in-process simulator, each from the start of the command until the expected pods serve and the release is deployed.
+/// </summary>
+internal sealed class BenchRunner(BenchOptions options, TextWriter output) : IAsyncDisposable
+{
+    private static readonly Scenario[] Scenarios =
+    [
+        new("restore crash", "image.repository=sim.local/crash", "nginx:1.25.0", Restore: true),
+        new("restore image-pull", "image.repository=registry.example/missing", "nginx:1.25.0", Restore: true),
+        new("overhead healthy", "image.tag=1.27.0", "nginx:1.27.0", Restore: false),
+    ];
+
+    private readonly IsolatedHome _home = new();
+    private KubeSimulator _simulator = null!;
+    private string _kubeconfig = "";
+    private int _releases;
+
+    public async Task<int> RunAsync()
+    {
+        _simulator = await KubeSimulator.StartAsync(new SimulatorOptions());
+        _kubeconfig = _simulator.WriteKubeconfig(Path.Combine(_home.Root, "kubeconfig"));
+        await output.WriteLineAsync($"machine: {Environment.ProcessorCount} CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+        await output.WriteLineAsync($"timeout {GoTimeout}, {options.Repeat} repetition(s); times from the start of the command until the expected pods serve and the release is deployed");
+
+        double restore = 0, overhead = 0;
+        foreach (var major in new[] { 3, 4 })
+        {
+            foreach (var scenario in Scenarios)
+            {
+                var plain = new List<TimeSpan>();
+                var sentinel = new List<TimeSpan>();
+                for (var i = 0; i < options.Repeat; i++)
+                {
+                    plain.Add(await MeasureAsync(major, scenario, PlainHelmAsync));
+                    sentinel.Add(await MeasureAsync(major, scenario, SentinelAsync));
+                }
+
+                var ratio = Stats.Ratio(Stats.Median(sentinel), Stats.Median(plain));
+                if (scenario.Restore)
+                {
+                    restore = Math.Max(restore, ratio);
+                }
+                else
+                {
+                    overhead = Math.Max(overhead, ratio);
+                }
+
+                await output.WriteLineAsync(
+                    $"helm{major} {scenario.Name,-20} plain median {Stats.Seconds(Stats.Median(plain)),8}  helm-sentinel median {Stats.Seconds(Stats.Median(sentinel)),8}  ratio {Stats.Format(ratio)}");
+            }
+        }
+
+        await output.WriteLineAsync($"restore-ratio={Stats.Format(restore)} overhead-ratio={Stats.Format(overhead)}");
+        return 0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_simulator is not null)
+        {
+            await _simulator.DisposeAsync();
+        }
+
+        _home.Dispose();
+    }
+
+    private string GoTimeout => ((int)options.Timeout.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
+
+    private async Task<TimeSpan> MeasureAsync(int major, Scenario scenario, Func<int, string, string, Task> upgrade)
+    {
+        var release = $"b{major}-{Interlocked.Increment(ref _releases).ToString(CultureInfo.InvariantCulture)}";
+        var install = await HelmAsync(major, "upgrade", "--install", release, Tools.Chart("fixture-web"), "--namespace", release, "--create-namespace", "--wait", "--timeout", "60s");
+        if (install.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"installing {release} failed: {install.StandardError}");
+        }
+
+        var clock = Stopwatch.StartNew();
+        await upgrade(major, release, scenario.Set);
+        while (!Serving(release, scenario.ServingImage))
+        {
+            if (clock.Elapsed > options.Timeout * 3)
+            {
+                throw new TimeoutException($"{release}: {scenario.ServingImage} never served again");
+            }
+
+            await Task.Delay(25);
+        }
+
+        return clock.Elapsed;
+    }
+
+    private async Task PlainHelmAsync(int major, string release, string set) =>
+        await HelmAsync(major, "upgrade", "--install", release, Tools.Chart("fixture-web"), "--namespace", release,
+            major == 3 ? "--atomic" : "--rollback-on-failure", "--wait", "--timeout", GoTimeout, "--set", set);
+
+    private async Task SentinelAsync(int major, string release, string set)
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "helm-sentinel.dll");
+        await Cli.Wrap("dotnet")
+            .WithArguments(["exec", cli, "deploy", "--release", release, "--chart", Tools.Chart("fixture-web"), "--namespace", release,
+                "--kubeconfig", _kubeconfig, "--helm", Tools.Helm(major), "--timeout", GoTimeout, "--set", set])
+            .WithEnvironmentVariables(_home.Environment.AsReadOnly())
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync();
+    }
+
+    private Task<BufferedCommandResult> HelmAsync(int major, params string[] args) =>
+        Cli.Wrap(Tools.Helm(major))
+            .WithArguments([.. args, "--kubeconfig", _kubeconfig])
+            .WithEnvironmentVariables(_home.Environment.AsReadOnly())
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync()
+            .Task;
+
+    // The expected image serves on every replica, nothing else does, and the release's newest revision is deployed.
+    private bool Serving(string release, string image)
+    {
+        var ready = _simulator.Store.List(ResourceTypes.Pods, release).Where(IsReady).Select(p => p["spec"]!["containers"]![0]!["image"]!.GetValue<string>()).ToList();
+        var latest = _simulator.Store.List(ResourceTypes.Secrets, release)
+            .Where(s => s["metadata"]?["labels"]?["name"]?.GetValue<string>() == release)
+            .MaxBy(s => int.Parse(s["metadata"]!["labels"]!["version"]!.GetValue<string>(), CultureInfo.InvariantCulture));
+        return ready.Count >= 2 && ready.All(i => i == image) &&
+               latest?["metadata"]?["labels"]?["status"]?.GetValue<string>() == "deployed";
+    }
+
+    private static bool IsReady(JsonObject pod) =>
+        pod["status"]?["conditions"] is JsonArray conditions &&
+        conditions.Any(c => c?["type"]?.GetValue<string>() == "Ready" && c["status"]?.GetValue<string>() == "True");
+}
