@@ -112,7 +112,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output) : IAs
     private async Task SentinelAsync(int major, string release, string set)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "helm-sentinel.dll");
-        await Cli.Wrap("dotnet")
+        await global::CliWrap.Cli.Wrap("dotnet")
             .WithArguments(["exec", cli, "deploy", "--release", release, "--chart", Tools.Chart("fixture-web"), "--namespace", release,
                 "--kubeconfig", _kubeconfig, "--helm", Tools.Helm(major), "--timeout", GoTimeout, "--set", set])
             .WithEnvironmentVariables(_home.Environment.AsReadOnly())
@@ -121,7 +121,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output) : IAs
     }
 
     private Task<BufferedCommandResult> HelmAsync(int major, params string[] args) =>
-        Cli.Wrap(Tools.Helm(major))
+        global::CliWrap.Cli.Wrap(Tools.Helm(major))
             .WithArguments([.. args, "--kubeconfig", _kubeconfig])
             .WithEnvironmentVariables(_home.Environment.AsReadOnly())
             .WithValidation(CommandResultValidation.None)
