@@ -53,6 +53,15 @@ public sealed partial class DeployEngine
             }
         }
 
+        // The watcher's client set-up and first lists cost about a second; they run while helm is
+        // detected and the history read, so a healthy deploy does not wait for them.
+        await using var watcher = request.FailFast ? new PendingWatcher(request, run, cancellationToken) : null;
+        return await DeployValidatedAsync(request, run, helm, watcher, cancellationToken);
+    }
+
+    private async Task<DeployOutcome> DeployValidatedAsync(
+        DeployRequest request, Run run, HelmCli helm, PendingWatcher? pending, CancellationToken cancellationToken)
+    {
         HelmVersion version;
         using (run.Phase("detect-helm"))
         {
@@ -133,7 +142,7 @@ public sealed partial class DeployEngine
         using (_log.Group(firstInstall ? $"helm install {request.Release}" : $"helm upgrade {request.Release}"))
         using (run.Phase("upgrade"))
         {
-            upgrade = await UpgradeAsync(helm, request, version, firstInstall, run, cancellationToken);
+            upgrade = await UpgradeAsync(helm, request, version, firstInstall, run, pending, cancellationToken);
         }
 
         ReleaseHistory after;
@@ -193,12 +202,28 @@ public sealed partial class DeployEngine
     /// pod state interrupts helm (SIGINT: both majors then mark the revision failed and roll back by themselves,
     /// see Kubernetes/SIGNALS.md). The verify step that follows makes sure of the end state either way.</summary>
     private async Task<HelmProcessResult> UpgradeAsync(
-        HelmCli helm, DeployRequest request, HelmVersion version, bool firstInstall, Run run, CancellationToken cancellationToken)
+        HelmCli helm, DeployRequest request, HelmVersion version, bool firstInstall, Run run, PendingWatcher? pending, CancellationToken cancellationToken)
     {
-        await using var watcher = request.FailFast ? await StartWatcherAsync(request, run, cancellationToken) : null;
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         run.Mark(firstInstall ? "install started" : "upgrade started");
+        var startedAt = run.Time.GetUtcNow();
         var running = helm.RunMutatingAsync(HelmArguments.Upgrade(request, version), interrupt.Token);
+
+        // Helm starts at once; the watcher joins as soon as its first lists are in (see RolloutWatcher.UpgradeStarted).
+        // A helm that succeeds before then does not wait for it; one that fails does, for the diagnosis.
+        RolloutWatcher? watcher = null;
+        if (pending is not null && (await Task.WhenAny(running, pending.Start) == pending.Start || !(await running).Succeeded))
+        {
+            var start = await pending.Start;
+            if (start.Error is { } cannotStart)
+            {
+                run.Warning(cannotStart);
+            }
+
+            watcher = start.Watcher;
+            watcher?.UpgradeStarted(startedAt);
+        }
+
         if (watcher is not null && await Task.WhenAny(running, watcher.Fatal) != running && watcher.Fatal.IsCompletedSuccessfully)
         {
             var diagnosis = await watcher.Fatal;
@@ -232,28 +257,66 @@ public sealed partial class DeployEngine
         return upgrade;
     }
 
-    private static async Task<RolloutWatcher?> StartWatcherAsync(DeployRequest request, Run run, CancellationToken cancellationToken)
+    /// <summary>Starts the watcher; a watcher that cannot start is not an error (the deploy goes on as plain Helm),
+    /// so the failure comes back as text for the run's warnings, which only the deploy's own thread writes.</summary>
+    private static async Task<WatcherStart> StartWatcherAsync(DeployRequest request, Run run, CancellationToken cancellationToken)
     {
         try
         {
-            return await RolloutWatcher.StartAsync(
-                new RolloutWatcherOptions
-                {
-                    Release = request.Release,
-                    Namespace = request.Namespace,
-                    Kubeconfig = request.Kubeconfig,
-                    KubeContext = request.KubeContext,
-                    Rules = new FailFastOptions { RestartThreshold = request.RestartThreshold, UnschedulableGrace = request.UnschedulableGrace },
-                    Mask = run.Masker.Mask,
-                    Time = run.Time,
-                },
-                TimeSpan.FromSeconds(5),
-                cancellationToken);
+            return new WatcherStart(
+                await RolloutWatcher.StartAsync(
+                    new RolloutWatcherOptions
+                    {
+                        Release = request.Release,
+                        Namespace = request.Namespace,
+                        Kubeconfig = request.Kubeconfig,
+                        KubeContext = request.KubeContext,
+                        Rules = new FailFastOptions { RestartThreshold = request.RestartThreshold, UnschedulableGrace = request.UnschedulableGrace },
+                        Mask = run.Masker.Mask,
+                        Time = run.Time,
+                    },
+                    TimeSpan.FromSeconds(5),
+                    cancellationToken),
+                null);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException)
         {
-            run.Warning("fail-fast is off for this deploy: the rollout watcher cannot start: " + e.Message);
-            return null;
+            return new WatcherStart(null, null);
+        }
+        catch (Exception e)
+        {
+            return new WatcherStart(null, "fail-fast is off for this deploy: the rollout watcher cannot start: " + e.Message);
+        }
+    }
+
+    private sealed record WatcherStart(RolloutWatcher? Watcher, string? Error);
+
+    /// <summary>A watcher being started beside the deploy's first helm calls; disposing it cancels a start still
+    /// under way and stops the watcher, so that no watch outlives the deploy whichever way it ends.</summary>
+    private sealed class PendingWatcher : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _cancel;
+
+        public PendingWatcher(DeployRequest request, Run run, CancellationToken cancellationToken)
+        {
+            _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var token = _cancel.Token;
+
+            // Task.Run: the client's set-up is synchronous CPU work that must not delay the helm calls.
+            Start = Task.Run(() => StartWatcherAsync(request, run, token), CancellationToken.None);
+        }
+
+        public Task<WatcherStart> Start { get; }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _cancel.CancelAsync();
+            if ((await Start).Watcher is { } watcher)
+            {
+                await watcher.DisposeAsync();
+            }
+
+            _cancel.Dispose();
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using k8s;
+using k8s.KubeConfigModels;
 using k8s.Models;
 
 namespace HelmSentinel.Kubernetes;
@@ -44,8 +45,8 @@ public sealed record RolloutWatcherOptions
 /// resourceVersion, reconnecting until disposed) the namespace's Deployments, ReplicaSets, StatefulSets,
 /// DaemonSets, Jobs and Pods; finds the release's workloads by Helm's ownership annotations, follows them
 /// to the pods of their NEW template, and completes <see cref="Fatal"/> as soon as one of those pods (or
-/// a workload) reaches a state <see cref="FailFastRules"/> calls fatal. Pods that existed when the watcher
-/// started never count: the healthy old revision cannot trigger it. Errors talking to the cluster are
+/// a workload) reaches a state <see cref="FailFastRules"/> calls fatal. Pods that existed before helm started
+/// never count (see <see cref="UpgradeStarted"/>): the healthy old revision cannot trigger it. Errors talking to the cluster are
 /// collected in <see cref="Warnings"/>, never thrown.
 /// </summary>
 public sealed class RolloutWatcher : IAsyncDisposable
@@ -76,6 +77,7 @@ public sealed class RolloutWatcher : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Candidate> _seen = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _unschedulableSince = new(StringComparer.Ordinal);
     private int _connectionWarned;
+    private long _upgradeStartedTicks;
     private int _disposed;
 
     private RolloutWatcher(RolloutWatcherOptions options, IKubernetes client)
@@ -111,8 +113,38 @@ public sealed class RolloutWatcher : IAsyncDisposable
         {
             watcher.Warn("the rollout watcher could not list the namespace in time; fail-fast starts late or not at all");
         }
+        catch (OperationCanceledException)
+        {
+            await watcher.DisposeAsync(); // not needed any more: stop its loops before giving up
+            throw;
+        }
 
         return watcher;
+    }
+
+    /// <summary>Tells the watcher when helm was started. The upgrade does not wait for the watcher's first lists
+    /// (they cost up to a second on a cold start); objects those lists return that were created since
+    /// <paramref name="at"/> (less <see cref="ClockMargin"/>: creation times are whole seconds on the server's
+    /// clock) are the upgrade's, not the old revision's.</summary>
+    public void UpgradeStarted(DateTimeOffset at)
+    {
+        Interlocked.Exchange(ref _upgradeStartedTicks, (at - ClockMargin).UtcTicks);
+        Changed();
+    }
+
+    /// <summary>How much earlier than helm's start an object may have been created and still count as the upgrade's.</summary>
+    public static readonly TimeSpan ClockMargin = TimeSpan.FromSeconds(2);
+
+    private bool Preexisting<T>(Cache<T> cache, V1ObjectMeta metadata)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        if (!cache.IsInitial(metadata.Uid))
+        {
+            return false;
+        }
+
+        var since = Interlocked.Read(ref _upgradeStartedTicks);
+        return since == 0 || metadata.CreationTimestamp is not { } created || DateTime.SpecifyKind(created, DateTimeKind.Utc).Ticks < since;
     }
 
     /// <summary>The client configuration for the request's kubeconfig and context, as helm and kubectl read them.</summary>
@@ -123,15 +155,15 @@ public sealed class RolloutWatcher : IAsyncDisposable
             return KubernetesClientConfiguration.BuildDefaultConfig();
         }
 
+        var file = LoadKubeconfig(options.Kubeconfig ?? KubernetesClientConfiguration.KubeConfigDefaultLocation);
         try
         {
-            return KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig, options.KubeContext);
+            return KubernetesClientConfiguration.BuildConfigFromConfigObject(file, options.KubeContext);
         }
         catch (k8s.Exceptions.KubeConfigException e) when (e.Message.Contains("auth credentials", StringComparison.Ordinal))
         {
             // A user entry without credentials (`user: {}`, e.g. behind an authenticating proxy) is fine for
             // helm and kubectl; the .NET client refuses it. Connect without credentials, as they do.
-            var file = KubernetesClientConfiguration.LoadKubeConfig(options.Kubeconfig ?? KubernetesClientConfiguration.KubeConfigDefaultLocation);
             var name = options.KubeContext ?? file.CurrentContext;
             foreach (var context in file.Contexts ?? [])
             {
@@ -143,6 +175,19 @@ public sealed class RolloutWatcher : IAsyncDisposable
 
             return KubernetesClientConfiguration.BuildConfigFromConfigObject(file, name);
         }
+    }
+
+    /// <summary>Reads a kubeconfig (YAML or JSON) into the client's model with a plain YamlDotNet deserializer. The
+    /// client's own loader goes through its model-type registry, whose reflection over every Kubernetes type costs
+    /// about half a second on each start; the kubeconfig model needs none of it.</summary>
+    internal static K8SConfiguration LoadKubeconfig(string path)
+    {
+        var deserializer = new YamlDotNet.Serialization.DeserializerBuilder().IgnoreUnmatchedProperties().Build();
+        using var reader = new StreamReader(path);
+        var config = deserializer.Deserialize<K8SConfiguration?>(reader) ??
+                     throw new k8s.Exceptions.KubeConfigException($"kubeconfig '{path}' is empty");
+        config.FileName = Path.GetFullPath(path); // relative certificate paths resolve against it, as kubectl does
+        return config;
     }
 
     /// <summary>The same post-mortem as <see cref="Fatal"/> (with <c>Fatal = false</c>), taken now: for when
@@ -499,7 +544,7 @@ public sealed class RolloutWatcher : IAsyncDisposable
 
         foreach (var pod in _pods.All())
         {
-            if (_pods.IsInitial(pod.Metadata.Uid) || pod.Metadata.DeletionTimestamp is not null)
+            if (Preexisting(_pods, pod.Metadata) || pod.Metadata.DeletionTimestamp is not null)
             {
                 continue;
             }
@@ -543,7 +588,7 @@ public sealed class RolloutWatcher : IAsyncDisposable
             yield return ($"DaemonSet/{s.Metadata.Name}", s, null);
         }
 
-        foreach (var j in _jobs.All().Where(j => !_jobs.IsInitial(j.Metadata.Uid) && (BelongsToRelease(j.Metadata) || j.Metadata.Annotations?.ContainsKey(HookAnnotation) == true)))
+        foreach (var j in _jobs.All().Where(j => !Preexisting(_jobs, j.Metadata) && (BelongsToRelease(j.Metadata) || j.Metadata.Annotations?.ContainsKey(HookAnnotation) == true)))
         {
             yield return ($"Job/{j.Metadata.Name}", j, FailFastRules.Job(j));
         }

@@ -108,6 +108,42 @@ public sealed class RolloutWatcherTests(SimulatorFixture cluster) : IClassFixtur
     }
 
     [Fact]
+    public async Task PodsOfAnUpgradeThatStartedBeforeTheFirstList_CountOnceTheStartIsKnown()
+    {
+        // Helm does not wait for the watcher: the broken pods may already be in its first list.
+        const string ns = "w-late";
+        await DeployHealthyAsync(ns);
+        var helmStarted = DateTimeOffset.UtcNow;
+        SetContainer(ns, c => c["image"] = "sim.local/crash:1");
+        await WaitUntilAsync(() => cluster.Simulator.Store.List(ResourceTypes.Pods, ns).Any(p => p["spec"]!["containers"]![0]!["image"]!.GetValue<string>() == "sim.local/crash:1"), Patience);
+        await using var watcher = await StartAsync(ns);
+
+        await Task.Delay(TimeSpan.FromSeconds(4)); // long enough for two restarts
+        watcher.Fatal.IsCompleted.Should().BeFalse("until it knows when helm started, everything in its first list is the old revision's");
+
+        watcher.UpgradeStarted(helmStarted);
+        var diagnosis = await watcher.Fatal.WaitAsync(Patience);
+
+        diagnosis.Pods[0].Reason.Should().Be("CrashLoopBackOff");
+        diagnosis.Pods.Select(p => p.Pod).Should().OnlyContain(p => !OldPods(ns).Contains(p), "the healthy old pods still never count");
+    }
+
+    [Fact]
+    public async Task PodsCreatedLongBeforeTheUpgrade_NeverCount()
+    {
+        const string ns = "w-old";
+        await DeployHealthyAsync(ns);
+        SetContainer(ns, c => c["image"] = "sim.local/crash:1");
+        await WaitUntilAsync(() => cluster.Simulator.Store.List(ResourceTypes.Pods, ns).Any(p => p["spec"]!["containers"]![0]!["image"]!.GetValue<string>() == "sim.local/crash:1"), Patience);
+        await using var watcher = await StartAsync(ns);
+
+        watcher.UpgradeStarted(DateTimeOffset.UtcNow + RolloutWatcher.ClockMargin + TimeSpan.FromSeconds(5));
+        await Task.Delay(TimeSpan.FromSeconds(4));
+
+        watcher.Fatal.IsCompleted.Should().BeFalse("pods created before helm started belong to an earlier rollout");
+    }
+
+    [Fact]
     public async Task Dispose_StopsEveryWatchAndTask()
     {
         const string ns = "w-dispose";
