@@ -33,6 +33,20 @@ public static class CliApp
             return ExitCodes.Rejected;
         }
 
+        // Every command answers --help with its usage and does nothing else (a simulator must not start for it).
+        var usage = line.Command switch
+        {
+            "history" => HistoryCommand.Usage,
+            "simulator" => SimulatorCommand.Usage,
+            "demo" => DemoCommand.Usage,
+            _ => null,
+        };
+        if (usage is not null && line.Value("help") is not null)
+        {
+            await stdout.WriteLineAsync(usage);
+            return 0;
+        }
+
         switch (line.Command)
         {
             case "deploy":

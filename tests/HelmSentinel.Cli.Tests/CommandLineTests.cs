@@ -35,3 +35,23 @@ public class CommandLineTests
         act.Should().Throw<CommandLineException>().WithMessage("*unexpected argument 'web'*");
     }
 }
+
+public class CommandHelpTests
+{
+    [Theory]
+    [InlineData("simulator", "usage: helm-sentinel simulator")]
+    [InlineData("demo", "usage: helm-sentinel demo")]
+    [InlineData("history", "usage: helm-sentinel history")]
+    public async Task Help_PrintsTheCommandsUsageAndDoesNothingElse(string command, string usage)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var code = await HelmSentinel.Cli.CliApp.RunAsync([command, "--help"], stdout, stderr, new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+
+        code.Should().Be(0);
+        stdout.ToString().Should().StartWith(usage);
+        stdout.ToString().Should().NotContain("listening");
+        stderr.ToString().Should().BeEmpty();
+    }
+}
