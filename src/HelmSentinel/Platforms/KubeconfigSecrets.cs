@@ -43,6 +43,6 @@ public static partial class KubeconfigSecrets
     }
 
     // `key: value` (YAML) or `"key": "value"` (JSON), one per line.
-    [GeneratedRegex("""^[\s\-{,]*"?(?<key>[A-Za-z-]+)"?\s*:\s*(?<value>[^\r\n]+?)\s*$""", RegexOptions.Multiline)]
+    [GeneratedRegex("""^[ \t\-{,]*"?(?<key>[A-Za-z-]+)"?[ \t]*:[ \t]*(?<value>[^\r\n]+?)[ \t]*\r?$""", RegexOptions.Multiline)]
     private static partial Regex KeyValue();
 }
