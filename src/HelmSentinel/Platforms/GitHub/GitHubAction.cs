@@ -39,6 +39,7 @@ public static class GitHubAction
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(stdout);
         services ??= new GitHubActionServices();
+        stdout = TextWriter.Synchronized(stdout);
         var (settings, inputErrors) = ActionInputs.Read(environment);
 
         // Before anything else is printed: the runner masks these in every later line of the job's log.
@@ -62,6 +63,7 @@ public static class GitHubAction
 
         var runnerTemp = Get(environment, "RUNNER_TEMP") ?? Path.GetTempPath();
         DeployOutcome outcome;
+        var started = Task.CompletedTask;
         using (var kubeconfig = settings.KubeconfigContent is { } content ? TemporaryKubeconfig.Write(content, runnerTemp) : null)
         {
             var inputs = new Dictionary<string, IReadOnlyList<string>>(settings.DeployInputs, StringComparer.Ordinal);
@@ -80,7 +82,8 @@ public static class GitHubAction
                 var request = parsed with { Secrets = settings.Secrets };
                 if (reporter is not null && DeployRequestValidator.Validate(request).Count == 0)
                 {
-                    await reporter.StartAsync(request, cancellationToken);
+                    // In parallel with the deploy: helm's first call does not wait for GitHub's answers.
+                    started = reporter.StartAsync(request, cancellationToken);
                 }
 
                 var helm = new CliWrapHelmProcess(HelmEnvironment(environment));
@@ -102,6 +105,7 @@ public static class GitHubAction
             await File.AppendAllTextAsync(output, FileCommands.Entries(ActionOutputs.From(outcome, masker, reportPath)), cancellationToken);
         }
 
+        await started;
         if (reporter is not null)
         {
             await reporter.FinishAsync(outcome, markdown, cancellationToken);
