@@ -193,6 +193,24 @@ public sealed class ActionProcessTests(ClusterFixture cluster) : IClassFixture<C
     }
 
     [Fact]
+    public async Task HelmOutputThatLooksLikeAWorkflowCommand_IsDefused()
+    {
+        using var run = new ActionRun(_api.BaseAddress, "pull_request", Payloads.PullRequest);
+        var chart = Path.Combine(run.Root, "chart");
+        CopyFolder(Tools.Chart("fixture-web"), chart);
+        await File.WriteAllTextAsync(Path.Combine(chart, "templates", "NOTES.txt"), "::error title=pwned::from NOTES\n  ::add-mask::nothing\n");
+        var inputs = Inputs("notesweb", 3);
+        inputs["INPUT_CHART"] = chart;
+
+        var result = await run.RunAsync(inputs);
+
+        result.ExitCode.Should().Be(0, result.Log);
+        result.Stdout.Should().Contain(":\u200B:error title=pwned::from NOTES").And.NotContain("\n::error title=pwned");
+        result.Stdout.Split('\n').Where(l => l.TrimStart().StartsWith("::", StringComparison.Ordinal))
+            .Should().OnlyContain(l => !l.Contains("pwned", StringComparison.Ordinal) && !l.Contains("::add-mask::nothing", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task MissingHelm_Exits4AndTheDeploymentEndsInError()
     {
         using var run = new ActionRun(_api.BaseAddress, "pull_request", Payloads.PullRequest);
@@ -205,6 +223,16 @@ public sealed class ActionProcessTests(ClusterFixture cluster) : IClassFixture<C
         result.Outputs["result"].Should().Be("unreachable");
         Statuses().Should().Equal("in_progress", "error");
         AssertNoSecrets(result, run);
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 
     private List<string> Statuses() =>

@@ -92,27 +92,42 @@ public static class GitHubAction
             }
         }
 
+        // What follows reports a deploy that has ended; a cancelled job still gets its outputs and statuses
+        // for as long as the runner lets the process live.
         var markdown = MarkdownReport.Render(outcome, masker);
         var reportPath = Path.Combine(runnerTemp, $"helm-sentinel-{Safe(outcome.Release)}-{Safe(settings.Environment)}.md");
-        await File.WriteAllTextAsync(reportPath, markdown, cancellationToken);
+        await File.WriteAllTextAsync(reportPath, markdown, CancellationToken.None);
         if (Get(environment, "GITHUB_STEP_SUMMARY") is { } summary)
         {
-            await File.AppendAllTextAsync(summary, MarkdownReport.Bound(markdown, MaxSummaryLength, "the full report is in " + reportPath), cancellationToken);
+            await File.AppendAllTextAsync(summary, MarkdownReport.Bound(markdown, MaxSummaryLength, "the full report is in " + reportPath), CancellationToken.None);
         }
 
         if (Get(environment, "GITHUB_OUTPUT") is { } output)
         {
-            await File.AppendAllTextAsync(output, FileCommands.Entries(ActionOutputs.From(outcome, masker, reportPath)), cancellationToken);
+            await File.AppendAllTextAsync(output, FileCommands.Entries(ActionOutputs.From(outcome, masker, reportPath)), CancellationToken.None);
         }
 
-        await started;
+        try
+        {
+            await started;
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled before GitHub answered: there is no deployment to finish.
+        }
+
         if (reporter is not null)
         {
-            await reporter.FinishAsync(outcome, markdown, cancellationToken);
+            await reporter.FinishAsync(outcome, markdown, CancellationToken.None);
         }
 
+        // The plain report quotes helm's error and pod logs: none of their lines may act as a workflow command.
         await stdout.WriteLineAsync();
-        await stdout.WriteLineAsync(TextReport.Render(outcome, masker));
+        foreach (var line in TextReport.Render(outcome, masker).TrimEnd('\n').Split('\n'))
+        {
+            await stdout.WriteLineAsync(GitHubDeployLog.Defuse(line));
+        }
+
         if (outcome.Result != DeployResult.Succeeded)
         {
             var reason = masker.Mask(string.IsNullOrWhiteSpace(outcome.FailureReason) ? TextReport.Headline(outcome) : outcome.FailureReason.Trim());
