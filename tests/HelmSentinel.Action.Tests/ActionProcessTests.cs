@@ -110,9 +110,9 @@ public sealed class ActionProcessTests(ClusterFixture cluster) : IClassFixture<C
     }
 
     [Fact]
-    public async Task Push_CommentsOnTheOpenPullRequestsOfTheCommit_AndSetsTheCommitStatus()
+    public async Task Push_OnGitHubEnterprise_CommentsOnTheOpenPullRequestsOfTheCommit_AndSetsTheCommitStatus()
     {
-        using var run = new ActionRun(_api.BaseAddress, "push", Payloads.Push);
+        using var run = new ActionRun(new Uri(_api.BaseAddress, "api/v3"), "push", Payloads.Push);
         _api.PullsOfCommit.AddRange([(12, "open"), (13, "closed")]);
         var inputs = Inputs("pushweb", 3);
         inputs["INPUT_COMMIT-STATUS"] = "true";
@@ -129,6 +129,7 @@ public sealed class ActionProcessTests(ClusterFixture cluster) : IClassFixture<C
         statuses[^1].Json!["context"]!.GetValue<string>().Should().Be("helm-sentinel/pushweb");
         _api.Comments(12).Should().ContainSingle();
         _api.Comments(13).Should().BeEmpty();
+        _api.Requests.Should().NotBeEmpty().And.OnlyContain(r => r.RawPath.StartsWith("/api/v3/repos/acme/shop/", StringComparison.Ordinal), "GITHUB_API_URL is used as given");
         AssertNoSecrets(result, run);
     }
 

@@ -15,7 +15,12 @@ using Microsoft.Extensions.Logging;
 namespace HelmSentinel.Action.Tests;
 
 /// <summary>One request the fake API received.</summary>
-public sealed record RecordedRequest(string Method, string Path, string Body, int Status)
+/// <param name="Method">HTTP method.</param>
+/// <param name="Path">The path without a GitHub Enterprise Server <c>/api/v3</c> prefix.</param>
+/// <param name="Body">The request body.</param>
+/// <param name="Status">The status code answered.</param>
+/// <param name="RawPath">The path as sent.</param>
+public sealed record RecordedRequest(string Method, string Path, string Body, int Status, string RawPath)
 {
     public JsonNode? Json => Body.Length == 0 ? null : JsonNode.Parse(Body);
 }
@@ -79,9 +84,10 @@ public sealed class FakeGitHubApi : IAsyncDisposable
         using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
         var method = http.Request.Method;
-        var path = http.Request.Path.Value ?? "";
+        var rawPath = http.Request.Path.Value ?? "";
+        var path = rawPath.StartsWith("/api/v3/", StringComparison.Ordinal) ? rawPath["/api/v3".Length..] : rawPath;
         var (status, response, headers) = Answer(method, path, body);
-        _requests.Enqueue(new RecordedRequest(method, path, body, status));
+        _requests.Enqueue(new RecordedRequest(method, path, body, status, rawPath));
         http.Response.StatusCode = status;
         foreach (var (name, value) in headers)
         {
