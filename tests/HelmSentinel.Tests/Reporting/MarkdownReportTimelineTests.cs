@@ -72,13 +72,14 @@ public class MarkdownReportTimelineTests
     }
 
     [Fact]
-    public void Bound_OfAFailFastReport_FitsAStepSummaryInBytes()
+    public void Bound_AtTheSummaryLength_FitsGitHubsOneMebibyteEvenInFourByteCharacters()
     {
-        var huge = Outcomes.FailFastRolledBack with { HelmError = string.Concat(Enumerable.Repeat("é€😀 error text\n", 100_000)) };
-        var markdown = MarkdownReport.Render(huge, SecretMasker.None);
+        var markdown = "### report\n\n```text\n" + string.Concat(Enumerable.Repeat("😀😀😀 €é\n", 200_000)) + "```\n";
 
         var bounded = MarkdownReport.Bound(markdown, HelmSentinel.Platforms.GitHub.GitHubAction.MaxSummaryLength);
 
+        System.Text.Encoding.UTF8.GetByteCount(markdown).Should().BeGreaterThan(1024 * 1024);
         System.Text.Encoding.UTF8.GetByteCount(bounded).Should().BeLessThan(1024 * 1024);
+        bounded.Should().Contain("\n```\n\n_Report truncated: ");
     }
 }

@@ -51,3 +51,20 @@ public class ActionOutputsTests
         ActionOutputs.ResultName(result).Should().Be(name);
     }
 }
+
+public class GitHubReporterStatesTests
+{
+    [Theory]
+    [InlineData(DeployResult.Succeeded, "success", "success")]
+    [InlineData(DeployResult.RolledBack, "failure", "failure")]
+    [InlineData(DeployResult.Rejected, "failure", "failure")]
+    [InlineData(DeployResult.RollbackFailed, "error", "error")]
+    [InlineData(DeployResult.Unreachable, "error", "error")]
+    public void States_FollowTheResult(DeployResult result, string deployment, string commit)
+    {
+        Octokit.Internal.SimpleJsonSerializer serializer = new();
+
+        serializer.Serialize(GitHubReporter.DeploymentStateFor(result)).Should().Be($"\"{deployment}\"");
+        serializer.Serialize(GitHubReporter.CommitStateFor(result)).Should().Be($"\"{commit}\"");
+    }
+}
