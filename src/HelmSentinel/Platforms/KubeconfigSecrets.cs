@@ -1,11 +1,14 @@
 using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 
 namespace HelmSentinel.Platforms;
 
 /// <summary>
 /// The credential values inside a kubeconfig (tokens, keys, certificates, passwords), to be masked in every
 /// output. The whole content is a secret too, but a log line never holds all of it: these values are what
-/// could leak one line at a time. Pure and line-based, so it works on YAML and on JSON kubeconfigs.
+/// could leak one line at a time. Pure: the kubeconfig is read as YAML (JSON is YAML too), every mapping at any
+/// depth, block or flow style; text that does not parse is scanned line by line instead.
 /// </summary>
 public static partial class KubeconfigSecrets
 {
@@ -25,17 +28,41 @@ public static partial class KubeconfigSecrets
         }
 
         var values = new List<string>();
-        foreach (Match match in KeyValue().Matches(kubeconfig))
+        void Add(string? value)
         {
-            if (!Keys.Contains(match.Groups["key"].Value))
-            {
-                continue;
-            }
-
-            var value = match.Groups["value"].Value.Trim().TrimEnd(',').Trim().Trim('"', '\'');
-            if (value.Length > 0 && !values.Contains(value, StringComparer.Ordinal))
+            value = value?.Trim();
+            if (!string.IsNullOrEmpty(value) && !values.Contains(value, StringComparer.Ordinal))
             {
                 values.Add(value);
+            }
+        }
+
+        try
+        {
+            var yaml = new YamlStream();
+            yaml.Load(new StringReader(kubeconfig));
+            foreach (var document in yaml.Documents)
+            {
+                foreach (var mapping in document.AllNodes.OfType<YamlMappingNode>())
+                {
+                    foreach (var (key, value) in mapping.Children)
+                    {
+                        if (key is YamlScalarNode { Value: { } name } && Keys.Contains(name) && value is YamlScalarNode scalar)
+                        {
+                            Add(scalar.Value);
+                        }
+                    }
+                }
+            }
+        }
+        catch (YamlException)
+        {
+            foreach (Match match in KeyValue().Matches(kubeconfig))
+            {
+                if (Keys.Contains(match.Groups["key"].Value))
+                {
+                    Add(match.Groups["value"].Value.Trim().TrimEnd(',').Trim().Trim('"', '\''));
+                }
             }
         }
 

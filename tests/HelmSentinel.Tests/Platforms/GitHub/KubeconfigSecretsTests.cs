@@ -26,7 +26,7 @@ public class KubeconfigSecretsTests
               user: {password: hunter22, username: bob}
             """;
 
-        KubeconfigSecrets.Extract(yaml).Should().Equal("Q0EtREFUQQ==", "Q0VSVA==", "S0VZ", "eyJhbGciOi.payload.sig");
+        KubeconfigSecrets.Extract(yaml).Should().Equal("Q0EtREFUQQ==", "Q0VSVA==", "S0VZ", "eyJhbGciOi.payload.sig", "hunter22");
     }
 
     [Fact]
@@ -42,6 +42,12 @@ public class KubeconfigSecretsTests
             """;
 
         KubeconfigSecrets.Extract(json).Should().Equal("json-token-value", "a2V5");
+    }
+
+    [Fact]
+    public void Extract_OfTextThatIsNotYaml_ScansLineByLine()
+    {
+        KubeconfigSecrets.Extract("users:\n  token: line-token-1\n\t- broken: [\n").Should().Equal("line-token-1");
     }
 
     [Fact]
