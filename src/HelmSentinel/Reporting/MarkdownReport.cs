@@ -27,11 +27,101 @@ public static class MarkdownReport
         AppendList(md, "Actions", outcome.Actions, masker);
         AppendList(md, "Warnings", outcome.Warnings, masker);
         AppendPhases(md, outcome.Phases);
+        AppendTimeline(md, outcome.Timeline, masker);
         md.Append("#### Release history\n\n");
         md.Append(outcome.History.Count == 0
             ? "_No revisions: the release does not exist in the cluster._\n"
             : HistoryTable.RenderMarkdown(TextReport.MaskEntries(outcome.History, masker), TextReport.FailedRevision(outcome), outcome.RestoredRevision));
         return masker.Mask(md.ToString());
+    }
+
+    /// <summary>
+    /// Cuts <paramref name="markdown"/> to at most <paramref name="maxLength"/> characters (UTF-16 code units, as
+    /// GitHub counts a comment body) at a line end, closes a code block left open by the cut and appends a note
+    /// saying how much was left out and where to find the rest. Text that fits is returned unchanged.
+    /// </summary>
+    /// <param name="markdown">The report.</param>
+    /// <param name="maxLength">The most characters the result may have; at least 200.</param>
+    /// <param name="whereIsTheRest">Ends the note, e.g. <c>the full report is in the run's summary</c>.</param>
+    public static string Bound(string markdown, int maxLength, string whereIsTheRest = "the full report is in the run's log")
+    {
+        ArgumentNullException.ThrowIfNull(markdown);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 200);
+        if (markdown.Length <= maxLength)
+        {
+            return markdown;
+        }
+
+        // Room for the closing fence and the note (the count of cut characters has at most 10 digits).
+        var note = $"\n_Report truncated: {{0}} characters left out; {HistoryTable.EscapeInline(HistoryTable.OneLine(whereIsTheRest))}._\n";
+        var budget = maxLength - (note.Length + 10) - (3 + 20 + 2);
+        if (budget < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(whereIsTheRest), "The note does not leave room for any of the report.");
+        }
+
+        var cut = markdown.LastIndexOf('\n', budget - 1);
+        var kept = cut < 0 ? string.Empty : markdown[..(cut + 1)];
+        string? fence = null;
+        foreach (var line in kept.Split('\n'))
+        {
+            var ticks = line.Length - line.TrimStart('`').Length;
+            if (fence is null && ticks >= 3)
+            {
+                fence = new string('`', ticks);
+            }
+            else if (fence is not null && ticks >= fence.Length && line.Trim().Trim('`').Length == 0)
+            {
+                fence = null;
+            }
+        }
+
+        // A fence longer than the budget for it means the kept part is only that fence's body: drop the block.
+        var closing = fence is null ? string.Empty : fence + "\n";
+        if (closing.Length > 3 + 20 + 1)
+        {
+            kept = kept[..kept.LastIndexOf(fence!, StringComparison.Ordinal)];
+            closing = string.Empty;
+        }
+
+        return kept + closing + string.Format(System.Globalization.CultureInfo.InvariantCulture, note, markdown.Length - kept.Length);
+    }
+
+    // A Mermaid timeline of the deploy's marks, times relative to the first: upgrade start, first fatal state,
+    // helm interrupted, rollback, restored. Mermaid gives ':' '#' ';' meaning in a timeline, so they are replaced.
+    private static void AppendTimeline(StringBuilder md, IReadOnlyList<TimelineEvent> timeline, SecretMasker masker)
+    {
+        if (timeline.Count == 0)
+        {
+            return;
+        }
+
+        md.Append("#### Timeline\n\n```mermaid\ntimeline\n");
+        var start = timeline[0].At;
+        foreach (var item in timeline)
+        {
+            md.Append("    +").Append(GoDuration.FormatCompact(item.At - start)).Append(" : ")
+                .Append(MermaidText(masker.Mask(item.What))).Append('\n');
+        }
+
+        md.Append("```\n\n");
+    }
+
+    /// <summary>One line of text safe as a Mermaid timeline event: no separators, comments or markup; at most 100 characters.</summary>
+    internal static string MermaidText(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in HistoryTable.OneLine(text).Replace(": ", " - ", StringComparison.Ordinal))
+        {
+            builder.Append(c switch
+            {
+                ':' or ';' or '#' or '%' or '`' or '"' or '<' or '>' or '{' or '}' or '[' or ']' => ' ',
+                _ => c,
+            });
+        }
+
+        var line = string.Join(' ', builder.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        return line.Length == 0 ? "(event)" : HistoryTable.Cut(line, 100, "…");
     }
 
     private static string Icon(DeployResult result) => result switch

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Measures the action's cold start as the composite action pays it, minus what only GitHub can show
+# (setup-dotnet, actions/cache): (1) `dotnet publish` of the action with an EMPTY NuGet package folder
+# (packages come from the feed, as on a fresh runner without a cache hit), (2) the same publish when the
+# build is already there (what the action's "Build" step costs on a cache hit: nothing, it is skipped), and
+# (3) from starting `dotnet HelmSentinel.Action.dll` to its first helm call, recorded by a helm wrapper.
+# Usage: bench/action-cold-start/measure.sh [runs]   (needs .ci/fetch-tools.sh for helm)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+runs=${1:-5}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+now() { date +%s%N; }
+ms() { echo $(( ($2 - $1) / 1000000 )); }
+
+start=$(now)
+NUGET_PACKAGES="$work/nuget" dotnet publish action/HelmSentinel.Action.csproj -c Release -o "$work/out" \
+  -p:UseAppHost=false --nologo -v quiet >/dev/null
+echo "publish with an empty NuGet folder: $(ms "$start" "$(now)") ms"
+
+# The wrapper notes when helm is first called, answers `helm version` with the real helm and fails every other
+# call with a non-transient error, so the deploy stops right after the first call (only the way there is timed).
+cat > "$work/helm" <<'WRAP'
+#!/usr/bin/env bash
+[ -f "$HELM_FIRST_CALL" ] || date +%s%N > "$HELM_FIRST_CALL"
+[ "${1:-}" = version ] && exec "$REAL_HELM" "$@"
+echo "Error: stopped by the cold-start benchmark" >&2
+exit 1
+WRAP
+chmod +x "$work/helm"
+
+for i in $(seq 1 "$runs"); do
+  first="$work/first-$i"
+  start=$(now)
+  env -i PATH="$PATH" HOME="$work/home" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 \
+    HELM_FIRST_CALL="$first" REAL_HELM="$PWD/.tools/helm-3.17.2/helm" RUNNER_TEMP="$work" \
+    INPUT_RELEASE=web INPUT_CHART=tests/HelmSentinel.TestSupport/Charts/fixture-web INPUT_HELM="$work/helm" \
+    INPUT_KUBECONFIG="$(printf 'apiVersion: v1\nkind: Config\nclusters: []\n')" \
+    dotnet "$work/out/HelmSentinel.Action.dll" >/dev/null 2>&1 || true
+  echo "run $i: process start to first helm call: $(ms "$start" "$(cat "$first")") ms"
+done

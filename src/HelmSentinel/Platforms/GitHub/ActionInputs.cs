@@ -1,0 +1,145 @@
+using HelmSentinel.Deploy;
+
+namespace HelmSentinel.Platforms.GitHub;
+
+/// <summary>
+/// What the action was asked to do, beyond the deploy request: the kubeconfig content, the token and how to
+/// report to GitHub. Parsed once from the environment by <see cref="ActionInputs.Read"/>.
+/// </summary>
+public sealed record ActionSettings
+{
+    /// <summary>The deploy inputs (kebab-case, as <see cref="DeployInputs.Parse"/> takes them), without <c>kubeconfig</c>.</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyList<string>> DeployInputs { get; init; }
+
+    /// <summary>The kubeconfig given as content, or null to use helm's default (<c>$KUBECONFIG</c>, <c>~/.kube/config</c>).</summary>
+    public string? KubeconfigContent { get; init; }
+
+    /// <summary>The token for the GitHub API; null or empty disables every GitHub call.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>The GitHub environment of the deployment (default: the namespace).</summary>
+    public required string Environment { get; init; }
+
+    /// <summary>The URL shown on the deployment, if any.</summary>
+    public string? EnvironmentUrl { get; init; }
+
+    /// <summary>Create or update one pull request comment per release and environment.</summary>
+    public bool CommentOnPr { get; init; } = true;
+
+    /// <summary>Create a GitHub Deployment and its statuses.</summary>
+    public bool DeploymentStatus { get; init; } = true;
+
+    /// <summary>Set the commit status <c>helm-sentinel/&lt;environment&gt;</c>.</summary>
+    public bool CommitStatus { get; init; }
+
+    /// <summary>Mark the deployment as production; null leaves it to GitHub (production when the environment is named so).</summary>
+    public bool? ProductionEnvironment { get; init; }
+
+    /// <summary>Mark the deployment's environment as transient (it will be destroyed).</summary>
+    public bool TransientEnvironment { get; init; }
+
+    /// <summary>Every value to mask line by line: the token, the kubeconfig's credentials and the <c>secrets</c> input.
+    /// (The kubeconfig content as a whole is registered with the runner too, but not split into lines: most of
+    /// its lines, such as <c>kind: Config</c>, are not secret.)</summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
+}
+
+/// <summary>
+/// Reads the action's inputs from <c>INPUT_*</c> variables. The runner names them <c>INPUT_</c> + the name
+/// upper-cased with spaces as <c>_</c> (dashes kept: <c>INPUT_SET-STRING</c>); the composite action maps them
+/// with dashes as <c>_</c> (<c>INPUT_SET_STRING</c>). Both are accepted; an empty value counts as not given,
+/// so the same program runs as a composite or a Docker action. Pure.
+/// </summary>
+public static class ActionInputs
+{
+    /// <summary>Inputs of the action that are not deploy inputs.</summary>
+    public static IReadOnlySet<string> PlatformNames { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "kubeconfig", "github-token", "environment", "environment-url", "comment-on-pr", "deployment-status",
+        "commit-status", "production-environment", "transient-environment",
+    };
+
+    /// <summary>The value of input <paramref name="name"/>, or null when it is absent or blank.</summary>
+    public static string? Get(IReadOnlyDictionary<string, string> environment, string name)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var upper = name.ToUpperInvariant();
+        foreach (var key in new[] { "INPUT_" + upper.Replace(' ', '_'), "INPUT_" + upper.Replace(' ', '_').Replace('-', '_') })
+        {
+            if (environment.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads every input. Returns the settings, and the errors (a malformed boolean) that make them unusable;
+    /// the settings always carry the secrets, so they can be masked before the errors are printed.</summary>
+    public static (ActionSettings Settings, IReadOnlyList<InputError> Errors) Read(IReadOnlyDictionary<string, string> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var errors = new List<InputError>();
+        var deployInputs = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var name in Deploy.DeployInputs.Names.Where(n => n != "kubeconfig"))
+        {
+            if (Get(environment, name) is { } value)
+            {
+                deployInputs[name] = [value];
+            }
+        }
+
+        bool? Bool(string name)
+        {
+            var text = Get(environment, name)?.Trim();
+            switch (text?.ToUpperInvariant())
+            {
+                case null:
+                    return null;
+                case "TRUE" or "YES" or "1" or "ON":
+                    return true;
+                case "FALSE" or "NO" or "0" or "OFF":
+                    return false;
+                default:
+                    errors.Add(new InputError(name, $"'{text}' is not a boolean; expected true or false."));
+                    return null;
+            }
+        }
+
+        var kubeconfig = Get(environment, "kubeconfig");
+        var token = Get(environment, "github-token")?.Trim();
+        var secrets = new List<string>();
+        if (token is not null)
+        {
+            secrets.Add(token);
+        }
+
+        if (kubeconfig is not null)
+        {
+            secrets.AddRange(KubeconfigSecrets.Extract(kubeconfig));
+        }
+
+        if (deployInputs.TryGetValue("secrets", out var given))
+        {
+            secrets.AddRange(given.SelectMany(v => v.Split('\n')).Select(v => v.Trim()).Where(v => v.Length > 0));
+        }
+
+        var settings = new ActionSettings
+        {
+            DeployInputs = deployInputs,
+            KubeconfigContent = kubeconfig,
+            Token = token,
+            Environment = Get(environment, "environment")?.Trim() ?? Get(environment, "namespace")?.Trim() ?? "default",
+            EnvironmentUrl = Get(environment, "environment-url")?.Trim(),
+            CommentOnPr = Bool("comment-on-pr") ?? true,
+            DeploymentStatus = Bool("deployment-status") ?? true,
+            CommitStatus = Bool("commit-status") ?? false,
+            ProductionEnvironment = Bool("production-environment"),
+            TransientEnvironment = Bool("transient-environment") ?? false,
+            Secrets = secrets.Distinct(StringComparer.Ordinal).ToList(),
+        };
+        return (settings, errors);
+    }
+}

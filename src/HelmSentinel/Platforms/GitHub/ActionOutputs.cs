@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using HelmSentinel.Deploy;
+using HelmSentinel.Reporting;
+
+namespace HelmSentinel.Platforms.GitHub;
+
+/// <summary>The action's outputs for an outcome, in the order they are written. Pure.</summary>
+public static partial class ActionOutputs
+{
+    /// <summary>The <c>result</c> output for a result: <c>succeeded</c>, <c>rolled-back</c>, <c>rollback-failed</c>, <c>rejected</c>, <c>unreachable</c>.</summary>
+    public static string ResultName(DeployResult result) => result switch
+    {
+        DeployResult.Succeeded => "succeeded",
+        DeployResult.RolledBack => "rolled-back",
+        DeployResult.RollbackFailed => "rollback-failed",
+        DeployResult.Rejected => "rejected",
+        DeployResult.Unreachable => "unreachable",
+        _ => throw new ArgumentOutOfRangeException(nameof(result), result, null),
+    };
+
+    /// <summary>
+    /// Every output: <c>result</c>, <c>revision</c> (deployed now), <c>restored-revision</c>, <c>previous-revision</c>,
+    /// <c>chart-version</c> and <c>app-version</c> (of what is deployed now), <c>failure-reason</c> (masked) and
+    /// <c>report-path</c>. Absent values are empty strings.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> From(DeployOutcome outcome, SecretMasker masker, string? reportPath)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(masker);
+        return
+        [
+            new("result", ResultName(outcome.Result)),
+            new("revision", Number(outcome.CurrentRevision)),
+            new("restored-revision", Number(outcome.RestoredRevision)),
+            new("previous-revision", Number(outcome.PreviousRevision)),
+            new("chart-version", ChartVersion(outcome.After?.Chart) ?? ""),
+            new("app-version", outcome.After?.AppVersion ?? ""),
+            new("failure-reason", masker.Mask(outcome.FailureReason?.Trim())),
+            new("report-path", reportPath ?? ""),
+        ];
+    }
+
+    /// <summary>The version part of a <c>name-version</c> chart as Helm's history shows it (the version starts
+    /// at the first dash followed by a SemVer core), or null.</summary>
+    public static string? ChartVersion(string? chart)
+    {
+        if (string.IsNullOrEmpty(chart))
+        {
+            return null;
+        }
+
+        var match = NameVersion().Match(chart);
+        return match.Success ? match.Groups["version"].Value : null;
+    }
+
+    private static string Number(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
+
+    [GeneratedRegex(@"^(?<name>.+?)-(?<version>v?\d+\.\d+\.\d+(?:[-+].*)?)$")]
+    private static partial Regex NameVersion();
+}

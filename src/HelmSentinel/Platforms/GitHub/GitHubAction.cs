@@ -1,0 +1,209 @@
+using System.Text;
+using HelmSentinel.Deploy;
+using HelmSentinel.Helm;
+using HelmSentinel.Reporting;
+using HelmSentinel.Resilience;
+using Octokit;
+
+namespace HelmSentinel.Platforms.GitHub;
+
+/// <summary>What the action runs with besides its environment; tests replace the clock and the retry delays.</summary>
+public sealed record GitHubActionServices
+{
+    /// <summary>The clock of the engine and of the GitHub retries.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Retries of GitHub API calls.</summary>
+    public GitHubRetryOptions GitHubRetry { get; init; } = new();
+
+    /// <summary>Retries of transient helm failures.</summary>
+    public HelmRetryOptions HelmRetry { get; init; } = new();
+
+    /// <summary>Builds the GitHub client from the API URL and the token.</summary>
+    public Func<Uri, string, IGitHubClient> GitHubClient { get; init; } = GitHubReporter.CreateClient;
+}
+
+/// <summary>
+/// One run of the GitHub Action: masks the secrets, writes the kubeconfig to a private temporary file, runs the
+/// deploy, and reports it to the log, <c>$GITHUB_OUTPUT</c>, <c>$GITHUB_STEP_SUMMARY</c>, the Deployment, the pull
+/// request and the commit status. The entry point hands it the environment and standard output.
+/// </summary>
+public static class GitHubAction
+{
+    /// <summary>GitHub rejects a step summary above 1 MiB; at most 3 UTF-8 bytes per character keeps this under it.</summary>
+    public const int MaxSummaryLength = 330_000;
+
+    /// <summary>Runs the action; returns the process exit code (<see cref="ExitCodes"/>).</summary>
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> environment, TextWriter stdout, GitHubActionServices? services = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(stdout);
+        services ??= new GitHubActionServices();
+        stdout = TextWriter.Synchronized(stdout);
+        var (settings, inputErrors) = ActionInputs.Read(environment);
+
+        // Before anything else is printed: the runner masks these in every later line of the job's log.
+        foreach (var line in MaskCommands(settings))
+        {
+            await stdout.WriteLineAsync(line);
+        }
+
+        var masker = new SecretMasker(settings.Secrets);
+        void Warn(string message) => stdout.WriteLine(WorkflowCommands.Warning(masker.Mask(message)));
+
+        var context = GitHubContext.Read(environment, ReadEventPayload(environment, Warn));
+        var reporter = settings.Token is not null && context.HasRepository
+            ? new GitHubReporter(services.GitHubClient(context.ApiUrl, settings.Token), context, settings,
+                GitHub.GitHubRetry.Create(services.GitHubRetry, services.Time, Warn), Warn)
+            : null;
+        if (reporter is null)
+        {
+            await stdout.WriteLineAsync("GitHub reporting is off: no github-token, or GITHUB_REPOSITORY is not set.");
+        }
+
+        var runnerTemp = Get(environment, "RUNNER_TEMP") ?? Path.GetTempPath();
+        DeployOutcome outcome;
+        var started = Task.CompletedTask;
+        using (var kubeconfig = settings.KubeconfigContent is { } content ? TemporaryKubeconfig.Write(content, runnerTemp) : null)
+        {
+            var inputs = new Dictionary<string, IReadOnlyList<string>>(settings.DeployInputs, StringComparer.Ordinal);
+            if (kubeconfig is not null)
+            {
+                inputs["kubeconfig"] = [kubeconfig.Path];
+            }
+
+            var (parsed, errors) = inputErrors.Count > 0 ? (null, inputErrors) : DeployInputs.Parse(inputs);
+            if (parsed is null)
+            {
+                outcome = Rejected(settings, errors);
+            }
+            else
+            {
+                var request = parsed with { Secrets = settings.Secrets };
+                if (reporter is not null && DeployRequestValidator.Validate(request).Count == 0)
+                {
+                    // In parallel with the deploy: helm's first call does not wait for GitHub's answers.
+                    started = reporter.StartAsync(request, cancellationToken);
+                }
+
+                var helm = new CliWrapHelmProcess(HelmEnvironment(environment));
+                var engine = new DeployEngine(helm, new GitHubDeployLog(stdout), services.Time, services.HelmRetry);
+                outcome = await engine.DeployAsync(request, cancellationToken);
+            }
+        }
+
+        // What follows reports a deploy that has ended; a cancelled job still gets its outputs and statuses
+        // for as long as the runner lets the process live.
+        var markdown = MarkdownReport.Render(outcome, masker);
+        var reportPath = Path.Combine(runnerTemp, $"helm-sentinel-{Safe(outcome.Release)}-{Safe(settings.Environment)}.md");
+        await File.WriteAllTextAsync(reportPath, markdown, CancellationToken.None);
+        if (Get(environment, "GITHUB_STEP_SUMMARY") is { } summary)
+        {
+            await File.AppendAllTextAsync(summary, MarkdownReport.Bound(markdown, MaxSummaryLength, "the full report is in " + reportPath), CancellationToken.None);
+        }
+
+        if (Get(environment, "GITHUB_OUTPUT") is { } output)
+        {
+            await File.AppendAllTextAsync(output, FileCommands.Entries(ActionOutputs.From(outcome, masker, reportPath)), CancellationToken.None);
+        }
+
+        try
+        {
+            await started;
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled before GitHub answered: there is no deployment to finish.
+        }
+
+        if (reporter is not null)
+        {
+            await reporter.FinishAsync(outcome, markdown, CancellationToken.None);
+        }
+
+        // The plain report quotes helm's error and pod logs: none of their lines may act as a workflow command.
+        await stdout.WriteLineAsync();
+        foreach (var line in TextReport.Render(outcome, masker).TrimEnd('\n').Split('\n'))
+        {
+            await stdout.WriteLineAsync(GitHubDeployLog.Defuse(line));
+        }
+
+        if (outcome.Result != DeployResult.Succeeded)
+        {
+            var reason = masker.Mask(string.IsNullOrWhiteSpace(outcome.FailureReason) ? TextReport.Headline(outcome) : outcome.FailureReason.Trim());
+            await stdout.WriteLineAsync(WorkflowCommands.Error(reason, masker.Mask($"helm-sentinel: {HistoryTable.OneLine(TextReport.Headline(outcome))}")));
+        }
+
+        return outcome.ExitCode;
+    }
+
+    /// <summary>The <c>::add-mask::</c> lines for every secret: whole, line by line, and base64 as Kubernetes stores it.</summary>
+    public static IReadOnlyList<string> MaskCommands(ActionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var values = new List<string>();
+        foreach (var secret in settings.Secrets)
+        {
+            values.Add(secret);
+            values.Add(Convert.ToBase64String(Encoding.UTF8.GetBytes(secret)));
+            values.AddRange(secret.Split('\n').Select(l => l.Trim()).Where(l => l.Length >= SecretMasker.MinimumLength));
+        }
+
+        if (settings.KubeconfigContent is { } kubeconfig)
+        {
+            values.Add(kubeconfig);
+        }
+
+        return [.. values.Where(v => !string.IsNullOrWhiteSpace(v)).Distinct(StringComparer.Ordinal).Select(WorkflowCommands.AddMask)];
+    }
+
+    // Helm needs none of the action's inputs or tokens: its environment, and any plugin's, goes without them.
+    private static Dictionary<string, string?> HelmEnvironment(IReadOnlyDictionary<string, string> environment)
+    {
+        var removed = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var name in environment.Keys.Where(k =>
+            k.StartsWith("INPUT_", StringComparison.OrdinalIgnoreCase) || k is "GITHUB_TOKEN" or "ACTIONS_RUNTIME_TOKEN" or "ACTIONS_ID_TOKEN_REQUEST_TOKEN"))
+        {
+            removed[name] = null;
+        }
+
+        return removed;
+    }
+
+    private static DeployOutcome Rejected(ActionSettings settings, IReadOnlyList<InputError> errors)
+    {
+        string Input(string name) => settings.DeployInputs.TryGetValue(name, out var v) && v.Count > 0 ? v[0].Trim() : "";
+        return new DeployOutcome
+        {
+            Result = DeployResult.Rejected,
+            Release = Input("release") is { Length: > 0 } release ? release : "(no release)",
+            Namespace = Input("namespace") is { Length: > 0 } ns ? ns : "default",
+            ChartReference = Input("chart"),
+            FailureReason = "invalid input: " + string.Join("; ", errors.Select(e => e.ToString())),
+        };
+    }
+
+    private static string? ReadEventPayload(IReadOnlyDictionary<string, string> environment, Action<string> warn)
+    {
+        if (Get(environment, "GITHUB_EVENT_PATH") is not { } path)
+        {
+            return null;
+        }
+
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException e)
+        {
+            warn($"could not read the event payload {path}: {e.Message}");
+            return null;
+        }
+    }
+
+    private static string? Get(IReadOnlyDictionary<string, string> environment, string name) =>
+        environment.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
+
+    private static string Safe(string value) =>
+        new([.. value.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_')]);
+}

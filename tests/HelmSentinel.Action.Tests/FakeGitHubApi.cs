@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace HelmSentinel.Action.Tests;
+
+/// <summary>One request the fake API received.</summary>
+/// <param name="Method">HTTP method.</param>
+/// <param name="Path">The path without a GitHub Enterprise Server <c>/api/v3</c> prefix.</param>
+/// <param name="Body">The request body.</param>
+/// <param name="Status">The status code answered.</param>
+/// <param name="RawPath">The path as sent.</param>
+public sealed record RecordedRequest(string Method, string Path, string Body, int Status, string RawPath)
+{
+    public JsonNode? Json => Body.Length == 0 ? null : JsonNode.Parse(Body);
+}
+
+/// <summary>
+/// A local stand-in for the GitHub REST API (Kestrel on 127.0.0.1): deployments and their statuses, issue
+/// comments (kept, so a second run finds the first run's comment), commit statuses and the pull requests of a
+/// commit. Records every request and can answer chosen ones with errors first.
+/// </summary>
+public sealed class FakeGitHubApi : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+    private readonly List<Fault> _faults = [];
+    private readonly Dictionary<long, List<JsonObject>> _comments = [];
+    private long _nextId = 1000;
+
+    private FakeGitHubApi(WebApplication app) => _app = app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
+
+    /// <summary>Pull requests that <c>GET /repos/o/r/commits/{sha}/pulls</c> answers with.</summary>
+    public List<(int Number, string State)> PullsOfCommit { get; } = [];
+
+    public static async Task<FakeGitHubApi> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var api = new FakeGitHubApi(app);
+        app.Run(api.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        api.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        return api;
+    }
+
+    /// <summary>Answers the next <paramref name="times"/> matching requests (-1: all) with <paramref name="status"/>.</summary>
+    public void Fail(string method, string pathPattern, int status, int times, string? retryAfter = null)
+    {
+        lock (_faults)
+        {
+            _faults.Add(new Fault(method, new Regex(pathPattern), status, times, retryAfter));
+        }
+    }
+
+    public IReadOnlyList<RecordedRequest> Matching(string method, string pathPattern) =>
+        [.. Requests.Where(r => r.Method == method && Regex.IsMatch(r.Path, pathPattern))];
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext http)
+    {
+        using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync();
+        var method = http.Request.Method;
+        var rawPath = http.Request.Path.Value ?? "";
+        var path = rawPath.StartsWith("/api/v3/", StringComparison.Ordinal) ? rawPath["/api/v3".Length..] : rawPath;
+        var (status, response, headers) = Answer(method, path, body);
+        _requests.Enqueue(new RecordedRequest(method, path, body, status, rawPath));
+        http.Response.StatusCode = status;
+        foreach (var (name, value) in headers)
+        {
+            http.Response.Headers[name] = value;
+        }
+
+        http.Response.ContentType = "application/json; charset=utf-8";
+        await http.Response.WriteAsync(response);
+    }
+
+    private (int Status, string Body, IReadOnlyList<(string, string)> Headers) Answer(string method, string path, string body)
+    {
+        lock (_faults)
+        {
+            var fault = _faults.FirstOrDefault(f => f.Method == method && f.Path.IsMatch(path) && f.Times != 0);
+            if (fault is not null)
+            {
+                if (fault.Times > 0)
+                {
+                    fault.Times--;
+                }
+
+                var headers = fault.RetryAfter is null ? new List<(string, string)>() : [("Retry-After", fault.RetryAfter)];
+                return (fault.Status, $$"""{"message":"injected {{fault.Status}}"}""", headers);
+            }
+        }
+
+        lock (_comments)
+        {
+            var id = Interlocked.Increment(ref _nextId);
+            var json = body.Length > 0 ? JsonNode.Parse(body)!.AsObject() : [];
+            Match m;
+            if (method == "POST" && (m = Regex.Match(path, @"^/repos/[^/]+/[^/]+/deployments$")).Success)
+            {
+                json["id"] = id;
+                return (201, json.ToJsonString(), []);
+            }
+
+            if (method == "POST" && Regex.IsMatch(path, @"^/repos/[^/]+/[^/]+/deployments/\d+/statuses$"))
+            {
+                json["id"] = id;
+                return (201, json.ToJsonString(), []);
+            }
+
+            if (method == "POST" && Regex.IsMatch(path, @"^/repos/[^/]+/[^/]+/statuses/\w+$"))
+            {
+                json["id"] = id;
+                return (201, json.ToJsonString(), []);
+            }
+
+            if ((m = Regex.Match(path, @"^/repos/[^/]+/[^/]+/issues/(\d+)/comments$")).Success)
+            {
+                var issue = long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+                if (!_comments.TryGetValue(issue, out var list))
+                {
+                    _comments[issue] = list = [];
+                }
+
+                if (method == "GET")
+                {
+                    return (200, new JsonArray([.. list.Select(c => (JsonNode)c.DeepClone())]).ToJsonString(), []);
+                }
+
+                if (method == "POST")
+                {
+                    var comment = new JsonObject { ["id"] = id, ["body"] = json["body"]?.GetValue<string>(), ["user"] = new JsonObject { ["login"] = "github-actions[bot]" } };
+                    list.Add(comment);
+                    return (201, comment.ToJsonString(), []);
+                }
+            }
+
+            if (method == "PATCH" && (m = Regex.Match(path, @"^/repos/[^/]+/[^/]+/issues/comments/(\d+)$")).Success)
+            {
+                var commentId = long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+                var comment = _comments.Values.SelectMany(c => c).FirstOrDefault(c => c["id"]!.GetValue<long>() == commentId);
+                if (comment is null)
+                {
+                    return (404, """{"message":"Not Found"}""", []);
+                }
+
+                comment["body"] = json["body"]?.GetValue<string>();
+                return (200, comment.ToJsonString(), []);
+            }
+
+            if (method == "GET" && Regex.IsMatch(path, @"^/repos/[^/]+/[^/]+/commits/\w+/pulls$"))
+            {
+                return (200, JsonSerializer.Serialize(PullsOfCommit.Select(p => new { number = p.Number, state = p.State })), []);
+            }
+
+            return (404, """{"message":"Not Found"}""", []);
+        }
+    }
+
+    /// <summary>Comments on an issue as the fake stores them now.</summary>
+    public IReadOnlyList<string> Comments(long issue)
+    {
+        lock (_comments)
+        {
+            return _comments.TryGetValue(issue, out var list) ? [.. list.Select(c => c["body"]?.GetValue<string>() ?? "")] : [];
+        }
+    }
+
+    private sealed class Fault(string method, Regex path, int status, int times, string? retryAfter)
+    {
+        public string Method { get; } = method;
+
+        public Regex Path { get; } = path;
+
+        public int Status { get; } = status;
+
+        public int Times { get; set; } = times;
+
+        public string? RetryAfter { get; } = retryAfter;
+    }
+}

@@ -1,0 +1,70 @@
+using HelmSentinel.Deploy;
+using HelmSentinel.Platforms.GitHub;
+using HelmSentinel.Reporting;
+
+namespace HelmSentinel.Tests.Platforms.GitHub;
+
+public class ActionOutputsTests
+{
+    [Theory]
+    [InlineData("fixture-web-0.1.0", "0.1.0")]
+    [InlineData("my-app-2-1.0.0-rc.1", "1.0.0-rc.1")]
+    [InlineData("web-v2.3.4+build.5", "v2.3.4+build.5")]
+    [InlineData("web", null)]
+    [InlineData("", null)]
+    public void ChartVersion_IsWhatFollowsTheNameInHelmsChartColumn(string chart, string? version)
+    {
+        ActionOutputs.ChartVersion(chart).Should().Be(version);
+    }
+
+    [Fact]
+    public void From_ARollback_GivesEveryOutputWithTheReasonMasked()
+    {
+        var outcome = new DeployOutcome
+        {
+            Result = DeployResult.RolledBack,
+            Release = "web",
+            Namespace = "shop",
+            PreviousRevision = 4,
+            AttemptedRevision = 5,
+            RestoredRevision = 6,
+            CurrentRevision = 6,
+            After = new ChartSnapshot("web-1.2.3", "2.0.0"),
+            FailureReason = "pod web-1 crashed: password s3cr3t-value rejected",
+        };
+
+        var outputs = ActionOutputs.From(outcome, new SecretMasker(["s3cr3t-value"]), "/tmp/report.md");
+
+        outputs.Select(o => $"{o.Key}={o.Value}").Should().Equal(
+            "result=rolled-back", "revision=6", "restored-revision=6", "previous-revision=4", "chart-version=1.2.3",
+            "app-version=2.0.0", "failure-reason=pod web-1 crashed: password *** rejected", "report-path=/tmp/report.md");
+    }
+
+    [Theory]
+    [InlineData(DeployResult.Succeeded, "succeeded")]
+    [InlineData(DeployResult.RolledBack, "rolled-back")]
+    [InlineData(DeployResult.RollbackFailed, "rollback-failed")]
+    [InlineData(DeployResult.Rejected, "rejected")]
+    [InlineData(DeployResult.Unreachable, "unreachable")]
+    public void ResultName_IsKebabCase(DeployResult result, string name)
+    {
+        ActionOutputs.ResultName(result).Should().Be(name);
+    }
+}
+
+public class GitHubReporterStatesTests
+{
+    [Theory]
+    [InlineData(DeployResult.Succeeded, "success", "success")]
+    [InlineData(DeployResult.RolledBack, "failure", "failure")]
+    [InlineData(DeployResult.Rejected, "failure", "failure")]
+    [InlineData(DeployResult.RollbackFailed, "error", "error")]
+    [InlineData(DeployResult.Unreachable, "error", "error")]
+    public void States_FollowTheResult(DeployResult result, string deployment, string commit)
+    {
+        Octokit.Internal.SimpleJsonSerializer serializer = new();
+
+        serializer.Serialize(GitHubReporter.DeploymentStateFor(result)).Should().Be($"\"{deployment}\"");
+        serializer.Serialize(GitHubReporter.CommitStateFor(result)).Should().Be($"\"{commit}\"");
+    }
+}
