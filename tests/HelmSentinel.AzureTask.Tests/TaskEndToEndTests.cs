@@ -25,7 +25,7 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
         var connection = Guid.NewGuid().ToString();
         var kubeToken = "kc-token-" + Guid.NewGuid().ToString("N");
         AgentEnvironment Environment(params string[] overrides) => new AgentEnvironment(_home)
-            .KubeconfigConnection(connection, fixture.KubeconfigWithToken(kubeToken))
+            .KubeconfigConnection(connection, fixture.KubeconfigWithToken(kubeToken), clusterContext: "simulator")
             .Deploy(release, 4, overrides)
             .PullRequest(fixture.AzureDevOps, 17);
 
@@ -107,20 +107,41 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task KubeconfigContent_FromASecretVariable_DeploysWithItsTokenMasked()
+    {
+        const string release = "web-kc";
+        var token = "content-token-" + Guid.NewGuid().ToString("N");
+        var env = new AgentEnvironment(_home)
+            .Input("connectionType", "kubeconfig").Input("kubeconfig", fixture.KubeconfigWithToken(token))
+            .Deploy(release, 3);
+
+        var run = await RunAsync(fixture.TaskFolder, env.Variables);
+
+        run.ExitCode.Should().Be(0, run.All);
+        run.Lines[0].Should().Be("##vso[task.setsecret]" + token);
+        run.Stdout.Should().Contain("--kubeconfig " + env.TempDirectory);
+        run.Visible.Should().NotContain(token).And.NotContain("current-context");
+        run.Commands[^1].Should().Be($"##vso[task.complete result=Succeeded;]{release} installed revision 1");
+        Directory.GetFiles(env.TempDirectory, "helm-sentinel-kubeconfig-*").Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task BadInputs_OnAPullRequest_Exit3NamingTheTaskInputs_AndFailTheStatus()
     {
         var env = new AgentEnvironment(_home)
             .Input("connectionType", "none")
             .Input("chart", Tools.Chart("fixture-web"))
-            .Input("timeout", "soon")
+            .Input("timeout", "5;m]\r\nx")
             .PullRequest(fixture.AzureDevOps, 18);
 
         var run = await RunAsync(fixture.TaskFolder, env.Variables);
 
         run.ExitCode.Should().Be(3, run.All);
         var error = run.Commands.Should().ContainSingle(c => c.StartsWith("##vso[task.logissue type=error]", StringComparison.Ordinal)).Subject;
-        error.Should().Contain("release: is required").And.Contain("timeout: 'soon'");
+        error.Should().Contain("release: is required").And.Contain("timeout: '5%3Bm%5D%0D%0Ax' is not a positive duration");
         run.Commands.Should().Contain($"##vso[task.setvariable variable=result{Output}rejected")
+            .And.Contain(c => c.StartsWith($"##vso[task.setvariable variable=failureReason{Output}invalid input: release: is required", StringComparison.Ordinal)
+                && c.Contains("timeout: '5%3Bm%5D x' is not a positive duration", StringComparison.Ordinal))
             .And.Contain("##vso[build.addbuildtag]helm-sentinel:rejected");
         run.Commands[^1].Should().StartWith("##vso[task.complete result=Failed;]invalid input: release: is required");
         fixture.AzureDevOps.StatusSequence.Should().Contain("(no release):failed");

@@ -112,8 +112,9 @@ public static class AzureTaskReport
         FailureReason = "invalid input: " + string.Join("; ", errors.Select(e => $"{AzureTaskContext.TaskInputName(e.Input)}: {e.Message}")),
     };
 
+    // The error and the completion message keep the reason's lines (the agent shows them); the output variable is one line.
     private static string Reason(DeployOutcome outcome, SecretMasker masker) =>
-        OneLine(masker.Mask(outcome.FailureReason)) is { Length: > 0 } reason ? reason : TextReport.Headline(outcome);
+        masker.Mask(outcome.FailureReason).Trim() is { Length: > 0 } reason ? reason : TextReport.Headline(outcome);
 
     private static string Number(int? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
 

@@ -36,7 +36,7 @@ public sealed class AzureTaskReportTests
         var commands = AzureTaskReport.Commands(RolledBack, new SecretMasker(["hunter2-secret"]), "/t/s.md").ToList();
 
         commands.Should().Equal(
-            "##vso[task.logissue type=error]helm-sentinel: web upgrade to revision 5 failed%3B rolled back to revision 4 (now revision 6): pod web-1: CrashLoopBackOff%3B token *** second line",
+            "##vso[task.logissue type=error]helm-sentinel: web upgrade to revision 5 failed%3B rolled back to revision 4 (now revision 6): pod web-1: CrashLoopBackOff%3B token ***%0Asecond line",
             "##vso[task.setvariable variable=result;isOutput=true;issecret=false]rolled-back",
             "##vso[task.setvariable variable=revision;isOutput=true;issecret=false]6",
             "##vso[task.setvariable variable=restoredRevision;isOutput=true;issecret=false]6",
@@ -45,7 +45,7 @@ public sealed class AzureTaskReportTests
             "##vso[task.uploadsummary]/t/s.md",
             "##vso[build.addbuildtag]helm-sentinel:rolled-back");
         AzureTaskReport.Complete(RolledBack, new SecretMasker(["hunter2-secret"]))
-            .Should().Be("##vso[task.complete result=Failed;]pod web-1: CrashLoopBackOff%3B token *** second line");
+            .Should().Be("##vso[task.complete result=Failed;]pod web-1: CrashLoopBackOff%3B token ***%0Asecond line");
     }
 
     [Fact]
