@@ -126,6 +126,28 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task HelmOutput_CannotIssueLoggingCommands()
+    {
+        const string release = "web-defuse";
+        var helm = Path.Combine(_home.Root, "helm");
+        File.WriteAllText(helm, $"#!/bin/sh\necho '##vso[task.setvariable variable=pwned]1' >&2\necho '##[error]forged' >&2\nexec '{Tools.Helm(3)}' \"$@\"\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(helm, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var env = new AgentEnvironment(_home)
+            .Input("connectionType", "kubeconfig").Input("kubeconfig", fixture.Simulator.KubeconfigYaml())
+            .Deploy(release, 3).Input("helmPath", helm);
+
+        var run = await RunAsync(fixture.TaskFolder, env.Variables);
+
+        run.ExitCode.Should().Be(0, run.All);
+        run.Stdout.Should().Contain("task.setvariable variable=pwned", "helm's line is shown");
+        run.Lines.Should().NotContain(l => l.Contains("##vso[task.setvariable variable=pwned", StringComparison.Ordinal) || l.Contains("##[error]", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task BadInputs_OnAPullRequest_Exit3NamingTheTaskInputs_AndFailTheStatus()
     {
         var env = new AgentEnvironment(_home)
