@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Runtime.InteropServices;
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
 using HelmSentinel.Platforms;
@@ -14,8 +15,10 @@ var context = AzureTaskContext.Parse(environment);
 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
 var reporter = new AzureTaskReporter(output, context, http);
 reporter.RegisterSecrets();
+// The agent cancels a task with SIGINT, then SIGTERM: both interrupt helm gracefully through the engine.
 using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cancel.Cancel(); });
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
 
 if (context.Errors.Count > 0)
 {

@@ -148,6 +148,57 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task ACancelledTask_InterruptsHelm_FailsTheStep_AndLeavesNoPendingRelease()
+    {
+        const string release = "web-cancel";
+        var env = new AgentEnvironment(_home)
+            .Input("connectionType", "kubeconfig").Input("kubeconfig", fixture.Simulator.KubeconfigYaml())
+            .Deploy(release, 3, "image.repository=sim.local/never-ready").Input("timeout", "2m");
+        var stdout = new System.Text.StringBuilder();
+        using var upgradeStarted = new SemaphoreSlim(0);
+        using var graceful = new CancellationTokenSource();
+        using var forceful = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+
+        var task = CliWrap.Cli.Wrap("node").WithArguments([Path.Combine(fixture.TaskFolder, "index.js")])
+            .WithEnvironmentVariables(env.Variables)
+            .WithValidation(CliWrap.CommandResultValidation.None)
+            .WithStandardOutputPipe(CliWrap.PipeTarget.ToDelegate(line =>
+            {
+                lock (stdout)
+                {
+                    stdout.AppendLine(line);
+                }
+
+                if (line.StartsWith("$ helm upgrade", StringComparison.Ordinal))
+                {
+                    upgradeStarted.Release();
+                }
+            }))
+            .ExecuteAsync(forceful.Token, graceful.Token);
+        (await upgradeStarted.WaitAsync(TimeSpan.FromSeconds(60))).Should().BeTrue(stdout.ToString());
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await graceful.CancelAsync(); // SIGINT to node, as the agent does
+        int exitCode;
+        try
+        {
+            exitCode = (await task).ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            exitCode = -1;
+        }
+
+        output.WriteLine(stdout.ToString());
+        exitCode.Should().NotBe(0, stdout.ToString());
+        stdout.ToString().Should().Contain("##vso[task.complete result=Failed;]");
+        var kubeconfig = fixture.Simulator.WriteKubeconfig(Path.Combine(_home.Root, "kubeconfig"));
+        var history = await CliWrap.Buffered.BufferedCommandExtensions.ExecuteBufferedAsync(
+            CliWrap.Cli.Wrap(Tools.Helm(3)).WithArguments(["history", release, "-n", release, "--kubeconfig", kubeconfig, "-o", "json"])
+                .WithEnvironmentVariables(_home.Environment.AsReadOnly()).WithValidation(CliWrap.CommandResultValidation.None));
+        history.StandardOutput.Should().NotContain("pending-", "helm was interrupted, not orphaned holding the lock");
+    }
+
+    [Fact]
     public async Task BadInputs_OnAPullRequest_Exit3NamingTheTaskInputs_AndFailTheStatus()
     {
         var env = new AgentEnvironment(_home)
