@@ -24,9 +24,11 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
         const string release = "web-pr";
         var connection = Guid.NewGuid().ToString();
         var kubeToken = "kc-token-" + Guid.NewGuid().ToString("N");
+        var password = "db-password-" + Guid.NewGuid().ToString("N");
         AgentEnvironment Environment(params string[] overrides) => new AgentEnvironment(_home)
             .KubeconfigConnection(connection, fixture.KubeconfigWithToken(kubeToken), clusterContext: "simulator")
-            .Deploy(release, 4, overrides)
+            .Deploy(release, 4, [.. overrides, "greeting=" + password])
+            .Set("SECRET_DB_PASSWORD", password)
             .PullRequest(fixture.AzureDevOps, 17);
 
         // First run: a healthy install.
@@ -34,7 +36,7 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
         var first = await RunAsync(fixture.TaskFolder, env.Variables);
 
         first.ExitCode.Should().Be(0, first.All);
-        first.Lines.Take(2).Should().Equal($"##vso[task.setsecret]{kubeToken}", $"##vso[task.setsecret]{fixture.AzureDevOps.Token}");
+        first.Lines.Take(3).Should().Equal($"##vso[task.setsecret]{kubeToken}", $"##vso[task.setsecret]{fixture.AzureDevOps.Token}", $"##vso[task.setsecret]{password}");
         var summary = Path.Combine(env.TempDirectory, $"helm-sentinel-{release}-{release}.md");
         Final(first).Should().Equal(
             $"##vso[task.setvariable variable=result{Output}succeeded",
@@ -77,11 +79,13 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
 
         foreach (var run in new[] { first, second })
         {
-            run.Visible.Should().NotContain(kubeToken).And.NotContain(fixture.AzureDevOps.Token);
+            run.Visible.Should().NotContain(kubeToken).And.NotContain(fixture.AzureDevOps.Token).And.NotContain(password);
         }
 
-        File.ReadAllText(summary).Should().NotContain(kubeToken);
-        fixture.AzureDevOps.Requests.Select(r => r.Body).Should().NotContain(b => b.Contains(kubeToken, StringComparison.Ordinal) || b.Contains(fixture.AzureDevOps.Token, StringComparison.Ordinal));
+        first.Stdout.Should().Contain("--set greeting=***");
+        File.ReadAllText(summary).Should().NotContain(kubeToken).And.NotContain(password);
+        fixture.AzureDevOps.Requests.Select(r => r.Body).Should().NotContain(b =>
+            b.Contains(kubeToken, StringComparison.Ordinal) || b.Contains(fixture.AzureDevOps.Token, StringComparison.Ordinal) || b.Contains(password, StringComparison.Ordinal));
         Directory.GetFiles(env.TempDirectory, "helm-sentinel-kubeconfig-*").Should().BeEmpty("the private kubeconfig is deleted at the end");
     }
 

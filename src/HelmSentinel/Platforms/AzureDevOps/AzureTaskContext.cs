@@ -60,7 +60,8 @@ public sealed record AzureTaskContext
     /// <summary>The cluster as given by a service connection or kubeconfig content; null with <c>connectionType: none</c>.</summary>
     public ClusterAccess? Cluster { get; init; }
 
-    /// <summary>Every secret value to register with the agent and mask, single-line, before anything prints.</summary>
+    /// <summary>Every secret value to mask (and, when single-line, to register with the agent before anything prints):
+    /// the connection's credentials, the job token, <c>githubToken</c>, the secret pipeline variables.</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
 
     /// <summary>The Azure Repos pull request of this run; null when the run is not a PR build on Azure Repos.</summary>
@@ -197,6 +198,10 @@ public sealed record AzureTaskContext
         var accessToken = Variable("ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN") ?? Variable("SYSTEM_ACCESSTOKEN");
         var githubToken = Input("githubToken")?.Trim();
         secrets.AddRange(new[] { accessToken, githubToken }.OfType<string>());
+
+        // Secret pipeline variables (SECRET_*): the agent masks them in the log, but not in what the task sends
+        // elsewhere (the summary file, the pull request), so the task masks them too.
+        secrets.AddRange(env.Where(v => v.Key.StartsWith("SECRET_", StringComparison.OrdinalIgnoreCase)).OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => v.Value));
 
         var provider = Variable("BUILD_REPOSITORY_PROVIDER") ?? "";
         AzurePullRequest? azureRepos = null;

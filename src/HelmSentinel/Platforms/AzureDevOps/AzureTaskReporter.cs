@@ -32,10 +32,11 @@ public sealed class AzureTaskReporter
         }
     }
 
-    /// <summary>Registers every secret with the agent; call it before anything else is printed.</summary>
+    /// <summary>Registers every single-line secret with the agent; call it before anything else is printed. (The agent
+    /// masks line by line, so a multi-line value cannot be registered; those are secret variables it already knows.)</summary>
     public void RegisterSecrets()
     {
-        foreach (var secret in _context.Secrets)
+        foreach (var secret in _context.Secrets.Where(s => !s.Contains('\n', StringComparison.Ordinal) && !s.Contains('\r', StringComparison.Ordinal)))
         {
             _output.WriteLine(AzureCommands.SetSecret(secret));
         }

@@ -89,9 +89,10 @@ public sealed class AzureTaskContextTests
     [Fact]
     public void Parse_CollectsSecretsFromTheConnectionAndTheTokens()
     {
-        var context = AzureTaskContext.Parse(Agent(("ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN", "ado-token"), ("INPUT_GITHUBTOKEN", "ghp_abc")));
+        var context = AzureTaskContext.Parse(Agent(("ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN", "ado-token"), ("INPUT_GITHUBTOKEN", "ghp_abc"),
+            ("SECRET_DB_PASSWORD", "hunter22"), ("SECRET_CERT", "line-one\nline-two")));
 
-        context.Secrets.Should().Equal("kube-token-1", "ado-token", "ghp_abc");
+        context.Secrets.Should().Equal("kube-token-1", "ado-token", "ghp_abc", "line-one\nline-two", "hunter22");
     }
 
     [Fact]
