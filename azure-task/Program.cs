@@ -29,7 +29,8 @@ using var kubeconfig = context.Cluster is { } cluster ? TemporaryKubeconfig.Writ
 var inputs = context.DeployInputsWith(kubeconfig?.Path).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
 inputs["secrets"] = context.Secrets;
 var (request, errors) = DeployInputs.Parse(inputs);
-if (request is null)
+errors = request is null ? errors : DeployRequestValidator.Validate(request); // here too, to name the task's inputs
+if (request is null || errors.Count > 0)
 {
     return await reporter.FinishAsync(AzureTaskReport.Rejected(context.Release, context.Namespace, errors), new SecretMasker(context.Secrets));
 }

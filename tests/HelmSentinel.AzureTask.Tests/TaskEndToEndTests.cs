@@ -225,6 +225,19 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task InputsTheValidatorRefuses_AreNamedAsInTheTask()
+    {
+        var env = new AgentEnvironment(_home).Input("connectionType", "none")
+            .Input("release", "web").Input("chart", Tools.Chart("fixture-web")).Input("historyMax", "1").Input("overrides", "no-equals-sign");
+
+        var run = await RunAsync(fixture.TaskFolder, env.Variables);
+
+        run.ExitCode.Should().Be(3, run.All);
+        run.Commands[^1].Should().StartWith("##vso[task.complete result=Failed;]invalid input: ")
+            .And.Contain("historyMax: ").And.Contain("overrides: ");
+    }
+
+    [Fact]
     public async Task AMissingHelm_Exits4_Unreachable()
     {
         var env = new AgentEnvironment(_home).Input("connectionType", "none")
