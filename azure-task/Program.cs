@@ -35,12 +35,7 @@ if (request is null || errors.Count > 0)
     return await reporter.FinishAsync(AzureTaskReport.Rejected(context.Release, context.Namespace, errors), new SecretMasker(context.Secrets));
 }
 
-// helm needs none of the agent's credentials: they are removed from its environment.
-var helmEnvironment = environment.Keys
-    .Where(k => k.StartsWith("ENDPOINT_AUTH_", StringComparison.OrdinalIgnoreCase) || k.StartsWith("SECRET_", StringComparison.OrdinalIgnoreCase)
-        || k is "SYSTEM_ACCESSTOKEN" or "INPUT_KUBECONFIG" or "INPUT_GITHUBTOKEN")
-    .ToDictionary(k => k, _ => (string?)null, StringComparer.Ordinal);
 await reporter.StartAsync(request.Release, cancel.Token);
-var engine = new DeployEngine(new CliWrapHelmProcess(helmEnvironment), new AzureDeployLog(output), TimeProvider.System, new HelmRetryOptions());
+var engine = new DeployEngine(new CliWrapHelmProcess(AzureTaskContext.WithoutCredentials(environment.Keys)), new AzureDeployLog(output), TimeProvider.System, new HelmRetryOptions());
 var outcome = await engine.DeployAsync(request, cancel.Token);
 return await reporter.FinishAsync(outcome, new SecretMasker(request.Secrets), CancellationToken.None);

@@ -130,11 +130,12 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
-    public async Task HelmOutput_CannotIssueLoggingCommands()
+    public async Task Helm_CannotIssueLoggingCommands_AndDoesNotSeeTheAgentsCredentials()
     {
         const string release = "web-defuse";
         var helm = Path.Combine(_home.Root, "helm");
-        File.WriteAllText(helm, $"#!/bin/sh\necho '##vso[task.setvariable variable=pwned]1' >&2\necho '##[error]forged' >&2\nexec '{Tools.Helm(3)}' \"$@\"\n");
+        var seen = Path.Combine(_home.Root, "helm-env.txt");
+        File.WriteAllText(helm, $"#!/bin/sh\nenv >> '{seen}'\necho '##vso[task.setvariable variable=pwned]1' >&2\necho '##[error]forged' >&2\nexec '{Tools.Helm(3)}' \"$@\"\n");
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(helm, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -142,11 +143,14 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
 
         var env = new AgentEnvironment(_home)
             .Input("connectionType", "kubeconfig").Input("kubeconfig", fixture.Simulator.KubeconfigYaml())
-            .Deploy(release, 3).Input("helmPath", helm);
+            .Deploy(release, 3).Input("helmPath", helm)
+            .Set("SECRET_API_KEY", "api-key-value-123").Set("ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN", "job-token-value-456");
 
         var run = await RunAsync(fixture.TaskFolder, env.Variables);
 
         run.ExitCode.Should().Be(0, run.All);
+        File.ReadAllText(seen).Should().Contain("INPUT_RELEASE=" + release)
+            .And.NotContain("api-key-value-123").And.NotContain("job-token-value-456").And.NotContain("INPUT_KUBECONFIG");
         run.Stdout.Should().Contain("task.setvariable variable=pwned", "helm's line is shown");
         run.Lines.Should().NotContain(l => l.Contains("##vso[task.setvariable variable=pwned", StringComparison.Ordinal) || l.Contains("##[error]", StringComparison.Ordinal));
     }

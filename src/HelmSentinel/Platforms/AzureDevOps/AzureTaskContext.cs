@@ -107,6 +107,16 @@ public sealed record AzureTaskContext
     public static string TaskInputName(string coreName) =>
         InputNames.FirstOrDefault(p => p.Value == coreName).Key ?? coreName;
 
+    /// <summary>The environment for helm: every variable in <paramref name="names"/> that carries a credential of the
+    /// agent (endpoint authorisations, secret variables, the job token, the kubeconfig and GitHub token inputs) set to
+    /// null, which removes it. helm needs none of them: it gets the kubeconfig as a file.</summary>
+    public static IReadOnlyDictionary<string, string?> WithoutCredentials(IEnumerable<string> names) =>
+        names.Where(k => k.StartsWith("ENDPOINT_AUTH_", StringComparison.OrdinalIgnoreCase) || k.StartsWith("SECRET_", StringComparison.OrdinalIgnoreCase)
+                || k.Equals("SYSTEM_ACCESSTOKEN", StringComparison.OrdinalIgnoreCase) || k.Equals("INPUT_KUBECONFIG", StringComparison.OrdinalIgnoreCase)
+                || k.Equals("INPUT_GITHUBTOKEN", StringComparison.OrdinalIgnoreCase))
+            .Distinct(StringComparer.Ordinal)
+            .ToDictionary(k => k, _ => (string?)null, StringComparer.Ordinal);
+
     /// <summary>Parses the agent's environment. Variable names are matched case-insensitively.</summary>
     public static AzureTaskContext Parse(IReadOnlyDictionary<string, string?> environment)
     {

@@ -177,6 +177,21 @@ public sealed class AzureTaskContextTests
     }
 
     [Fact]
+    public void WithoutCredentials_RemovesTheAgentsCredentialsFromHelmsEnvironment_AndNothingElse() =>
+        AzureTaskContext.WithoutCredentials([
+            $"ENDPOINT_AUTH_PARAMETER_{Id}_KUBECONFIG", "ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN", "ENDPOINT_URL_SYSTEMVSSCONNECTION",
+            "SECRET_DB_PASSWORD", "SYSTEM_ACCESSTOKEN", "INPUT_KUBECONFIG", "INPUT_GITHUBTOKEN", "INPUT_RELEASE", "PATH", "HOME"])
+            .Should().BeEquivalentTo(new Dictionary<string, string?>
+            {
+                [$"ENDPOINT_AUTH_PARAMETER_{Id}_KUBECONFIG"] = null,
+                ["ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN"] = null,
+                ["SECRET_DB_PASSWORD"] = null,
+                ["SYSTEM_ACCESSTOKEN"] = null,
+                ["INPUT_KUBECONFIG"] = null,
+                ["INPUT_GITHUBTOKEN"] = null,
+            });
+
+    [Fact]
     public void TaskInputName_TranslatesCoreNamesBack() =>
         AzureTaskContext.TaskInputName("history-max").Should().Be("historyMax");
 }
