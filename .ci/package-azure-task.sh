@@ -4,7 +4,8 @@
 #      task.json with a dashed input name and a Windows-only Process handler);
 #   2. lays out the task folder artifacts/azure-task/stage/HelmSentinel: task.json, index.js (the Node shim) and
 #      bin/ (framework-dependent `dotnet publish` of azure-task/, run with `dotnet HelmSentinel.AzureTask.dll`);
-#   3. runs `tfx extension create` (which validates task.json again) into artifacts/azure-task/*.vsix;
+#   3. checks the laid-out task.json with tfx's task validator (handler targets must exist), smoke-runs the task
+#      under node, and runs `tfx extension create` into artifacts/azure-task/*.vsix;
 #   4. fails when the .vsix reaches the Marketplace's usual 25 MB limit.
 # npm tools are pinned and installed into .tools/azure-npm (ignored). Needs dotnet, node and npm. No network
 # other than the npm registry (first run only) and NuGet restore.
@@ -68,13 +69,20 @@ if [[ $code != 4 ]] || ! grep -q '^##vso\[build.addbuildtag\]helm-sentinel:unrea
   exit 1
 fi
 
+echo "== task.json through tfx's own task validator (the one 'tfx build tasks upload' runs: id, name, handler targets present)"
+node -e "require(process.argv[1]).validate(process.argv[2])" \
+  "$npm_dir/node_modules/tfx-cli/_build/lib/jsonvalidate.js" "$stage/HelmSentinel/task.json"
+
 echo "== tfx extension create"
 rm -f "$out"/*.vsix
 (cd "$stage" && "$tfx" extension create --manifest-globs vss-extension.json --output-path "$out" --no-prompt)
 vsix=$(ls "$out"/*.vsix)
 size=$(stat -c %s "$vsix")
 echo "$vsix: $size bytes (limit $max_bytes)"
-unzip -l "$vsix" | grep -q ' HelmSentinel/task.json$' || { echo "error: task.json is not in the .vsix" >&2; exit 1; }
+listing=$(unzip -Z1 "$vsix")
+for f in HelmSentinel/task.json HelmSentinel/index.js HelmSentinel/bin/HelmSentinel.AzureTask.dll; do
+  grep -qx "$f" <<<"$listing" || { echo "error: $f is not in the .vsix" >&2; exit 1; }
+done
 if (( size >= max_bytes )); then
   echo "error: the .vsix is over the Marketplace's usual 25 MB limit" >&2
   exit 1
