@@ -59,13 +59,16 @@ public sealed partial class FakeAzureDevOps : IAsyncDisposable
         .Select(r => $"{r.Json?["context"]?["name"]}:{r.Json?["state"]}")];
 
     /// <summary>The next <paramref name="count"/> requests answer <paramref name="status"/>.</summary>
-    public void FailNext(int count, HttpStatusCode status = HttpStatusCode.ServiceUnavailable)
+    public void FailNext(int count, HttpStatusCode status = HttpStatusCode.ServiceUnavailable, int? retryAfterSeconds = null)
     {
         FailureStatus = status;
+        RetryAfterSeconds = retryAfterSeconds;
         Interlocked.Exchange(ref _failuresLeft, count);
     }
 
     private HttpStatusCode FailureStatus { get; set; } = HttpStatusCode.ServiceUnavailable;
+
+    private int? RetryAfterSeconds { get; set; }
 
     public static async Task<FakeAzureDevOps> StartAsync()
     {
@@ -97,6 +100,11 @@ public sealed partial class FakeAzureDevOps : IAsyncDisposable
         if (Interlocked.Decrement(ref _failuresLeft) >= 0)
         {
             http.Response.StatusCode = (int)FailureStatus;
+            if (RetryAfterSeconds is { } seconds)
+            {
+                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            }
+
             await http.Response.WriteAsync("{\"message\":\"simulated failure\"}");
             return;
         }

@@ -49,6 +49,21 @@ public sealed class PullRequestReportingTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Throttling_IsRetried_WithRetryAfterCappedByMaxDelay()
+    {
+        using var output = new StringWriter();
+        var reporter = new AzureTaskReporter(output, Context(), _http, FastRetry with { MaxDelay = TimeSpan.FromMilliseconds(20) });
+        _server.FailNext(1, (HttpStatusCode)429, retryAfterSeconds: 30);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        await reporter.StartAsync("web");
+
+        started.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10));
+        output.ToString().Should().BeEmpty();
+        _server.StatusSequence.Should().Equal("web:pending", "web:pending");
+    }
+
+    [Fact]
     public async Task APersistentFailure_IsAWarning_AndNeverChangesTheResult()
     {
         using var output = new StringWriter();
