@@ -242,6 +242,37 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task ARollbackThatFails_Exits2_RollbackFailed()
+    {
+        const string release = "web-stuck";
+        // A helm that upgrades without --atomic (so the release is left failed) and whose rollback always fails.
+        var helm = Path.Combine(_home.Root, "helm-no-rollback");
+        File.WriteAllText(helm, $$"""
+            #!/bin/sh
+            if [ "$1" = rollback ]; then echo "Error: simulated rollback failure: forbidden" >&2; exit 1; fi
+            for a do shift; [ "$a" = "--atomic" ] || set -- "$@" "$a"; done
+            exec '{{Tools.Helm(3)}}' "$@"
+
+            """);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(helm, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        AgentEnvironment Environment(params string[] overrides) => new AgentEnvironment(_home)
+            .Input("connectionType", "kubeconfig").Input("kubeconfig", fixture.Simulator.KubeconfigYaml())
+            .Deploy(release, 3, overrides).Input("helmPath", helm);
+        (await RunAsync(fixture.TaskFolder, Environment().Variables)).ExitCode.Should().Be(0);
+
+        var run = await RunAsync(fixture.TaskFolder, Environment("image.repository=sim.local/crash").Variables);
+
+        run.ExitCode.Should().Be(2, run.All);
+        run.Commands.Should().Contain($"##vso[task.setvariable variable=result{Output}rollback-failed")
+            .And.Contain("##vso[build.addbuildtag]helm-sentinel:rollback-failed");
+        run.Commands[^1].Should().StartWith("##vso[task.complete result=Failed;]");
+    }
+
+    [Fact]
     public async Task AMissingHelm_Exits4_Unreachable()
     {
         var env = new AgentEnvironment(_home).Input("connectionType", "none")
