@@ -1,0 +1,68 @@
+namespace HelmSentinel.Platforms.AzureDevOps;
+
+/// <summary>
+/// The Azure Pipelines agent's logging commands as strings, one line each: the only place in the project
+/// that knows the <c>##vso[area.event key=value;…]data</c> and <c>##[group]</c> syntax. Pure.
+/// </summary>
+/// <remarks>
+/// The agent splits properties on <c>;</c>, ends the property list at the first <c>]</c> and reads one line,
+/// then decodes <c>%3B</c>, <c>%5D</c>, <c>%0D</c> and <c>%0A</c> in property values and data alike; so those
+/// four characters are encoded everywhere. <c>%</c> itself is left alone: its encoding (<c>%AZP25</c>) is only
+/// decoded when the agent's <c>DECODE_PERCENTS</c> knob is on, and shows up verbatim otherwise.
+/// </remarks>
+public static class AzureCommands
+{
+    /// <summary>Encodes a property value or data for a <c>##vso[…]</c> command.</summary>
+    public static string Escape(string? value) => (value ?? string.Empty)
+        .Replace(";", "%3B", StringComparison.Ordinal)
+        .Replace("\r", "%0D", StringComparison.Ordinal)
+        .Replace("\n", "%0A", StringComparison.Ordinal)
+        .Replace("]", "%5D", StringComparison.Ordinal);
+
+    /// <summary>Starts a collapsible section of the log.</summary>
+    public static string Group(string title) => "##[group]" + OneLine(title);
+
+    /// <summary>Ends the section started by <see cref="Group"/>.</summary>
+    public static string EndGroup() => "##[endgroup]";
+
+    /// <summary>Registers a value the agent masks in every later line of the log.</summary>
+    public static string SetSecret(string value) => "##vso[task.setsecret]" + Escape(value);
+
+    /// <summary>An error shown on the run's summary page and in the log.</summary>
+    public static string Error(string message) => "##vso[task.logissue type=error]" + Escape(message);
+
+    /// <summary>A warning shown on the run's summary page and in the log.</summary>
+    public static string Warning(string message) => "##vso[task.logissue type=warning]" + Escape(message);
+
+    /// <summary>Sets an output variable, read by later steps as <c>$(step.name)</c>.</summary>
+    public static string SetOutput(string name, string? value) =>
+        $"##vso[task.setvariable variable={Escape(name)};isOutput=true;issecret=false]{Escape(value)}";
+
+    /// <summary>Attaches a Markdown file (absolute path) to the run's summary page as its own section.</summary>
+    public static string UploadSummary(string path) => "##vso[task.uploadsummary]" + Escape(path);
+
+    /// <summary>Adds a tag to the build.</summary>
+    public static string AddBuildTag(string tag) => "##vso[build.addbuildtag]" + Escape(tag);
+
+    /// <summary>Sets the task's result, with a message shown beside it.</summary>
+    public static string Complete(bool succeeded, string message) =>
+        $"##vso[task.complete result={(succeeded ? "Succeeded" : "Failed")};]{Escape(message)}";
+
+    /// <summary>
+    /// Text for the log that the agent must not read as a command: every line of it is returned on its own,
+    /// with a zero-width space between the two <c>#</c> of <c>##vso[</c> or <c>##[</c> (a chart's NOTES or
+    /// helm's output could otherwise set variables or secrets). Looks the same to a reader.
+    /// </summary>
+    public static IEnumerable<string> PlainLines(string? text)
+    {
+        foreach (var line in (text ?? string.Empty).Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+        {
+            yield return line.TrimEnd('\r')
+                .Replace("##vso[", "#\u200B#vso[", StringComparison.OrdinalIgnoreCase)
+                .Replace("##[", "#\u200B#[", StringComparison.Ordinal);
+        }
+    }
+
+    private static string OneLine(string text) =>
+        string.Join(' ', PlainLines(text).Where(l => l.Length > 0)).Trim();
+}

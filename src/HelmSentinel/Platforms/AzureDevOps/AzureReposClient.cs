@@ -1,0 +1,181 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Polly;
+using Polly.Retry;
+
+namespace HelmSentinel.Platforms.AzureDevOps;
+
+/// <summary>How the Azure DevOps REST calls are retried: 429, 5xx and network errors, exponential back-off with
+/// jitter (a <c>Retry-After</c> header wins, capped at <see cref="MaxDelay"/>).</summary>
+public sealed record AzureRestRetryOptions
+{
+    /// <summary>Retries after the first attempt.</summary>
+    public int MaxRetries { get; init; } = 3;
+
+    /// <summary>The first back-off; it doubles on each retry.</summary>
+    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between attempts, even when the server asks for more.</summary>
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>A REST call to Azure DevOps failed for good (after retries).</summary>
+public sealed class AzureReposException(string message) : Exception(message);
+
+/// <summary>
+/// The few Azure Repos pull-request calls the task makes (REST api-version 7.1), with an <see cref="HttpClient"/>
+/// through a Polly retry: list, create and update comment threads; create statuses.
+/// </summary>
+public sealed class AzureReposClient
+{
+    private const string ApiVersion = "api-version=7.1";
+
+    /// <summary>The thread property that holds the report key, beside the hidden marker in the comment.</summary>
+    public const string KeyProperty = "HelmSentinel.Key";
+
+    private readonly HttpClient _http;
+    private readonly AzurePullRequest _pullRequest;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+
+    /// <summary>Creates a client for one pull request; <paramref name="http"/> is not disposed.</summary>
+    public AzureReposClient(HttpClient http, AzurePullRequest pullRequest, AzureRestRetryOptions? retry = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(pullRequest);
+        _http = http;
+        _pullRequest = pullRequest;
+        _pipeline = BuildPipeline(retry ?? new AzureRestRetryOptions());
+    }
+
+    /// <summary>The hidden first line that marks this tool's thread for <paramref name="key"/>.</summary>
+    public static string Marker(string key) => $"<!-- helm-sentinel:{key} -->";
+
+    /// <summary>Posts a PR status (genre <c>helm-sentinel</c>); a later status with the same name replaces it on the PR.</summary>
+    /// <param name="state"><c>pending</c>, <c>succeeded</c>, <c>failed</c>, <c>error</c>…</param>
+    /// <param name="name">The status name under the genre (the release).</param>
+    /// <param name="description">One line shown beside the status.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    public async Task PostStatusAsync(string state, string name, string description, CancellationToken cancellationToken = default)
+    {
+        var body = new JsonObject
+        {
+            ["state"] = state,
+            ["description"] = description.Length > 250 ? description[..249] + "…" : description,
+            ["context"] = new JsonObject { ["genre"] = "helm-sentinel", ["name"] = name },
+        };
+        if (_pullRequest.BuildUrl is { } url)
+        {
+            body["targetUrl"] = url;
+        }
+
+        await SendAsync(HttpMethod.Post, "statuses", body, cancellationToken);
+    }
+
+    /// <summary>Creates the thread for <paramref name="key"/>, or updates its first comment and status when a thread
+    /// with that key exists. Returns the thread id and whether it was created.</summary>
+    /// <param name="key">Identifies the thread among the PR's threads (release and environment).</param>
+    /// <param name="content">The Markdown comment, without the marker.</param>
+    /// <param name="resolved">True: the thread is <c>fixed</c>; false: <c>active</c>.</param>
+    /// <param name="cancellationToken">Stops the calls.</param>
+    public async Task<(int ThreadId, bool Created)> UpsertThreadAsync(string key, string content, bool resolved, CancellationToken cancellationToken = default)
+    {
+        var status = resolved ? "fixed" : "active";
+        var text = Marker(key) + "\n" + content;
+        var threads = await SendAsync(HttpMethod.Get, "threads", null, cancellationToken);
+        var existing = (threads?["value"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(t => IsOurs(t, key));
+        if (existing is null)
+        {
+            var created = await SendAsync(HttpMethod.Post, "threads", new JsonObject
+            {
+                ["comments"] = new JsonArray(new JsonObject { ["parentCommentId"] = 0, ["content"] = text, ["commentType"] = "text" }),
+                ["status"] = status,
+                ["properties"] = new JsonObject { [KeyProperty] = new JsonObject { ["$type"] = "System.String", ["$value"] = key } },
+            }, cancellationToken);
+            return ((int?)created?["id"] ?? 0, true);
+        }
+
+        var threadId = (int?)existing["id"] ?? throw new AzureReposException("a thread without an id was listed");
+        var commentId = (int?)(existing["comments"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault()?["id"] ?? 1;
+        await SendAsync(HttpMethod.Patch, $"threads/{threadId}/comments/{commentId}", new JsonObject { ["content"] = text }, cancellationToken);
+        await SendAsync(HttpMethod.Patch, $"threads/{threadId}", new JsonObject { ["status"] = status }, cancellationToken);
+        return (threadId, false);
+    }
+
+    private static bool IsOurs(JsonObject thread, string key)
+    {
+        if (thread["isDeleted"]?.GetValueKind() == System.Text.Json.JsonValueKind.True)
+        {
+            return false;
+        }
+
+        if (thread["properties"]?[KeyProperty] is JsonObject property && (string?)property["$value"] == key)
+        {
+            return true;
+        }
+
+        var first = (thread["comments"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault();
+        return first?["content"]?.GetValueKind() == System.Text.Json.JsonValueKind.String
+            && ((string?)first["content"] ?? "").StartsWith(Marker(key), StringComparison.Ordinal);
+    }
+
+    private async Task<JsonNode?> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken)
+    {
+        var uri = new Uri(_pullRequest.BaseUri, path + "?" + ApiVersion);
+        var payload = body?.ToJsonString();
+        using var response = await _pipeline.ExecuteAsync(async ct =>
+        {
+            using var request = new HttpRequestMessage(method, uri);
+            if (_pullRequest.AccessToken is { } token)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            if (payload is not null)
+            {
+                request.Content = new StringContent(payload, Encoding.UTF8, "application/json");
+            }
+
+            return await _http.SendAsync(request, ct);
+        }, cancellationToken);
+
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var detail = text.Length > 300 ? text[..300] + "…" : text;
+            throw new AzureReposException($"{method} {path} answered {(int)response.StatusCode} {response.ReasonPhrase}: {detail.ReplaceLineEndings(" ")}"
+                + (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+                    ? " (the build service identity needs 'Contribute to pull requests' on the repository)"
+                    : string.Empty));
+        }
+
+        return text.Length == 0 ? null : JsonNode.Parse(text);
+    }
+
+    private static ResiliencePipeline<HttpResponseMessage> BuildPipeline(AzureRestRetryOptions options) =>
+        options.MaxRetries <= 0 ? ResiliencePipeline<HttpResponseMessage>.Empty : new ResiliencePipelineBuilder<HttpResponseMessage>()
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
+                    .Handle<HttpRequestException>()
+                    .HandleResult(r => (int)r.StatusCode is 429 or >= 500),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.BaseDelay,
+                MaxDelay = options.MaxDelay,
+                DelayGenerator = args =>
+                {
+                    var retryAfter = args.Outcome.Result?.Headers.RetryAfter?.Delta;
+                    return ValueTask.FromResult<TimeSpan?>(retryAfter is { } delay ? (delay < options.MaxDelay ? delay : options.MaxDelay) : null);
+                },
+                OnRetry = args =>
+                {
+                    args.Outcome.Result?.Dispose();
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+}

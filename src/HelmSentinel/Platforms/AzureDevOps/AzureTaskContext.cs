@@ -1,0 +1,257 @@
+using System.Globalization;
+using HelmSentinel.Deploy;
+
+namespace HelmSentinel.Platforms.AzureDevOps;
+
+/// <summary>An Azure Repos pull request to report to (REST 7.1, authenticated with the job's access token).</summary>
+/// <param name="CollectionUri">Organisation or collection URL, ending in <c>/</c> (<c>System.CollectionUri</c>).</param>
+/// <param name="Project">Project id or name (<c>System.TeamProjectId</c>).</param>
+/// <param name="RepositoryId">Repository GUID (<c>Build.Repository.ID</c>).</param>
+/// <param name="PullRequestId">Pull request id (<c>System.PullRequest.PullRequestId</c>).</param>
+/// <param name="AccessToken">The job's OAuth token (<c>System.AccessToken</c>); null when the job has none.</param>
+/// <param name="BuildUrl">The run's results page, for the status link; null when unknown.</param>
+public sealed record AzurePullRequest(Uri CollectionUri, string Project, string RepositoryId, int PullRequestId, string? AccessToken, string? BuildUrl)
+{
+    /// <summary><c>{collection}{project}/_apis/git/repositories/{repository}/pullRequests/{id}</c>.</summary>
+    public Uri BaseUri => new(CollectionUri,
+        $"{Uri.EscapeDataString(Project)}/_apis/git/repositories/{Uri.EscapeDataString(RepositoryId)}/pullRequests/{PullRequestId.ToString(CultureInfo.InvariantCulture)}/");
+}
+
+/// <summary>A GitHub pull request built by Azure Pipelines (<c>Build.Repository.Provider</c> GitHub).</summary>
+/// <param name="Repository"><c>owner/name</c> (<c>Build.Repository.Name</c>).</param>
+/// <param name="Number">PR number (<c>System.PullRequest.PullRequestNumber</c>).</param>
+/// <param name="Token">The <c>githubToken</c> input; null when not given.</param>
+public sealed record GitHubPullRequestTarget(string Repository, int Number, string? Token);
+
+/// <summary>
+/// Everything the Azure Pipelines task was given, parsed once from the environment the agent builds
+/// (<c>INPUT_*</c>, <c>ENDPOINT_*</c>, predefined variables). Pure: the entry point passes the environment in.
+/// Problems do not throw: they are in <see cref="Errors"/>, and the rest is filled as far as it can be, so
+/// the rejection can still be reported (and secrets masked).
+/// </summary>
+public sealed record AzureTaskContext
+{
+    /// <summary>Task input name (camelCase, task.json) → the core's input name (kebab-case, <see cref="DeployInputs"/>).</summary>
+    public static IReadOnlyDictionary<string, string> InputNames { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["release"] = "release",
+        ["chart"] = "chart",
+        ["namespace"] = "namespace",
+        ["valueFiles"] = "values",
+        ["overrides"] = "set",
+        ["overridesString"] = "set-string",
+        ["chartVersion"] = "version",
+        ["timeout"] = "timeout",
+        ["historyMax"] = "history-max",
+        ["waitStrategy"] = "wait",
+        ["failFast"] = "fail-fast",
+        ["restartThreshold"] = "restart-threshold",
+        ["createNamespace"] = "create-namespace",
+        ["recoverStaleLock"] = "recover-stale-lock",
+        ["kubeContext"] = "kube-context",
+        ["helmPath"] = "helm",
+        ["description"] = "description",
+        ["extraArgs"] = "extra-args",
+    };
+
+    /// <summary>Inputs for <see cref="DeployInputs.Parse"/> (kebab-case), without the kubeconfig path.</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyList<string>> DeployInputs { get; init; }
+
+    /// <summary>The cluster as given by a service connection or kubeconfig content; null with <c>connectionType: none</c>.</summary>
+    public ClusterAccess? Cluster { get; init; }
+
+    /// <summary>Every secret value to mask (and, when single-line, to register with the agent before anything prints):
+    /// the connection's credentials, the job token, <c>githubToken</c>, the secret pipeline variables.</summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
+
+    /// <summary>The Azure Repos pull request of this run; null when the run is not a PR build on Azure Repos.</summary>
+    public AzurePullRequest? AzureRepos { get; init; }
+
+    /// <summary>The GitHub pull request of this run; null when the repository is not on GitHub or it is no PR build.</summary>
+    public GitHubPullRequestTarget? GitHub { get; init; }
+
+    /// <summary><c>commentOnPullRequest</c>: keep one thread per release and environment on the PR.</summary>
+    public bool CommentOnPullRequest { get; init; } = true;
+
+    /// <summary><c>pullRequestStatus</c>: post a PR status (genre <c>helm-sentinel</c>) pending, then succeeded or failed.</summary>
+    public bool PullRequestStatus { get; init; } = true;
+
+    /// <summary>The deployment environment (<c>Environment.Name</c> in a deployment job, else the stage); null when neither.</summary>
+    public string? Environment { get; init; }
+
+    /// <summary>Folder for the private kubeconfig and the summary file (<c>Agent.TempDirectory</c>).</summary>
+    public required string TempDirectory { get; init; }
+
+    /// <summary>What is wrong with the inputs; empty when the task can run.</summary>
+    public IReadOnlyList<InputError> Errors { get; init; } = [];
+
+    /// <summary>The release input, for reports of a task rejected before a request exists.</summary>
+    public string? Release => DeployInputs.TryGetValue("release", out var v) ? v.FirstOrDefault() : null;
+
+    /// <summary>The namespace input, or <c>default</c>.</summary>
+    public string Namespace => DeployInputs.TryGetValue("namespace", out var v) && v.Count > 0 ? v[0] : "default";
+
+    /// <summary>The core's inputs plus the kubeconfig file written from <see cref="Cluster"/>, when there is one.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> DeployInputsWith(string? kubeconfigPath)
+    {
+        var inputs = new Dictionary<string, IReadOnlyList<string>>(DeployInputs, StringComparer.Ordinal);
+        if (kubeconfigPath is not null)
+        {
+            inputs["kubeconfig"] = [kubeconfigPath];
+        }
+
+        return inputs;
+    }
+
+    /// <summary>The task input name (camelCase) for a core input name, so errors name what users wrote in YAML.</summary>
+    public static string TaskInputName(string coreName) =>
+        InputNames.FirstOrDefault(p => p.Value == coreName).Key ?? coreName;
+
+    /// <summary>The environment for helm: every variable in <paramref name="names"/> that carries a credential of the
+    /// agent (endpoint authorisations, secret variables, the job token, the kubeconfig and GitHub token inputs) set to
+    /// null, which removes it. helm needs none of them: it gets the kubeconfig as a file.</summary>
+    public static IReadOnlyDictionary<string, string?> WithoutCredentials(IEnumerable<string> names) =>
+        names.Where(k => k.StartsWith("ENDPOINT_AUTH_", StringComparison.OrdinalIgnoreCase) || k.StartsWith("SECRET_", StringComparison.OrdinalIgnoreCase)
+                || k.Equals("SYSTEM_ACCESSTOKEN", StringComparison.OrdinalIgnoreCase) || k.Equals("INPUT_KUBECONFIG", StringComparison.OrdinalIgnoreCase)
+                || k.Equals("INPUT_GITHUBTOKEN", StringComparison.OrdinalIgnoreCase))
+            .Distinct(StringComparer.Ordinal)
+            .ToDictionary(k => k, _ => (string?)null, StringComparer.Ordinal);
+
+    /// <summary>Parses the agent's environment. Variable names are matched case-insensitively.</summary>
+    public static AzureTaskContext Parse(IReadOnlyDictionary<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var env = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in environment)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                env[key] = value;
+            }
+        }
+
+        string? Variable(string name) => env.TryGetValue(name, out var value) ? value : null;
+        string? Input(string name) => Variable("INPUT_" + name.ToUpperInvariant());
+        var errors = new List<InputError>();
+        var secrets = new List<string>();
+
+        bool Flag(string name, bool fallback)
+        {
+            switch (Input(name)?.Trim().ToUpperInvariant())
+            {
+                case null:
+                    return fallback;
+                case "TRUE":
+                    return true;
+                case "FALSE":
+                    return false;
+                default:
+                    errors.Add(new InputError(name, $"'{Input(name)}' is not a boolean; expected true or false."));
+                    return fallback;
+            }
+        }
+
+        var inputs = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (taskName, coreName) in InputNames)
+        {
+            if (Input(taskName) is { } value)
+            {
+                inputs[coreName] = [value];
+            }
+        }
+
+        ClusterAccess? cluster = null;
+        switch (Input("connectionType")?.Trim() ?? "kubernetesServiceConnection")
+        {
+            case "kubernetesServiceConnection":
+                if (Input("kubernetesServiceConnection")?.Trim() is not { } id)
+                {
+                    errors.Add(new InputError("kubernetesServiceConnection", "is required with connectionType kubernetesServiceConnection: pick a Kubernetes service connection."));
+                    break;
+                }
+
+                var (access, error) = KubernetesEndpoint.Read(id, Variable);
+                cluster = access;
+                if (error is not null)
+                {
+                    errors.Add(error);
+                }
+
+                break;
+            case "kubeconfig":
+                if (Input("kubeconfig") is { } content)
+                {
+                    cluster = new ClusterAccess(content, null, KubernetesEndpoint.CredentialsIn(content));
+                }
+                else
+                {
+                    errors.Add(new InputError("kubeconfig", "is required with connectionType kubeconfig: the kubeconfig content, from a secret variable."));
+                }
+
+                break;
+            case "none":
+                break;
+            case var other:
+                errors.Add(new InputError("connectionType", $"'{other}' is not one of kubernetesServiceConnection, kubeconfig, none."));
+                break;
+        }
+
+        if (cluster is not null)
+        {
+            secrets.AddRange(cluster.Secrets);
+            if (cluster.Context is { } clusterContext && !inputs.ContainsKey("kube-context"))
+            {
+                inputs["kube-context"] = [clusterContext];
+            }
+        }
+
+        var accessToken = Variable("ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN") ?? Variable("SYSTEM_ACCESSTOKEN");
+        var githubToken = Input("githubToken")?.Trim();
+        secrets.AddRange(new[] { accessToken, githubToken }.OfType<string>());
+
+        // Secret pipeline variables (SECRET_*): the agent masks them in the log, but not in what the task sends
+        // elsewhere (the summary file, the pull request), so the task masks them too.
+        secrets.AddRange(env.Where(v => v.Key.StartsWith("SECRET_", StringComparison.OrdinalIgnoreCase)).OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => v.Value));
+
+        var provider = Variable("BUILD_REPOSITORY_PROVIDER") ?? "";
+        AzurePullRequest? azureRepos = null;
+        GitHubPullRequestTarget? github = null;
+        if (provider.StartsWith("GitHub", StringComparison.OrdinalIgnoreCase))
+        {
+            if (Number(Variable("SYSTEM_PULLREQUEST_PULLREQUESTNUMBER")) is { } number && Variable("BUILD_REPOSITORY_NAME") is { } repository)
+            {
+                github = new GitHubPullRequestTarget(repository, number, githubToken);
+            }
+        }
+        else if (provider.Equals("TfsGit", StringComparison.OrdinalIgnoreCase)
+            && Number(Variable("SYSTEM_PULLREQUEST_PULLREQUESTID")) is { } pullRequestId
+            && (Variable("SYSTEM_COLLECTIONURI") ?? Variable("SYSTEM_TEAMFOUNDATIONCOLLECTIONURI")) is { } collection
+            && Uri.TryCreate(collection.EndsWith('/') ? collection : collection + "/", UriKind.Absolute, out var collectionUri)
+            && (Variable("SYSTEM_TEAMPROJECTID") ?? Variable("SYSTEM_TEAMPROJECT")) is { } project
+            && Variable("BUILD_REPOSITORY_ID") is { } repositoryId)
+        {
+            var buildUrl = Variable("BUILD_BUILDID") is { } buildId && Variable("SYSTEM_TEAMPROJECT") is { } projectName
+                ? $"{collectionUri}{Uri.EscapeDataString(projectName)}/_build/results?buildId={Uri.EscapeDataString(buildId)}"
+                : null;
+            azureRepos = new AzurePullRequest(collectionUri, project, repositoryId, pullRequestId, accessToken, buildUrl);
+        }
+
+        var stage = Variable("SYSTEM_STAGENAME");
+        return new AzureTaskContext
+        {
+            DeployInputs = inputs,
+            Cluster = cluster,
+            Secrets = [.. secrets.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim()).Distinct(StringComparer.Ordinal)],
+            AzureRepos = azureRepos,
+            GitHub = github,
+            CommentOnPullRequest = Flag("commentOnPullRequest", true),
+            PullRequestStatus = Flag("pullRequestStatus", true),
+            Environment = Variable("ENVIRONMENT_NAME") ?? (stage is "__default" ? null : stage),
+            TempDirectory = Variable("AGENT_TEMPDIRECTORY") ?? Path.GetTempPath(),
+            Errors = errors,
+        };
+    }
+
+    private static int? Number(string? text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : null;
+}

@@ -1,0 +1,129 @@
+using System.Text;
+using HelmSentinel.Deploy;
+using HelmSentinel.Reporting;
+
+namespace HelmSentinel.Platforms.AzureDevOps;
+
+/// <summary>What the task tells Azure DevOps about an outcome, as strings: output variables, the build tag, the
+/// PR thread key and content, the status. Pure.</summary>
+public static class AzureTaskReport
+{
+    /// <summary>The output variables the task sets (task.json <c>outputVariables</c>).</summary>
+    public static IReadOnlyList<string> OutputNames { get; } = ["result", "revision", "restoredRevision", "previousRevision", "failureReason"];
+
+    /// <summary>The <c>result</c> output and build tag suffix: <c>succeeded</c>, <c>rolled-back</c>,
+    /// <c>rollback-failed</c>, <c>rejected</c>, <c>unreachable</c>.</summary>
+    public static string ResultName(DeployResult result) => result switch
+    {
+        DeployResult.Succeeded => "succeeded",
+        DeployResult.RolledBack => "rolled-back",
+        DeployResult.RollbackFailed => "rollback-failed",
+        DeployResult.Rejected => "rejected",
+        DeployResult.Unreachable => "unreachable",
+        _ => throw new ArgumentOutOfRangeException(nameof(result), result, null),
+    };
+
+    /// <summary>The output variables' values: <c>revision</c> is the revision deployed now (empty when none),
+    /// <c>failureReason</c> one masked line.</summary>
+    public static IReadOnlyList<(string Name, string Value)> Outputs(DeployOutcome outcome, SecretMasker masker)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(masker);
+        return
+        [
+            ("result", ResultName(outcome.Result)),
+            ("revision", Number(outcome.CurrentRevision)),
+            ("restoredRevision", Number(outcome.RestoredRevision)),
+            ("previousRevision", Number(outcome.PreviousRevision)),
+            ("failureReason", OneLine(masker.Mask(outcome.FailureReason))),
+        ];
+    }
+
+    /// <summary>The commands that close the task, in order: the error (on failure), the outputs, the summary
+    /// attachment, the build tag. <see cref="Complete"/> comes last, after the PR is updated.</summary>
+    public static IEnumerable<string> Commands(DeployOutcome outcome, SecretMasker masker, string summaryPath)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(masker);
+        if (outcome.Result != DeployResult.Succeeded)
+        {
+            yield return AzureCommands.Error($"helm-sentinel: {TextReport.Headline(outcome)}: {Reason(outcome, masker)}");
+        }
+
+        foreach (var (name, value) in Outputs(outcome, masker))
+        {
+            yield return AzureCommands.SetOutput(name, value);
+        }
+
+        yield return AzureCommands.UploadSummary(summaryPath);
+        yield return AzureCommands.AddBuildTag("helm-sentinel:" + ResultName(outcome.Result));
+    }
+
+    /// <summary>The final <c>task.complete</c>: Succeeded with the headline, or Failed with the reason.</summary>
+    public static string Complete(DeployOutcome outcome, SecretMasker masker)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        return outcome.Result == DeployResult.Succeeded
+            ? AzureCommands.Complete(true, TextReport.Headline(outcome))
+            : AzureCommands.Complete(false, Reason(outcome, masker));
+    }
+
+    /// <summary>The summary file name for a release: <c>helm-sentinel-{namespace}-{release}.md</c>, safe characters only
+    /// (the agent shows the file name as the summary section's title).</summary>
+    public static string SummaryFileName(string release, string @namespace) =>
+        $"helm-sentinel-{Safe(@namespace)}-{Safe(release)}.md";
+
+    /// <summary>Identifies the PR thread of a release in an environment: <c>namespace/release</c>, plus <c>@environment</c>.</summary>
+    public static string ThreadKey(string release, string @namespace, string? environment) =>
+        $"{@namespace}/{release}" + (string.IsNullOrWhiteSpace(environment) ? string.Empty : "@" + environment.Trim());
+
+    /// <summary>The PR status name (genre <c>helm-sentinel</c>): the release, plus <c>@environment</c>.</summary>
+    public static string StatusName(string release, string? environment) =>
+        release + (string.IsNullOrWhiteSpace(environment) ? string.Empty : "@" + environment.Trim());
+
+    /// <summary>The PR status state for an outcome: <c>succeeded</c> or <c>failed</c>.</summary>
+    public static string StatusState(DeployOutcome outcome) =>
+        outcome?.Result == DeployResult.Succeeded ? "succeeded" : "failed";
+
+    /// <summary>The PR thread's Markdown: the report, then where it came from.</summary>
+    public static string ThreadContent(DeployOutcome outcome, SecretMasker masker, string? buildUrl, string? environment)
+    {
+        var text = new StringBuilder(MarkdownReport.Render(outcome, masker));
+        text.Append("\n---\n_helm-sentinel");
+        if (!string.IsNullOrWhiteSpace(environment))
+        {
+            text.Append(" · environment `").Append(OneLine(environment).Replace("`", "'", StringComparison.Ordinal)).Append('`');
+        }
+
+        if (buildUrl is not null)
+        {
+            text.Append(" · [pipeline run](").Append(buildUrl).Append(')');
+        }
+
+        return masker.Mask(text.Append("; this comment is updated in place by later runs._\n").ToString());
+    }
+
+    /// <summary>The outcome for inputs rejected before a request existed: nothing was run or changed.</summary>
+    public static DeployOutcome Rejected(string? release, string @namespace, IEnumerable<InputError> errors) => new()
+    {
+        Result = DeployResult.Rejected,
+        Release = string.IsNullOrWhiteSpace(release) ? "(no release)" : release.Trim(),
+        Namespace = @namespace,
+        FailureReason = "invalid input: " + string.Join("; ", errors.Select(e => $"{AzureTaskContext.TaskInputName(e.Input)}: {e.Message}")),
+    };
+
+    // The error and the completion message keep the reason's lines (the agent shows them); the output variable is one line.
+    private static string Reason(DeployOutcome outcome, SecretMasker masker) =>
+        masker.Mask(outcome.FailureReason).Trim() is { Length: > 0 } reason ? reason : TextReport.Headline(outcome);
+
+    private static string Number(int? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+
+    private static string OneLine(string? text) =>
+        string.Join(' ', (text ?? string.Empty).Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private static string Safe(string text)
+    {
+        var safe = new string([.. text.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '-')]).Trim('-', '.');
+        return safe.Length == 0 ? "release" : safe.Length > 60 ? safe[..60] : safe;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text;
+using HelmSentinel.Deploy;
+using HelmSentinel.Reporting;
+
+namespace HelmSentinel.Platforms.AzureDevOps;
+
+/// <summary>
+/// Tells Azure DevOps about one deploy: logging commands on the output, the summary file, the Azure Repos pull
+/// request (status and thread). A reporting failure becomes a warning; it never changes the deploy's result.
+/// </summary>
+public sealed class AzureTaskReporter
+{
+    private readonly TextWriter _output;
+    private readonly AzureTaskContext _context;
+    private readonly AzureReposClient? _repos;
+    private readonly SecretMasker _masker;
+
+    /// <param name="output">Where the agent reads commands (standard output).</param>
+    /// <param name="context">The parsed task context.</param>
+    /// <param name="http">For the REST calls; null = no pull request reporting.</param>
+    /// <param name="retry">REST retry options; null = the defaults.</param>
+    public AzureTaskReporter(TextWriter output, AzureTaskContext context, HttpClient? http, AzureRestRetryOptions? retry = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(context);
+        _output = output;
+        _context = context;
+        _masker = new SecretMasker(context.Secrets);
+        if (http is not null && context.AzureRepos is { } pullRequest && (context.CommentOnPullRequest || context.PullRequestStatus))
+        {
+            _repos = new AzureReposClient(http, pullRequest, retry);
+        }
+    }
+
+    /// <summary>Registers every single-line secret with the agent; call it before anything else is printed. (The agent
+    /// masks line by line, so a multi-line value cannot be registered; those are secret variables it already knows.)</summary>
+    public void RegisterSecrets()
+    {
+        foreach (var secret in _context.Secrets.Where(s => !s.Contains('\n', StringComparison.Ordinal) && !s.Contains('\r', StringComparison.Ordinal)))
+        {
+            _output.WriteLine(AzureCommands.SetSecret(secret));
+        }
+    }
+
+    /// <summary>Marks the PR status pending for the release about to be deployed.</summary>
+    public async Task StartAsync(string release, CancellationToken cancellationToken = default)
+    {
+        if (_repos is not null && _context.PullRequestStatus && CanReport())
+        {
+            await TryAsync("set the pull request status", () =>
+                _repos.PostStatusAsync("pending", AzureTaskReport.StatusName(release, _context.Environment), $"deploying {release}", cancellationToken));
+        }
+    }
+
+    /// <summary>Prints the report, writes the outputs, the summary, the build tag, updates the pull request, and
+    /// completes the task. Returns the exit code for the outcome.</summary>
+    public async Task<int> FinishAsync(DeployOutcome outcome, SecretMasker masker, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(masker);
+        _output.WriteLine();
+        foreach (var line in AzureCommands.PlainLines(TextReport.Render(outcome, masker)))
+        {
+            _output.WriteLine(line);
+        }
+
+        var markdown = MarkdownReport.Render(outcome, masker);
+        var summary = Path.GetFullPath(Path.Combine(_context.TempDirectory, AzureTaskReport.SummaryFileName(outcome.Release, outcome.Namespace)));
+        await File.WriteAllTextAsync(summary, markdown, new UTF8Encoding(false), cancellationToken);
+        foreach (var command in AzureTaskReport.Commands(outcome, masker, summary))
+        {
+            _output.WriteLine(command);
+        }
+
+        await ReportToPullRequestAsync(outcome, masker, cancellationToken);
+        _output.WriteLine(AzureTaskReport.Complete(outcome, masker));
+        return outcome.ExitCode;
+    }
+
+    private async Task ReportToPullRequestAsync(DeployOutcome outcome, SecretMasker masker, CancellationToken cancellationToken)
+    {
+        if (_context.GitHub is { } github && (_context.CommentOnPullRequest || _context.PullRequestStatus))
+        {
+            // SEAM(lead): report to the GitHub pull request through the GitHub reporter (Platforms/GitHub) once it
+            // is merged: github.Repository, github.Number and github.Token are parsed; nothing is sent from here yet.
+            _output.WriteLine(AzureCommands.Warning(
+                $"reporting to GitHub pull requests from Azure Pipelines: wired by the lead; {github.Repository}#{github.Number} was not updated."));
+            return;
+        }
+
+        if (_repos is null || !CanReport())
+        {
+            return;
+        }
+
+        if (_context.CommentOnPullRequest)
+        {
+            var key = AzureTaskReport.ThreadKey(outcome.Release, outcome.Namespace, _context.Environment);
+            var content = AzureTaskReport.ThreadContent(outcome, masker, _context.AzureRepos!.BuildUrl, _context.Environment);
+            await TryAsync("update the pull request thread", async () =>
+            {
+                var (id, created) = await _repos.UpsertThreadAsync(key, content, outcome.Result == DeployResult.Succeeded, cancellationToken);
+                _output.WriteLine($"pull request thread {id} {(created ? "created" : "updated")}");
+            });
+        }
+
+        if (_context.PullRequestStatus)
+        {
+            await TryAsync("set the pull request status", () => _repos.PostStatusAsync(
+                AzureTaskReport.StatusState(outcome),
+                AzureTaskReport.StatusName(outcome.Release, _context.Environment),
+                masker.Mask(TextReport.Headline(outcome)),
+                cancellationToken));
+        }
+    }
+
+    private bool CanReport()
+    {
+        if (_context.AzureRepos?.AccessToken is not null)
+        {
+            return true;
+        }
+
+        _output.WriteLine(AzureCommands.Warning(
+            "no access token for the pull request: the job has no System.AccessToken; the pull request was not updated."));
+        return false;
+    }
+
+    private async Task TryAsync(string what, Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (Exception e) when (e is AzureReposException or HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+        {
+            _output.WriteLine(AzureCommands.Warning(_masker.Mask($"could not {what}: {e.Message}")));
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using HelmSentinel.Deploy;
+using HelmSentinel.Platforms.AzureDevOps;
+using HelmSentinel.Reporting;
+using HelmSentinel.TestSupport;
+
+namespace HelmSentinel.AzureTask.Tests;
+
+/// <summary>The reporter against the local Azure DevOps server, in process, with millisecond retry delays.</summary>
+public sealed class PullRequestReportingTests : IAsyncLifetime, IDisposable
+{
+    private static readonly AzureRestRetryOptions FastRetry = new() { MaxRetries = 3, BaseDelay = TimeSpan.FromMilliseconds(5) };
+
+    private readonly IsolatedHome _home = new();
+    private readonly HttpClient _http = new();
+    private FakeAzureDevOps _server = null!;
+
+    public async Task InitializeAsync() => _server = await FakeAzureDevOps.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _home.Dispose();
+    }
+
+    private AzureTaskContext Context(string? token = null) => AzureTaskContext.Parse(new AgentEnvironment(_home)
+        .Input("connectionType", "none").Input("release", "web")
+        .PullRequest(_server, 5)
+        .Set("ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN", token ?? _server.Token)
+        .Variables);
+
+    private static DeployOutcome Outcome(DeployResult result) => new() { Result = result, Release = "web", Namespace = "default", CurrentRevision = 2, AttemptedRevision = 2 };
+
+    [Fact]
+    public async Task TransientFailures_AreRetried_AndTheThreadIsCreatedOnce()
+    {
+        using var output = new StringWriter();
+        var reporter = new AzureTaskReporter(output, Context(), _http, FastRetry);
+        _server.FailNext(2, HttpStatusCode.ServiceUnavailable);
+
+        var exit = await reporter.FinishAsync(Outcome(DeployResult.Succeeded), SecretMasker.None);
+
+        exit.Should().Be(0);
+        output.ToString().Should().NotContain("type=warning").And.Contain("pull request thread 1 created");
+        _server.Threads.Should().ContainSingle().Which["status"]!.GetValue<string>().Should().Be("fixed");
+        _server.StatusSequence.Should().Equal("web:succeeded");
+    }
+
+    [Fact]
+    public async Task Throttling_IsRetried_WithRetryAfterCappedByMaxDelay()
+    {
+        using var output = new StringWriter();
+        var reporter = new AzureTaskReporter(output, Context(), _http, FastRetry with { MaxDelay = TimeSpan.FromMilliseconds(20) });
+        _server.FailNext(1, (HttpStatusCode)429, retryAfterSeconds: 30);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        await reporter.StartAsync("web");
+
+        started.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10));
+        output.ToString().Should().BeEmpty();
+        _server.StatusSequence.Should().Equal("web:pending", "web:pending");
+    }
+
+    [Fact]
+    public async Task APersistentFailure_IsAWarning_AndNeverChangesTheResult()
+    {
+        using var output = new StringWriter();
+        var reporter = new AzureTaskReporter(output, Context(), _http, FastRetry);
+        _server.FailNext(1000, HttpStatusCode.InternalServerError);
+
+        await reporter.StartAsync("web");
+        var exit = await reporter.FinishAsync(Outcome(DeployResult.RolledBack), SecretMasker.None);
+
+        exit.Should().Be(1);
+        var lines = output.ToString().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        lines.Where(l => l.StartsWith("##vso[task.logissue type=warning]could not", StringComparison.Ordinal)).Should().HaveCount(3);
+        lines.Should().Contain(l => l.StartsWith("##vso[task.complete result=Failed;]", StringComparison.Ordinal));
+        _server.Requests.Should().HaveCount(3 * 4, "three calls, each tried four times");
+    }
+
+    [Fact]
+    public async Task ARefusedToken_IsAWarningNamingThePermission()
+    {
+        using var output = new StringWriter();
+        var reporter = new AzureTaskReporter(output, Context(token: "wrong-token-value"), _http, FastRetry);
+
+        await reporter.FinishAsync(Outcome(DeployResult.Succeeded), SecretMasker.None);
+
+        output.ToString().Should().Contain("##vso[task.logissue type=warning]could not update the pull request thread")
+            .And.Contain("Contribute to pull requests");
+        _server.Requests.Should().HaveCount(2, "401 is not retried");
+    }
+
+    [Fact]
+    public async Task AGitHubRepository_LeavesTheSeamWarning_AndCallsNoAzureRest()
+    {
+        using var output = new StringWriter();
+        var context = AzureTaskContext.Parse(new AgentEnvironment(_home).Input("connectionType", "none").Input("release", "web")
+            .Set("BUILD_REPOSITORY_PROVIDER", "GitHub").Set("BUILD_REPOSITORY_NAME", "contoso/web")
+            .Set("SYSTEM_PULLREQUEST_PULLREQUESTNUMBER", "7").Input("githubToken", "ghp_secretvalue").Variables);
+        var reporter = new AzureTaskReporter(output, context, _http, FastRetry);
+
+        await reporter.FinishAsync(Outcome(DeployResult.Succeeded), SecretMasker.None);
+
+        output.ToString().Should().Contain("##vso[task.logissue type=warning]reporting to GitHub pull requests from Azure Pipelines: wired by the lead")
+            .And.NotContain("ghp_secretvalue");
+        _server.Requests.Should().BeEmpty();
+    }
+}

@@ -1,0 +1,332 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using HelmSentinel.TestSupport;
+using Xunit.Abstractions;
+
+namespace HelmSentinel.AzureTask.Tests;
+
+/// <summary>
+/// The task as the agent runs it: <c>node index.js</c> with the agent's environment, the real helm against the
+/// simulated cluster, and the local Azure DevOps REST server for the pull request.
+/// </summary>
+public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper output) : IClassFixture<TaskFixture>, IDisposable
+{
+    private const string Output = ";isOutput=true;issecret=false]";
+
+    private readonly IsolatedHome _home = new();
+
+    public void Dispose() => _home.Dispose();
+
+    [Fact]
+    public async Task KubeconfigConnection_OnAPullRequest_InstallsThenRollsBack_UpdatingOneThreadAndTheStatus()
+    {
+        const string release = "web-pr";
+        var connection = Guid.NewGuid().ToString();
+        var kubeToken = "kc-token-" + Guid.NewGuid().ToString("N");
+        var password = "db-password-" + Guid.NewGuid().ToString("N");
+        AgentEnvironment Environment(params string[] overrides) => new AgentEnvironment(_home)
+            .KubeconfigConnection(connection, fixture.KubeconfigWithToken(kubeToken), clusterContext: "simulator")
+            .Deploy(release, 4, [.. overrides, "greeting=" + password])
+            .Set("SECRET_DB_PASSWORD", password)
+            .PullRequest(fixture.AzureDevOps, 17);
+
+        // First run: a healthy install.
+        var env = Environment();
+        var first = await RunAsync(fixture.TaskFolder, env.Variables);
+
+        first.ExitCode.Should().Be(0, first.All);
+        first.Lines.Take(3).Should().Equal($"##vso[task.setsecret]{kubeToken}", $"##vso[task.setsecret]{fixture.AzureDevOps.Token}", $"##vso[task.setsecret]{password}");
+        var summary = Path.Combine(env.TempDirectory, $"helm-sentinel-{release}-{release}.md");
+        Final(first).Should().Equal(
+            $"##vso[task.setvariable variable=result{Output}succeeded",
+            $"##vso[task.setvariable variable=revision{Output}1",
+            $"##vso[task.setvariable variable=restoredRevision{Output}",
+            $"##vso[task.setvariable variable=previousRevision{Output}",
+            $"##vso[task.setvariable variable=failureReason{Output}",
+            $"##vso[task.uploadsummary]{summary}",
+            "##vso[build.addbuildtag]helm-sentinel:succeeded",
+            $"##vso[task.complete result=Succeeded;]{release} installed revision 1");
+        File.ReadAllText(summary).Should().Contain("#### Release history").And.Contain("deployed");
+        first.Stdout.Should().Contain("##[group]").And.Contain("##[endgroup]");
+        var threads = fixture.AzureDevOps.Threads.Where(t => Content(t).Contains($"helm-sentinel:{release}/{release} ", StringComparison.Ordinal)).ToList();
+        threads.Should().ContainSingle().Which["status"]!.GetValue<string>().Should().Be("fixed");
+
+        // Second run: a crash-looping upgrade, rolled back by fail-fast.
+        env = Environment("image.repository=sim.local/crash");
+        var second = await RunAsync(fixture.TaskFolder, env.Variables);
+
+        second.ExitCode.Should().Be(1, second.All);
+        var final = Final(second);
+        final[0].Should().StartWith($"##vso[task.logissue type=error]helm-sentinel: {release} upgrade to revision 2 failed%3B rolled back to revision 1");
+        final.Skip(1).Take(4).Should().Equal(
+            $"##vso[task.setvariable variable=result{Output}rolled-back",
+            $"##vso[task.setvariable variable=revision{Output}3",
+            $"##vso[task.setvariable variable=restoredRevision{Output}3",
+            $"##vso[task.setvariable variable=previousRevision{Output}1");
+        final[5].Should().StartWith($"##vso[task.setvariable variable=failureReason{Output}").And.Contain("CrashLoopBackOff");
+        final[^2].Should().Be("##vso[build.addbuildtag]helm-sentinel:rolled-back");
+        final[^1].Should().StartWith("##vso[task.complete result=Failed;]").And.Contain("CrashLoopBackOff");
+        File.ReadAllText(summary).Should().Contain("#### Diagnosis").And.Contain("CrashLoopBackOff");
+
+        threads = fixture.AzureDevOps.Threads.Where(t => Content(t).Contains($"helm-sentinel:{release}/{release} ", StringComparison.Ordinal)).ToList();
+        threads.Should().ContainSingle("the thread is updated in place, not duplicated");
+        threads[0]["status"]!.GetValue<string>().Should().Be("active");
+        Content(threads[0]).Should().Contain("rolled back").And.Contain("CrashLoopBackOff");
+        fixture.AzureDevOps.StatusSequence.Where(s => s.StartsWith(release + ":", StringComparison.Ordinal))
+            .Should().Equal($"{release}:pending", $"{release}:succeeded", $"{release}:pending", $"{release}:failed");
+        fixture.AzureDevOps.Requests.Should().OnlyContain(r => r.Authorization == "Bearer " + fixture.AzureDevOps.Token);
+
+        foreach (var run in new[] { first, second })
+        {
+            run.Visible.Should().NotContain(kubeToken).And.NotContain(fixture.AzureDevOps.Token).And.NotContain(password);
+        }
+
+        first.Stdout.Should().Contain("--set greeting=***");
+        File.ReadAllText(summary).Should().NotContain(kubeToken).And.NotContain(password);
+        fixture.AzureDevOps.Requests.Select(r => r.Body).Should().NotContain(b =>
+            b.Contains(kubeToken, StringComparison.Ordinal) || b.Contains(fixture.AzureDevOps.Token, StringComparison.Ordinal) || b.Contains(password, StringComparison.Ordinal));
+        Directory.GetFiles(env.TempDirectory, "helm-sentinel-kubeconfig-*").Should().BeEmpty("the private kubeconfig is deleted at the end");
+    }
+
+    [Fact]
+    public async Task ServiceAccountConnection_OutsideAPullRequest_DeploysWithTheTokenMaskedAndCallsNoRest()
+    {
+        const string release = "web-sa";
+        var token = "sa-token-" + Guid.NewGuid().ToString("N");
+        var env = new AgentEnvironment(_home)
+            .ServiceAccountConnection(Guid.NewGuid().ToString(), fixture.Simulator.BaseAddress, token, CaPem())
+            .Deploy(release, 3);
+        var before = fixture.AzureDevOps.Requests.Count;
+
+        var run = await RunAsync(fixture.TaskFolder, env.Variables);
+
+        run.ExitCode.Should().Be(0, run.All);
+        run.Lines[0].Should().Be("##vso[task.setsecret]" + token);
+        run.Commands.Should().Contain($"##vso[task.setvariable variable=result{Output}succeeded")
+            .And.Contain($"##vso[task.complete result=Succeeded;]{release} installed revision 1");
+        run.Visible.Should().NotContain(token);
+        fixture.AzureDevOps.Requests.Count.Should().Be(before);
+        Directory.GetFiles(env.TempDirectory, "helm-sentinel-kubeconfig-*").Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task KubeconfigContent_FromASecretVariable_DeploysWithItsTokenMasked()
+    {
+        const string release = "web-kc";
+        var token = "content-token-" + Guid.NewGuid().ToString("N");
+        var env = new AgentEnvironment(_home)
+            .Input("connectionType", "kubeconfig").Input("kubeconfig", fixture.KubeconfigWithToken(token))
+            .Deploy(release, 3);
+
+        var run = await RunAsync(fixture.TaskFolder, env.Variables);
+
+        run.ExitCode.Should().Be(0, run.All);
+        run.Lines[0].Should().Be("##vso[task.setsecret]" + token);
+        run.Stdout.Should().Contain("--kubeconfig " + env.TempDirectory);
+        run.Visible.Should().NotContain(token).And.NotContain("current-context");
+        run.Commands[^1].Should().Be($"##vso[task.complete result=Succeeded;]{release} installed revision 1");
+        Directory.GetFiles(env.TempDirectory, "helm-sentinel-kubeconfig-*").Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Helm_CannotIssueLoggingCommands_AndDoesNotSeeTheAgentsCredentials()
+    {
+        const string release = "web-defuse";
+        var helm = Path.Combine(_home.Root, "helm");
+        var seen = Path.Combine(_home.Root, "helm-env.txt");
+        File.WriteAllText(helm, $"#!/bin/sh\nenv >> '{seen}'\necho '##vso[task.setvariable variable=pwned]1' >&2\necho '##[error]forged' >&2\nexec '{Tools.Helm(3)}' \"$@\"\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(helm, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var env = new AgentEnvironment(_home)
+            .Input("connectionType", "kubeconfig").Input("kubeconfig", fixture.Simulator.KubeconfigYaml())
+            .Deploy(release, 3).Input("helmPath", helm)
+            .Set("SECRET_API_KEY", "api-key-value-123").Set("ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN", "job-token-value-456");
+
+        var run = await RunAsync(fixture.TaskFolder, env.Variables);
+
+        run.ExitCode.Should().Be(0, run.All);
+        File.ReadAllText(seen).Should().Contain("INPUT_RELEASE=" + release)
+            .And.NotContain("api-key-value-123").And.NotContain("job-token-value-456").And.NotContain("INPUT_KUBECONFIG");
+        run.Stdout.Should().Contain("task.setvariable variable=pwned", "helm's line is shown");
+        run.Lines.Should().NotContain(l => l.Contains("##vso[task.setvariable variable=pwned", StringComparison.Ordinal) || l.Contains("##[error]", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ACancelledTask_InterruptsHelm_FailsTheStep_AndLeavesNoPendingRelease()
+    {
+        const string release = "web-cancel";
+        var env = new AgentEnvironment(_home)
+            .Input("connectionType", "kubeconfig").Input("kubeconfig", fixture.Simulator.KubeconfigYaml())
+            .Deploy(release, 3, "image.repository=sim.local/never-ready").Input("timeout", "2m");
+        var stdout = new System.Text.StringBuilder();
+        using var upgradeStarted = new SemaphoreSlim(0);
+        using var graceful = new CancellationTokenSource();
+        using var forceful = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+
+        var task = CliWrap.Cli.Wrap("node").WithArguments([Path.Combine(fixture.TaskFolder, "index.js")])
+            .WithEnvironmentVariables(env.Variables)
+            .WithValidation(CliWrap.CommandResultValidation.None)
+            .WithStandardOutputPipe(CliWrap.PipeTarget.ToDelegate(line =>
+            {
+                lock (stdout)
+                {
+                    stdout.AppendLine(line);
+                }
+
+                if (line.StartsWith("$ helm upgrade", StringComparison.Ordinal))
+                {
+                    upgradeStarted.Release();
+                }
+            }))
+            .ExecuteAsync(forceful.Token, graceful.Token);
+        (await upgradeStarted.WaitAsync(TimeSpan.FromSeconds(60))).Should().BeTrue(stdout.ToString());
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await graceful.CancelAsync(); // SIGINT to node, as the agent does
+        int exitCode;
+        try
+        {
+            exitCode = (await task).ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            exitCode = -1;
+        }
+
+        output.WriteLine(stdout.ToString());
+        exitCode.Should().NotBe(0, stdout.ToString());
+        stdout.ToString().Should().Contain("##vso[task.complete result=Failed;]");
+        var kubeconfig = fixture.Simulator.WriteKubeconfig(Path.Combine(_home.Root, "kubeconfig"));
+        var history = await CliWrap.Buffered.BufferedCommandExtensions.ExecuteBufferedAsync(
+            CliWrap.Cli.Wrap(Tools.Helm(3)).WithArguments(["history", release, "-n", release, "--kubeconfig", kubeconfig, "-o", "json"])
+                .WithEnvironmentVariables(_home.Environment.AsReadOnly()).WithValidation(CliWrap.CommandResultValidation.None));
+        history.StandardOutput.Should().NotContain("pending-", "helm was interrupted, not orphaned holding the lock");
+    }
+
+    [Fact]
+    public async Task BadInputs_OnAPullRequest_Exit3NamingTheTaskInputs_AndFailTheStatus()
+    {
+        var env = new AgentEnvironment(_home)
+            .Input("connectionType", "none")
+            .Input("chart", Tools.Chart("fixture-web"))
+            .Input("timeout", "5;m]\r\nx")
+            .PullRequest(fixture.AzureDevOps, 18);
+
+        var run = await RunAsync(fixture.TaskFolder, env.Variables);
+
+        run.ExitCode.Should().Be(3, run.All);
+        var error = run.Commands.Should().ContainSingle(c => c.StartsWith("##vso[task.logissue type=error]", StringComparison.Ordinal)).Subject;
+        error.Should().Contain("release: is required").And.Contain("timeout: '5%3Bm%5D%0D%0Ax' is not a positive duration");
+        run.Commands.Should().Contain($"##vso[task.setvariable variable=result{Output}rejected")
+            .And.Contain(c => c.StartsWith($"##vso[task.setvariable variable=failureReason{Output}invalid input: release: is required", StringComparison.Ordinal)
+                && c.Contains("timeout: '5%3Bm%5D x' is not a positive duration", StringComparison.Ordinal))
+            .And.Contain("##vso[build.addbuildtag]helm-sentinel:rejected");
+        run.Commands[^1].Should().StartWith("##vso[task.complete result=Failed;]invalid input: release: is required");
+        fixture.AzureDevOps.StatusSequence.Should().Contain("(no release):failed");
+    }
+
+    [Fact]
+    public async Task InputsTheValidatorRefuses_AreNamedAsInTheTask()
+    {
+        var env = new AgentEnvironment(_home).Input("connectionType", "none")
+            .Input("release", "web").Input("chart", Tools.Chart("fixture-web")).Input("historyMax", "1").Input("overrides", "no-equals-sign");
+
+        var run = await RunAsync(fixture.TaskFolder, env.Variables);
+
+        run.ExitCode.Should().Be(3, run.All);
+        run.Commands[^1].Should().StartWith("##vso[task.complete result=Failed;]invalid input: ")
+            .And.Contain("historyMax: ").And.Contain("overrides: ");
+    }
+
+    [Fact]
+    public async Task ARollbackThatFails_Exits2_RollbackFailed()
+    {
+        const string release = "web-stuck";
+        // A helm that upgrades without --atomic (so the release is left failed) and whose rollback always fails.
+        var helm = Path.Combine(_home.Root, "helm-no-rollback");
+        File.WriteAllText(helm, $$"""
+            #!/bin/sh
+            if [ "$1" = rollback ]; then echo "Error: simulated rollback failure: forbidden" >&2; exit 1; fi
+            for a do shift; [ "$a" = "--atomic" ] || set -- "$@" "$a"; done
+            exec '{{Tools.Helm(3)}}' "$@"
+
+            """);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(helm, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        AgentEnvironment Environment(params string[] overrides) => new AgentEnvironment(_home)
+            .Input("connectionType", "kubeconfig").Input("kubeconfig", fixture.Simulator.KubeconfigYaml())
+            .Deploy(release, 3, overrides).Input("helmPath", helm);
+        (await RunAsync(fixture.TaskFolder, Environment().Variables)).ExitCode.Should().Be(0);
+
+        var run = await RunAsync(fixture.TaskFolder, Environment("image.repository=sim.local/crash").Variables);
+
+        run.ExitCode.Should().Be(2, run.All);
+        run.Commands.Should().Contain($"##vso[task.setvariable variable=result{Output}rollback-failed")
+            .And.Contain("##vso[build.addbuildtag]helm-sentinel:rollback-failed");
+        run.Commands[^1].Should().StartWith("##vso[task.complete result=Failed;]");
+    }
+
+    [Fact]
+    public async Task AMissingHelm_Exits4_Unreachable()
+    {
+        var env = new AgentEnvironment(_home).Input("connectionType", "none")
+            .Input("release", "web-nohelm").Input("chart", Tools.Chart("fixture-web")).Input("helmPath", "/no/such/helm");
+
+        var run = await RunAsync(fixture.TaskFolder, env.Variables);
+
+        run.ExitCode.Should().Be(4, run.All);
+        run.Commands.Should().Contain($"##vso[task.setvariable variable=result{Output}unreachable")
+            .And.Contain("##vso[build.addbuildtag]helm-sentinel:unreachable");
+        run.Commands[^1].Should().StartWith("##vso[task.complete result=Failed;]");
+    }
+
+    [Fact]
+    public async Task WithoutDotnetOnPath_TheShimFailsWithUseDotNetAdvice()
+    {
+        var bin = Path.Combine(_home.Root, "node-only");
+        Directory.CreateDirectory(bin);
+        var node = Path.Combine(bin, "node");
+        File.CreateSymbolicLink(node, ResolveOnPath("node"));
+        var env = new AgentEnvironment(_home).Input("connectionType", "none").Set("PATH", bin);
+
+        var run = await RunAsync(fixture.TaskFolder, env.Variables, node);
+
+        run.ExitCode.Should().Be(1, run.All);
+        run.Commands.Should().HaveCount(2);
+        run.Commands[0].Should().StartWith("##vso[task.logissue type=error]").And.Contain("UseDotNet@2");
+        run.Commands[1].Should().StartWith("##vso[task.complete result=Failed;]").And.Contain("dotnet is not on PATH");
+    }
+
+    private async Task<TaskProcess.Result> RunAsync(string folder, IReadOnlyDictionary<string, string?> environment, string node = "node")
+    {
+        var run = await TaskProcess.RunAsync(folder, environment, node);
+        output.WriteLine($"exit {run.ExitCode}\n{run.Stdout}\n--- stderr\n{run.Stderr}");
+        return run;
+    }
+
+    private static string[] Final(TaskProcess.Result run) =>
+        [.. run.Commands.Where(c => !c.StartsWith("##vso[task.logissue type=warning]", StringComparison.Ordinal)
+            && !c.StartsWith("##vso[task.setsecret]", StringComparison.Ordinal))];
+
+    private static string Content(JsonObject thread) => (string?)thread["comments"]?[0]?["content"] ?? "";
+
+    private static string CaPem()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=simulator-ca", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return certificate.ExportCertificatePem();
+    }
+
+    private static string ResolveOnPath(string name) =>
+        (System.Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists)
+        ?? throw new FileNotFoundException($"{name} is not on PATH; the task tests need Node 20 or later.");
+}

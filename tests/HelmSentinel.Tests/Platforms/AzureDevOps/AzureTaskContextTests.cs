@@ -1,0 +1,197 @@
+using HelmSentinel.Deploy;
+using HelmSentinel.Platforms.AzureDevOps;
+
+namespace HelmSentinel.Tests.Platforms.AzureDevOps;
+
+public sealed class AzureTaskContextTests
+{
+    private const string Id = "3f2b8c1e-0d4a-4e6b-9c7d-1a2b3c4d5e6f";
+
+    private static Dictionary<string, string?> Agent(params (string Name, string Value)[] extra)
+    {
+        var env = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["INPUT_CONNECTIONTYPE"] = "kubernetesServiceConnection",
+            ["INPUT_KUBERNETESSERVICECONNECTION"] = Id,
+            [$"ENDPOINT_AUTH_PARAMETER_{Id}_KUBECONFIG"] = "users:\n- user:\n    token: kube-token-1\n",
+            [$"ENDPOINT_DATA_{Id}_AUTHORIZATIONTYPE"] = "Kubeconfig",
+            ["INPUT_RELEASE"] = "web",
+            ["INPUT_CHART"] = "./chart",
+            ["INPUT_NAMESPACE"] = "shop",
+            ["INPUT_VALUEFILES"] = "a.yaml\nb.yaml",
+            ["INPUT_OVERRIDES"] = "image.tag=2\nreplicas=3",
+            ["INPUT_OVERRIDESSTRING"] = "build=007",
+            ["INPUT_CHARTVERSION"] = "1.2.3",
+            ["INPUT_TIMEOUT"] = "90s",
+            ["INPUT_HISTORYMAX"] = "5",
+            ["INPUT_WAITSTRATEGY"] = "legacy",
+            ["INPUT_FAILFAST"] = "false",
+            ["INPUT_RESTARTTHRESHOLD"] = "3",
+            ["INPUT_CREATENAMESPACE"] = "true",
+            ["INPUT_RECOVERSTALELOCK"] = "false",
+            ["INPUT_HELMPATH"] = "/opt/helm",
+            ["INPUT_DESCRIPTION"] = "from ADO",
+            ["INPUT_EXTRAARGS"] = "--skip-crds",
+            ["INPUT_KUBECONTEXT"] = "",
+            ["INPUT_COMMENTONPULLREQUEST"] = "true",
+            ["INPUT_PULLREQUESTSTATUS"] = "false",
+            ["AGENT_TEMPDIRECTORY"] = "/agent/_temp",
+        };
+        foreach (var (name, value) in extra)
+        {
+            env[name] = value;
+        }
+
+        return env;
+    }
+
+    [Fact]
+    public void Parse_MapsEveryTaskInputToTheCoreInputs_AndTheRequestParses()
+    {
+        var context = AzureTaskContext.Parse(Agent());
+
+        context.Errors.Should().BeEmpty();
+        var (request, errors) = DeployInputs.Parse(context.DeployInputsWith("/agent/_temp/kc"));
+        errors.Should().BeEmpty();
+        request!.Release.Should().Be("web");
+        request.Namespace.Should().Be("shop");
+        request.ValuesFiles.Should().Equal("a.yaml", "b.yaml");
+        request.Set.Should().Equal("image.tag=2", "replicas=3");
+        request.SetString.Should().Equal("build=007");
+        request.ChartVersion.Should().Be("1.2.3");
+        request.Timeout.Should().Be(TimeSpan.FromSeconds(90));
+        request.HistoryMax.Should().Be(5);
+        request.WaitStrategy.Should().Be("legacy");
+        request.FailFast.Should().BeFalse();
+        request.RestartThreshold.Should().Be(3);
+        request.CreateNamespace.Should().BeTrue();
+        request.RecoverStaleLock.Should().BeFalse();
+        request.HelmPath.Should().Be("/opt/helm");
+        request.Description.Should().Be("from ADO");
+        request.ExtraArgs.Should().Equal("--skip-crds");
+        request.Kubeconfig.Should().Be("/agent/_temp/kc");
+        context.PullRequestStatus.Should().BeFalse();
+        context.CommentOnPullRequest.Should().BeTrue();
+        context.TempDirectory.Should().Be("/agent/_temp");
+    }
+
+    [Fact]
+    public void Parse_EveryTaskJsonInputIsKnown()
+    {
+        var known = AzureTaskContext.InputNames.Keys.Concat(["connectionType", "kubernetesServiceConnection", "kubeconfig", "commentOnPullRequest", "pullRequestStatus", "githubToken"]);
+        var taskJson = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(HelmSentinel.TestSupport.Tools.RepoRoot, "task.json")))!;
+        var declared = taskJson["inputs"]!.AsArray().Select(i => i!["name"]!.GetValue<string>());
+
+        declared.Should().BeEquivalentTo(known);
+        AzureTaskContext.InputNames.Values.Should().BeSubsetOf(DeployInputs.Names);
+    }
+
+    [Fact]
+    public void Parse_CollectsSecretsFromTheConnectionAndTheTokens()
+    {
+        var context = AzureTaskContext.Parse(Agent(("ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN", "ado-token"), ("INPUT_GITHUBTOKEN", "ghp_abc"),
+            ("SECRET_DB_PASSWORD", "hunter22"), ("SECRET_CERT", "line-one\nline-two")));
+
+        context.Secrets.Should().Equal("kube-token-1", "ado-token", "ghp_abc", "line-one\nline-two", "hunter22");
+    }
+
+    [Fact]
+    public void Parse_TheClusterContextOfTheConnectionIsUsedUnlessKubeContextIsGiven()
+    {
+        var fromConnection = AzureTaskContext.Parse(Agent(($"ENDPOINT_AUTH_PARAMETER_{Id}_CLUSTERCONTEXT", "aks-prod")));
+        var fromInput = AzureTaskContext.Parse(Agent(($"ENDPOINT_AUTH_PARAMETER_{Id}_CLUSTERCONTEXT", "aks-prod"), ("INPUT_KUBECONTEXT", "mine")));
+
+        fromConnection.DeployInputs["kube-context"].Should().Equal("aks-prod");
+        fromInput.DeployInputs["kube-context"].Should().Equal("mine");
+    }
+
+    [Fact]
+    public void Parse_AnAzureReposPullRequestBuild_GivesTheRestTarget()
+    {
+        var context = AzureTaskContext.Parse(Agent(
+            ("BUILD_REPOSITORY_PROVIDER", "TfsGit"), ("SYSTEM_PULLREQUEST_PULLREQUESTID", "42"),
+            ("SYSTEM_COLLECTIONURI", "https://dev.azure.com/contoso"), ("SYSTEM_TEAMPROJECT", "Web Shop"),
+            ("SYSTEM_TEAMPROJECTID", "p-1"), ("BUILD_REPOSITORY_ID", "r-2"), ("BUILD_BUILDID", "99"),
+            ("ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN", "tok"), ("ENVIRONMENT_NAME", "staging")));
+
+        context.GitHub.Should().BeNull();
+        var pr = context.AzureRepos!;
+        pr.BaseUri.ToString().Should().Be("https://dev.azure.com/contoso/p-1/_apis/git/repositories/r-2/pullRequests/42/");
+        pr.AccessToken.Should().Be("tok");
+        pr.BuildUrl.Should().Be("https://dev.azure.com/contoso/Web%20Shop/_build/results?buildId=99");
+        context.Environment.Should().Be("staging");
+    }
+
+    [Fact]
+    public void Parse_TheMappedSystemAccessTokenIsAFallback()
+    {
+        var context = AzureTaskContext.Parse(Agent(
+            ("BUILD_REPOSITORY_PROVIDER", "TfsGit"), ("SYSTEM_PULLREQUEST_PULLREQUESTID", "42"), ("SYSTEM_COLLECTIONURI", "https://dev.azure.com/contoso/"),
+            ("SYSTEM_TEAMPROJECT", "Web"), ("BUILD_REPOSITORY_ID", "r-2"), ("SYSTEM_ACCESSTOKEN", "mapped")));
+
+        context.AzureRepos!.AccessToken.Should().Be("mapped");
+    }
+
+    [Fact]
+    public void Parse_AGitHubRepository_GivesTheGitHubTargetForTheSeam()
+    {
+        var context = AzureTaskContext.Parse(Agent(
+            ("BUILD_REPOSITORY_PROVIDER", "GitHub"), ("BUILD_REPOSITORY_NAME", "contoso/web"),
+            ("SYSTEM_PULLREQUEST_PULLREQUESTID", "123456789"), ("SYSTEM_PULLREQUEST_PULLREQUESTNUMBER", "7"), ("INPUT_GITHUBTOKEN", "ghp_x1")));
+
+        context.AzureRepos.Should().BeNull();
+        context.GitHub.Should().Be(new GitHubPullRequestTarget("contoso/web", 7, "ghp_x1"));
+    }
+
+    [Fact]
+    public void Parse_ANonPullRequestBuild_HasNoTarget() =>
+        AzureTaskContext.Parse(Agent(("BUILD_REPOSITORY_PROVIDER", "TfsGit"))).AzureRepos.Should().BeNull();
+
+    [Theory]
+    [InlineData("INPUT_CONNECTIONTYPE", "cloud", "connectionType")]
+    [InlineData("INPUT_KUBERNETESSERVICECONNECTION", "", "kubernetesServiceConnection")]
+    [InlineData("INPUT_PULLREQUESTSTATUS", "maybe", "pullRequestStatus")]
+    public void Parse_BadTaskInputs_AreErrorsNamingTheTaskInput(string variable, string value, string input)
+    {
+        var context = AzureTaskContext.Parse(Agent((variable, value)));
+
+        context.Errors.Should().ContainSingle().Which.Input.Should().Be(input);
+    }
+
+    [Fact]
+    public void Parse_KubeconfigContentWithoutContent_IsAnError()
+    {
+        var context = AzureTaskContext.Parse(Agent(("INPUT_CONNECTIONTYPE", "kubeconfig")));
+
+        context.Errors.Should().ContainSingle().Which.Input.Should().Be("kubeconfig");
+    }
+
+    [Fact]
+    public void Parse_ConnectionNone_HasNoCluster()
+    {
+        var context = AzureTaskContext.Parse(Agent(("INPUT_CONNECTIONTYPE", "none")));
+
+        context.Errors.Should().BeEmpty();
+        context.Cluster.Should().BeNull();
+        context.DeployInputsWith(null).Should().NotContainKey("kubeconfig");
+    }
+
+    [Fact]
+    public void WithoutCredentials_RemovesTheAgentsCredentialsFromHelmsEnvironment_AndNothingElse() =>
+        AzureTaskContext.WithoutCredentials([
+            $"ENDPOINT_AUTH_PARAMETER_{Id}_KUBECONFIG", "ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN", "ENDPOINT_URL_SYSTEMVSSCONNECTION",
+            "SECRET_DB_PASSWORD", "SYSTEM_ACCESSTOKEN", "INPUT_KUBECONFIG", "INPUT_GITHUBTOKEN", "INPUT_RELEASE", "PATH", "HOME"])
+            .Should().BeEquivalentTo(new Dictionary<string, string?>
+            {
+                [$"ENDPOINT_AUTH_PARAMETER_{Id}_KUBECONFIG"] = null,
+                ["ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN"] = null,
+                ["SECRET_DB_PASSWORD"] = null,
+                ["SYSTEM_ACCESSTOKEN"] = null,
+                ["INPUT_KUBECONFIG"] = null,
+                ["INPUT_GITHUBTOKEN"] = null,
+            });
+
+    [Fact]
+    public void TaskInputName_TranslatesCoreNamesBack() =>
+        AzureTaskContext.TaskInputName("history-max").Should().Be("historyMax");
+}
