@@ -1,4 +1,5 @@
 using System.Net;
+using HelmSentinel.Action.Tests;
 using HelmSentinel.Deploy;
 using HelmSentinel.Platforms.AzureDevOps;
 using HelmSentinel.Reporting;
@@ -94,18 +95,49 @@ public sealed class PullRequestReportingTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task AGitHubRepository_LeavesTheSeamWarning_AndCallsNoAzureRest()
+    public async Task AGitHubRepository_IsReportedThroughTheGitHubReporter_OneCommentUpdatedInPlace_AndNoAzureRest()
+    {
+        await using var github = await FakeGitHubApi.StartAsync();
+        github.Fail("GET", @"/issues/7/comments$", 502, 1);
+        AzureTaskContext GitHubContext() => AzureTaskContext.Parse(new AgentEnvironment(_home).Input("connectionType", "none").Input("release", "web")
+            .Set("BUILD_REPOSITORY_PROVIDER", "GitHub").Set("BUILD_REPOSITORY_NAME", "contoso/web")
+            .Set("SYSTEM_PULLREQUEST_PULLREQUESTNUMBER", "7").Set("SYSTEM_PULLREQUEST_SOURCECOMMITID", "abc123")
+            .Set("SYSTEM_COLLECTIONURI", "https://dev.azure.com/contoso/").Set("SYSTEM_TEAMPROJECT", "Web").Set("BUILD_BUILDID", "42")
+            .Input("githubToken", "ghp_secretvalue").Input("githubApiUrl", github.BaseAddress.AbsoluteUri).Variables);
+        var fast = HelmSentinel.Platforms.GitHub.GitHubRetryOptions.Fast(TimeSpan.FromMilliseconds(5));
+
+        using var first = new StringWriter();
+        await new AzureTaskReporter(first, GitHubContext(), _http, FastRetry, fast).FinishAsync(Outcome(DeployResult.RolledBack), SecretMasker.None);
+        using var second = new StringWriter();
+        await new AzureTaskReporter(second, GitHubContext(), _http, FastRetry, fast).FinishAsync(Outcome(DeployResult.Succeeded), SecretMasker.None);
+
+        github.Matching("POST", @"^/repos/contoso/web/issues/7/comments$").Should().ContainSingle("the second run updates the first run's comment");
+        github.Matching("PATCH", @"^/repos/contoso/web/issues/comments/\d+$").Should().ContainSingle();
+        var comment = github.Comments(7).Should().ContainSingle().Subject;
+        comment.Should().Contain("helm-sentinel").And.Contain("https://dev.azure.com/contoso/Web/_build/results?buildId=42").And.NotContain("ghp_secretvalue");
+        github.Matching("POST", @"^/repos/contoso/web/statuses/abc123$").Select(r => r.Json!["state"]!.GetValue<string>())
+            .Should().Equal("failure", "success");
+        github.Matching("POST", @"/deployments").Should().BeEmpty("deployments belong to GitHub Actions environments");
+        github.Requests.Should().OnlyContain(r => r.Body.IndexOf("ghp_secretvalue", StringComparison.Ordinal) < 0);
+        var log = first.ToString() + second.ToString();
+        log.Split('\n').Where(l => l.Contains("type=warning", StringComparison.Ordinal)).Should()
+            .ContainSingle("only the retried 502 is worth a line").Which.Should().Contain("502").And.Contain("retrying");
+        log.Should().NotContain("ghp_secretvalue");
+        _server.Requests.Should().BeEmpty("nothing goes to Azure Repos for a GitHub repository");
+    }
+
+    [Fact]
+    public async Task AGitHubRepository_WithoutAToken_IsAWarning()
     {
         using var output = new StringWriter();
         var context = AzureTaskContext.Parse(new AgentEnvironment(_home).Input("connectionType", "none").Input("release", "web")
             .Set("BUILD_REPOSITORY_PROVIDER", "GitHub").Set("BUILD_REPOSITORY_NAME", "contoso/web")
-            .Set("SYSTEM_PULLREQUEST_PULLREQUESTNUMBER", "7").Input("githubToken", "ghp_secretvalue").Variables);
-        var reporter = new AzureTaskReporter(output, context, _http, FastRetry);
+            .Set("SYSTEM_PULLREQUEST_PULLREQUESTNUMBER", "7").Variables);
 
-        await reporter.FinishAsync(Outcome(DeployResult.Succeeded), SecretMasker.None);
+        var exit = await new AzureTaskReporter(output, context, _http, FastRetry).FinishAsync(Outcome(DeployResult.Succeeded), SecretMasker.None);
 
-        output.ToString().Should().Contain("##vso[task.logissue type=warning]reporting to GitHub pull requests from Azure Pipelines: wired by the lead")
-            .And.NotContain("ghp_secretvalue");
+        exit.Should().Be(0);
+        output.ToString().Should().Contain("##vso[task.logissue type=warning]the repository is on GitHub: give the githubToken input");
         _server.Requests.Should().BeEmpty();
     }
 }

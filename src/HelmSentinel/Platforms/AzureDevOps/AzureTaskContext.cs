@@ -21,7 +21,10 @@ public sealed record AzurePullRequest(Uri CollectionUri, string Project, string 
 /// <param name="Repository"><c>owner/name</c> (<c>Build.Repository.Name</c>).</param>
 /// <param name="Number">PR number (<c>System.PullRequest.PullRequestNumber</c>).</param>
 /// <param name="Token">The <c>githubToken</c> input; null when not given.</param>
-public sealed record GitHubPullRequestTarget(string Repository, int Number, string? Token);
+/// <param name="ApiUrl">The GitHub REST API (<c>githubApiUrl</c> input; https://api.github.com/ by default, https://HOST/api/v3/ on GitHub Enterprise Server).</param>
+/// <param name="Sha">The pull request's head commit (<c>System.PullRequest.SourceCommitId</c>), for the commit status.</param>
+/// <param name="BuildUrl">The build's results page, linked from the comment and the status.</param>
+public sealed record GitHubPullRequestTarget(string Repository, int Number, string? Token, Uri ApiUrl, string? Sha, Uri? BuildUrl);
 
 /// <summary>
 /// Everything the Azure Pipelines task was given, parsed once from the environment the agent builds
@@ -218,9 +221,14 @@ public sealed record AzureTaskContext
         GitHubPullRequestTarget? github = null;
         if (provider.StartsWith("GitHub", StringComparison.OrdinalIgnoreCase))
         {
-            if (Number(Variable("SYSTEM_PULLREQUEST_PULLREQUESTNUMBER")) is { } number && Variable("BUILD_REPOSITORY_NAME") is { } repository)
+            var apiText = Input("githubApiUrl")?.Trim() is { Length: > 0 } given ? given : "https://api.github.com/";
+            if (!Uri.TryCreate(apiText.EndsWith('/') ? apiText : apiText + "/", UriKind.Absolute, out var apiUrl) || apiUrl.Scheme is not ("https" or "http"))
             {
-                github = new GitHubPullRequestTarget(repository, number, githubToken);
+                errors.Add(new InputError("githubApiUrl", $"'{apiText}' is not an http(s) URL such as https://api.github.com or https://HOST/api/v3."));
+            }
+            else if (Number(Variable("SYSTEM_PULLREQUEST_PULLREQUESTNUMBER")) is { } number && Variable("BUILD_REPOSITORY_NAME") is { } repository)
+            {
+                github = new GitHubPullRequestTarget(repository, number, githubToken, apiUrl, Variable("SYSTEM_PULLREQUEST_SOURCECOMMITID"), BuildUrl());
             }
         }
         else if (provider.Equals("TfsGit", StringComparison.OrdinalIgnoreCase)
@@ -230,10 +238,16 @@ public sealed record AzureTaskContext
             && (Variable("SYSTEM_TEAMPROJECTID") ?? Variable("SYSTEM_TEAMPROJECT")) is { } project
             && Variable("BUILD_REPOSITORY_ID") is { } repositoryId)
         {
-            var buildUrl = Variable("BUILD_BUILDID") is { } buildId && Variable("SYSTEM_TEAMPROJECT") is { } projectName
-                ? $"{collectionUri}{Uri.EscapeDataString(projectName)}/_build/results?buildId={Uri.EscapeDataString(buildId)}"
+            azureRepos = new AzurePullRequest(collectionUri, project, repositoryId, pullRequestId, accessToken, BuildUrl()?.AbsoluteUri);
+        }
+
+        Uri? BuildUrl()
+        {
+            var collection = Variable("SYSTEM_COLLECTIONURI") ?? Variable("SYSTEM_TEAMFOUNDATIONCOLLECTIONURI");
+            return collection is not null && Variable("BUILD_BUILDID") is { } buildId && Variable("SYSTEM_TEAMPROJECT") is { } projectName &&
+                   Uri.TryCreate($"{collection.TrimEnd('/')}/{Uri.EscapeDataString(projectName)}/_build/results?buildId={Uri.EscapeDataString(buildId)}", UriKind.Absolute, out var url)
+                ? url
                 : null;
-            azureRepos = new AzurePullRequest(collectionUri, project, repositoryId, pullRequestId, accessToken, buildUrl);
         }
 
         var stage = Variable("SYSTEM_STAGENAME");

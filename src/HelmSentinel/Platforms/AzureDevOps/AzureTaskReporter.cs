@@ -1,6 +1,8 @@
 using System.Text;
 using HelmSentinel.Deploy;
+using HelmSentinel.Platforms.GitHub;
 using HelmSentinel.Reporting;
+using Octokit;
 
 namespace HelmSentinel.Platforms.AzureDevOps;
 
@@ -14,13 +16,21 @@ public sealed class AzureTaskReporter
     private readonly AzureTaskContext _context;
     private readonly AzureReposClient? _repos;
     private readonly SecretMasker _masker;
+    private readonly Func<Uri, string, IGitHubClient> _gitHubClient;
+    private readonly GitHubRetryOptions _gitHubRetry;
 
     /// <param name="output">Where the agent reads commands (standard output).</param>
     /// <param name="context">The parsed task context.</param>
     /// <param name="http">For the REST calls; null = no pull request reporting.</param>
     /// <param name="retry">REST retry options; null = the defaults.</param>
-    public AzureTaskReporter(TextWriter output, AzureTaskContext context, HttpClient? http, AzureRestRetryOptions? retry = null)
+    /// <param name="gitHubRetry">GitHub API retry options, for a repository on GitHub; null = the defaults.</param>
+    /// <param name="gitHubClient">Builds the GitHub client for a repository on GitHub (API URL, token); null = Octokit's.</param>
+    public AzureTaskReporter(
+        TextWriter output, AzureTaskContext context, HttpClient? http, AzureRestRetryOptions? retry = null,
+        GitHubRetryOptions? gitHubRetry = null, Func<Uri, string, IGitHubClient>? gitHubClient = null)
     {
+        _gitHubClient = gitHubClient ?? GitHubReporter.CreateClient;
+        _gitHubRetry = gitHubRetry ?? new GitHubRetryOptions();
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(context);
         _output = output;
@@ -77,14 +87,56 @@ public sealed class AzureTaskReporter
         return outcome.ExitCode;
     }
 
+    /// <summary>A repository on GitHub: the same GitHub reporter as the GitHub Action's, for the comment (one per
+    /// release and environment, updated in place) and, in place of the Azure Repos PR status, the commit status
+    /// <c>helm-sentinel/&lt;environment&gt;</c> on the pull request's head commit. No GitHub Deployment: that belongs to
+    /// GitHub Actions environments.</summary>
+    private async Task ReportToGitHubAsync(GitHubPullRequestTarget github, DeployOutcome outcome, SecretMasker masker, CancellationToken cancellationToken)
+    {
+        if (github.Token is null)
+        {
+            _output.WriteLine(AzureCommands.Warning(
+                $"the repository is on GitHub: give the githubToken input (a token that may comment on pull requests) to report to {github.Repository}#{github.Number}."));
+            return;
+        }
+
+        var slash = github.Repository.IndexOf('/', StringComparison.Ordinal);
+        var context = new GitHubContext
+        {
+            Owner = slash > 0 ? github.Repository[..slash] : null,
+            Repository = slash > 0 ? github.Repository[(slash + 1)..] : null,
+            ApiUrl = github.ApiUrl,
+            EventName = "pull_request",
+            PullRequest = github.Number,
+            Sha = github.Sha,
+            LogUrl = github.BuildUrl,
+        };
+        if (!context.HasRepository)
+        {
+            _output.WriteLine(AzureCommands.Warning($"cannot report to GitHub: '{github.Repository}' is not owner/name."));
+            return;
+        }
+
+        var settings = new ActionSettings
+        {
+            DeployInputs = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal),
+            Token = github.Token,
+            Environment = _context.Environment ?? outcome.Namespace,
+            CommentOnPr = _context.CommentOnPullRequest,
+            DeploymentStatus = false,
+            CommitStatus = _context.PullRequestStatus && github.Sha is not null,
+        };
+        void Warn(string message) => _output.WriteLine(AzureCommands.Warning(masker.Mask(message)));
+        var reporter = new GitHubReporter(
+            _gitHubClient(github.ApiUrl, github.Token), context, settings, GitHubRetry.Create(_gitHubRetry, TimeProvider.System, Warn), Warn);
+        await reporter.FinishAsync(outcome, MarkdownReport.Render(outcome, masker), cancellationToken);
+    }
+
     private async Task ReportToPullRequestAsync(DeployOutcome outcome, SecretMasker masker, CancellationToken cancellationToken)
     {
         if (_context.GitHub is { } github && (_context.CommentOnPullRequest || _context.PullRequestStatus))
         {
-            // SEAM(lead): report to the GitHub pull request through the GitHub reporter (Platforms/GitHub) once it
-            // is merged: github.Repository, github.Number and github.Token are parsed; nothing is sent from here yet.
-            _output.WriteLine(AzureCommands.Warning(
-                $"reporting to GitHub pull requests from Azure Pipelines: wired by the lead; {github.Repository}#{github.Number} was not updated."));
+            await ReportToGitHubAsync(github, outcome, masker, cancellationToken);
             return;
         }
 
