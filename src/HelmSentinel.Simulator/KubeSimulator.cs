@@ -45,6 +45,10 @@ public sealed class KubeSimulator : IAsyncDisposable
     /// <summary>The simulated cluster controllers (deployments, replica sets, pods, nodes...).</summary>
     public ClusterControllers Controllers { get; }
 
+    /// <summary>Watch streams open now in namespace <paramref name="ns"/> (null: cluster-scoped and all-namespace
+    /// watches): a client that stopped watching, or dropped its connection, is no longer counted.</summary>
+    public int OpenWatches(string? ns) => _handler.OpenWatches(ns);
+
     /// <summary>Every request served so far as "METHOD path?query" (the last 10 000), oldest first.</summary>
     public IReadOnlyList<string> RequestLog => _router.Requests;
 

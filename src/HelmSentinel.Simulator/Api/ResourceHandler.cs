@@ -19,6 +19,9 @@ internal sealed class ResourceHandler : IDisposable
     private readonly WatchStream _watch;
     private readonly IDisposable _forgetDeleted;
 
+    /// <summary>Watch streams open now in a namespace (see <see cref="WatchStream.Open"/>).</summary>
+    public int OpenWatches(string? ns) => _watch.Open(ns);
+
     public ResourceHandler(ObjectStore store, TimeProvider time, PodLogSource? podLogs)
     {
         _store = store;

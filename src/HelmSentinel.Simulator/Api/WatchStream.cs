@@ -17,7 +17,27 @@ internal sealed class WatchStream(ObjectStore store)
 {
     private static readonly TimeSpan BookmarkInterval = TimeSpan.FromSeconds(15);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _open = new(StringComparer.Ordinal);
+
+    /// <summary>Watch streams open now in <paramref name="ns"/> (null: cluster-scoped and all-namespace ones), as an
+    /// API server's long-running request count: a client that closed its watch is no longer counted.</summary>
+    public int Open(string? ns) => _open.TryGetValue(ns ?? "", out var count) ? count : 0;
+
     public async Task RunAsync(HttpContext context, ResourcePath target, Func<JsonObject, bool> matches, Func<JsonObject, JsonObject>? render, CancellationToken stopping)
+    {
+        var key = target.Namespace ?? "";
+        _open.AddOrUpdate(key, 1, (_, n) => n + 1);
+        try
+        {
+            await StreamAsync(context, target, matches, render, stopping);
+        }
+        finally
+        {
+            _open.AddOrUpdate(key, 0, (_, n) => n - 1);
+        }
+    }
+
+    private async Task StreamAsync(HttpContext context, ResourcePath target, Func<JsonObject, bool> matches, Func<JsonObject, JsonObject>? render, CancellationToken stopping)
     {
         var query = context.Request.Query;
         var initialEvents = query["sendInitialEvents"] == "true";

@@ -24,6 +24,27 @@ public sealed class HttpProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Open_watches_are_counted_per_namespace_until_the_client_goes_away()
+    {
+        // Act
+        using var cancel = new CancellationTokenSource();
+        using var response = await _http.GetAsync("/api/v1/namespaces/default/pods?watch=true", HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        var stream = await response.Content.ReadAsStreamAsync(cancel.Token);
+        var whileOpen = (Default: _simulator.OpenWatches("default"), Other: _simulator.OpenWatches("kube-system"));
+        await stream.DisposeAsync();
+        response.Dispose();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (_simulator.OpenWatches("default") != 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        // Assert
+        whileOpen.Should().Be((1, 0));
+        _simulator.OpenWatches("default").Should().Be(0);
+    }
+
+    [Fact]
     public async Task Discovery_lists_short_names_categories_and_subresources()
     {
         // Act

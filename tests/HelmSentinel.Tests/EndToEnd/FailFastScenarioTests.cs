@@ -58,6 +58,7 @@ public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixt
         outcome.Timeline.Select(t => t.What).Should().ContainInOrder("upgrade started", "first fatal state: " + diagnosis.Summary, "helm interrupted");
         outcome.Warnings.Should().BeEmpty();
         await WaitUntilAsync(() => ServingImages(release).SequenceEqual(["nginx:1.25.0"]), "v1's pods serve again");
+        await NoWatchOutlivesTheDeployAsync(release);
     }
 
     [Theory]
@@ -75,6 +76,7 @@ public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixt
         outcome.Duration.Should().BeGreaterThan(TimeSpan.FromSeconds(7));
         outcome.Diagnosis.Should().BeNull();
         outcome.Warnings.Should().BeEmpty();
+        await NoWatchOutlivesTheDeployAsync(release);
     }
 
     [Theory]
@@ -90,6 +92,25 @@ public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixt
 
         outcome.Result.Should().Be(DeployResult.Succeeded, outcome.FailureReason);
         outcome.CurrentRevision.Should().Be(2);
+        await NoWatchOutlivesTheDeployAsync(release);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task AHealthyUpgradeFasterThanTheWatchersStart_LeavesNoWatchBehind(int major)
+    {
+        // Pods Ready at once: helm may well finish before the watcher's first lists are in; its start is abandoned.
+        var release = $"fffast{major}";
+        var engine = cluster.Engine(_log);
+        (await engine.DeployAsync(Request(major, release))).Result.Should().Be(DeployResult.Succeeded);
+
+        for (var i = 0; i < 3; i++)
+        {
+            var outcome = await engine.DeployAsync(Request(major, release, $"greeting=run{i}"));
+            outcome.Result.Should().Be(DeployResult.Succeeded, outcome.FailureReason);
+            await NoWatchOutlivesTheDeployAsync(release);
+        }
     }
 
     [Fact]
@@ -140,6 +161,10 @@ public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixt
         outcome.Diagnosis!.Pods[0].Reason.Should().MatchRegex("^(ImagePullBackOff|ErrImagePull)$");
         (await cluster.HelmAsync(3, "history", release, "--namespace", release)).StandardError.Should().Contain("release: not found");
     }
+
+    // After the deploy every helm process has exited, so a watch still open in the namespace could only be the watcher's.
+    private Task NoWatchOutlivesTheDeployAsync(string release) =>
+        WaitUntilAsync(() => cluster.Simulator.OpenWatches(release) == 0, $"no watch is open in {release} after the deploy (open: {cluster.Simulator.OpenWatches(release)})");
 
     private DeployRequest Request(int major, string release, params string[] set) =>
         cluster.Request(major, release, set) with { Timeout = Generous, UnschedulableGrace = TimeSpan.FromSeconds(2) };

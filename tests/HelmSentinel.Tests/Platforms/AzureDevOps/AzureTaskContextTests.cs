@@ -133,15 +133,31 @@ public sealed class AzureTaskContextTests
     }
 
     [Fact]
-    public void Parse_AGitHubRepository_GivesTheGitHubTargetForTheSeam()
+    public void Parse_AGitHubRepository_GivesTheGitHubTarget()
     {
         var context = AzureTaskContext.Parse(Agent(
             ("BUILD_REPOSITORY_PROVIDER", "GitHub"), ("BUILD_REPOSITORY_NAME", "contoso/web"),
-            ("SYSTEM_PULLREQUEST_PULLREQUESTID", "123456789"), ("SYSTEM_PULLREQUEST_PULLREQUESTNUMBER", "7"), ("INPUT_GITHUBTOKEN", "ghp_x1")));
+            ("SYSTEM_PULLREQUEST_PULLREQUESTID", "123456789"), ("SYSTEM_PULLREQUEST_PULLREQUESTNUMBER", "7"), ("INPUT_GITHUBTOKEN", "ghp_x1"),
+            ("SYSTEM_PULLREQUEST_SOURCECOMMITID", "abc123"), ("SYSTEM_COLLECTIONURI", "https://dev.azure.com/contoso"), ("SYSTEM_TEAMPROJECT", "Web"),
+            ("BUILD_BUILDID", "42")));
 
         context.AzureRepos.Should().BeNull();
-        context.GitHub.Should().Be(new GitHubPullRequestTarget("contoso/web", 7, "ghp_x1"));
+        context.GitHub.Should().Be(new GitHubPullRequestTarget(
+            "contoso/web", 7, "ghp_x1", new Uri("https://api.github.com/"), "abc123", new Uri("https://dev.azure.com/contoso/Web/_build/results?buildId=42")));
     }
+
+    [Theory]
+    [InlineData("https://github.example.com/api/v3", "https://github.example.com/api/v3/")]
+    [InlineData("https://api.github.com/", "https://api.github.com/")]
+    public void Parse_GitHubApiUrl_IsUsedAsGiven(string input, string expected) =>
+        AzureTaskContext.Parse(Agent(("BUILD_REPOSITORY_PROVIDER", "GitHub"), ("BUILD_REPOSITORY_NAME", "contoso/web"),
+            ("SYSTEM_PULLREQUEST_PULLREQUESTNUMBER", "7"), ("INPUT_GITHUBAPIURL", input))).GitHub!.ApiUrl.Should().Be(new Uri(expected));
+
+    [Fact]
+    public void Parse_ABadGitHubApiUrl_IsAnInputError() =>
+        AzureTaskContext.Parse(Agent(("BUILD_REPOSITORY_PROVIDER", "GitHub"), ("BUILD_REPOSITORY_NAME", "contoso/web"),
+            ("SYSTEM_PULLREQUEST_PULLREQUESTNUMBER", "7"), ("INPUT_GITHUBAPIURL", "ftp://x"))).Errors
+            .Should().ContainSingle(e => e.Input == "githubApiUrl");
 
     [Fact]
     public void Parse_ANonPullRequestBuild_HasNoTarget() =>
