@@ -5,6 +5,9 @@ namespace HelmSentinel.Bench;
 /// <summary>The benchmark's options: <c>--timeout D</c> (Go duration, default 120s) and <c>--repeat N</c> (default 3).</summary>
 internal sealed record BenchOptions(TimeSpan Timeout, int Repeat)
 {
+    /// <summary>The shortest timeout under which every scenario can still succeed with plain helm.</summary>
+    public static readonly TimeSpan MinimumTimeout = TimeSpan.FromSeconds(20);
+
     public const string Usage = "usage: dotnet run -c Release --project bench/HelmSentinel.Bench -- [--timeout 120s] [--repeat 3]";
 
     /// <summary>Parses the arguments; null with an error message when they are not understood.</summary>
@@ -27,6 +30,13 @@ internal sealed record BenchOptions(TimeSpan Timeout, int Repeat)
                 default:
                     return (null, $"cannot understand '{args[i]}{(value is null ? "" : " " + value)}'\n{Usage}");
             }
+        }
+
+        // The healthy scenario's rollout (two pods, 5 s readiness each) takes about 12 s: a shorter timeout would
+        // make plain helm roll it back and the comparison meaningless.
+        if (options.Timeout < MinimumTimeout)
+        {
+            return (null, $"--timeout must be at least {(int)MinimumTimeout.TotalSeconds}s: the healthy upgrade alone takes about 12 s\n{Usage}");
         }
 
         return (options, null);
