@@ -199,6 +199,8 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
         output.WriteLine(stdout.ToString());
         exitCode.Should().NotBe(0, stdout.ToString());
         stdout.ToString().Should().Contain("##vso[task.complete result=Failed;]");
+        stdout.ToString().Should().Contain("##vso[task.setvariable variable=failureReason;isOutput=true;issecret=false]the deploy was cancelled while helm was upgrading",
+            "a cancelled deploy says so, whatever the pods looked like");
         var kubeconfig = fixture.Simulator.WriteKubeconfig(Path.Combine(_home.Root, "kubeconfig"));
         var history = await CliWrap.Buffered.BufferedCommandExtensions.ExecuteBufferedAsync(
             CliWrap.Cli.Wrap(Tools.Helm(3)).WithArguments(["history", release, "-n", release, "--kubeconfig", kubeconfig, "-o", "json"])

@@ -175,10 +175,12 @@ public sealed partial class DeployEngine
         }
 
         var errorClass = HelmErrorClassifier.Classify(upgrade.StandardError);
-        var reason = DescribeFailure(upgrade, run);
+        var reason = upgrade.Cancelled && cancellationToken.IsCancellationRequested
+            ? "the deploy was cancelled while helm was upgrading"
+            : DescribeFailure(upgrade, run);
         if (run.Diagnosis is { } diagnosis)
         {
-            reason = diagnosis.Fatal || upgrade.Cancelled ? Explain(diagnosis) : $"{reason} ({Explain(diagnosis)})";
+            reason = diagnosis.Fatal ? Explain(diagnosis) : $"{reason} ({Explain(diagnosis)})";
         }
 
         if (created.Count == 0 && SameLatest(history, after) && errorClass is not HelmErrorClass.Uninstalled)
@@ -231,6 +233,9 @@ public sealed partial class DeployEngine
             run.Mark("first fatal state: " + diagnosis.Summary);
             _log.Warning($"fail-fast: {run.Masker.Mask(diagnosis.Summary)}; interrupting helm so that the release returns to its last good revision now");
             await interrupt.CancelAsync();
+
+            // SIGINT makes both majors mark the revision failed and start their atomic rollback at once (SIGNALS.md).
+            run.Mark("rollback started: helm interrupted, its atomic rollback runs");
         }
 
         var upgrade = await running;
@@ -239,7 +244,8 @@ public sealed partial class DeployEngine
             run.Diagnosis = null; // helm finished first: whatever the watcher saw last did not stop the rollout
         }
 
-        run.Mark(upgrade.Cancelled ? "helm interrupted" : upgrade.Succeeded ? "helm reported success" : "helm reported failure");
+        run.Mark(upgrade.Cancelled ? (run.Diagnosis is { Fatal: true } ? "helm exited after its own rollback" : "helm interrupted")
+            : upgrade.Succeeded ? "helm reported success" : "helm reported failure");
         if (watcher is not null)
         {
             if (!upgrade.Succeeded && run.Diagnosis is null)

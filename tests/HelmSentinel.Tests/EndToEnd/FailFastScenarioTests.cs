@@ -55,7 +55,9 @@ public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixt
             outcome.FailureReason.Should().EndWith("last log line: " + pod.LastLogLines[^1]);
         }
 
-        outcome.Timeline.Select(t => t.What).Should().ContainInOrder("upgrade started", "first fatal state: " + diagnosis.Summary, "helm interrupted");
+        outcome.Timeline.Select(t => t.What).Should().ContainInOrder(
+            "upgrade started", "first fatal state: " + diagnosis.Summary, "rollback started: helm interrupted, its atomic rollback runs",
+            "helm exited after its own rollback", "restored revision 1 as revision 3");
         outcome.Warnings.Should().BeEmpty();
         await WaitUntilAsync(() => ServingImages(release).SequenceEqual(["nginx:1.25.0"]), "v1's pods serve again");
         await NoWatchOutlivesTheDeployAsync(release);
