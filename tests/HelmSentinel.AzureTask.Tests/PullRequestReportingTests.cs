@@ -107,16 +107,20 @@ public sealed class PullRequestReportingTests : IAsyncLifetime, IDisposable
         var fast = HelmSentinel.Platforms.GitHub.GitHubRetryOptions.Fast(TimeSpan.FromMilliseconds(5));
 
         using var first = new StringWriter();
-        await new AzureTaskReporter(first, GitHubContext(), _http, FastRetry, fast).FinishAsync(Outcome(DeployResult.RolledBack), SecretMasker.None);
+        var firstRun = new AzureTaskReporter(first, GitHubContext(), _http, FastRetry, fast);
+        await firstRun.StartAsync("web");
+        await firstRun.FinishAsync(Outcome(DeployResult.RolledBack), SecretMasker.None);
         using var second = new StringWriter();
-        await new AzureTaskReporter(second, GitHubContext(), _http, FastRetry, fast).FinishAsync(Outcome(DeployResult.Succeeded), SecretMasker.None);
+        var secondRun = new AzureTaskReporter(second, GitHubContext(), _http, FastRetry, fast);
+        await secondRun.StartAsync("web");
+        await secondRun.FinishAsync(Outcome(DeployResult.Succeeded), SecretMasker.None);
 
         github.Matching("POST", @"^/repos/contoso/web/issues/7/comments$").Should().ContainSingle("the second run updates the first run's comment");
         github.Matching("PATCH", @"^/repos/contoso/web/issues/comments/\d+$").Should().ContainSingle();
         var comment = github.Comments(7).Should().ContainSingle().Subject;
         comment.Should().Contain("helm-sentinel").And.Contain("https://dev.azure.com/contoso/Web/_build/results?buildId=42").And.NotContain("ghp_secretvalue");
         github.Matching("POST", @"^/repos/contoso/web/statuses/abc123$").Select(r => r.Json!["state"]!.GetValue<string>())
-            .Should().Equal("failure", "success");
+            .Should().Equal("pending", "failure", "pending", "success");
         github.Matching("POST", @"/deployments").Should().BeEmpty("deployments belong to GitHub Actions environments");
         github.Requests.Should().OnlyContain(r => r.Body.IndexOf("ghp_secretvalue", StringComparison.Ordinal) < 0);
         var log = first.ToString() + second.ToString();

@@ -55,6 +55,11 @@ public sealed class AzureTaskReporter
     /// <summary>Marks the PR status pending for the release about to be deployed.</summary>
     public async Task StartAsync(string release, CancellationToken cancellationToken = default)
     {
+        if (GitHubReporterFor(_masker) is { } github)
+        {
+            await github.StartAsync(release, _context.Namespace, cancellationToken);
+        }
+
         if (_repos is not null && _context.PullRequestStatus && CanReport())
         {
             await TryAsync("set the pull request status", () =>
@@ -100,36 +105,54 @@ public sealed class AzureTaskReporter
             return;
         }
 
+        if (GitHubReporterFor(masker) is { } reporter)
+        {
+            await reporter.FinishAsync(outcome, MarkdownReport.Render(outcome, masker), cancellationToken);
+        }
+        else
+        {
+            _output.WriteLine(AzureCommands.Warning($"cannot report to GitHub: '{github.Repository}' is not owner/name."));
+        }
+    }
+
+    /// <summary>A repository on GitHub: the same GitHub reporter as the GitHub Action's, for the comment (one per
+    /// release and environment, updated in place) and, in place of the Azure Repos PR status, the commit status
+    /// <c>helm-sentinel/&lt;environment&gt;</c> on the pull request's head commit. No GitHub Deployment: that belongs to
+    /// GitHub Actions environments. Null when the repository is not on GitHub, there is no token, or no owner/name.</summary>
+    private GitHubReporter? GitHubReporterFor(SecretMasker masker)
+    {
+        if (_context.GitHub is not { Token: { } token } github || !(_context.CommentOnPullRequest || _context.PullRequestStatus))
+        {
+            return null;
+        }
+
         var slash = github.Repository.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || slash == github.Repository.Length - 1)
+        {
+            return null;
+        }
+
         var context = new GitHubContext
         {
-            Owner = slash > 0 ? github.Repository[..slash] : null,
-            Repository = slash > 0 ? github.Repository[(slash + 1)..] : null,
+            Owner = github.Repository[..slash],
+            Repository = github.Repository[(slash + 1)..],
             ApiUrl = github.ApiUrl,
             EventName = "pull_request",
             PullRequest = github.Number,
             Sha = github.Sha,
             LogUrl = github.BuildUrl,
         };
-        if (!context.HasRepository)
-        {
-            _output.WriteLine(AzureCommands.Warning($"cannot report to GitHub: '{github.Repository}' is not owner/name."));
-            return;
-        }
-
         var settings = new ActionSettings
         {
             DeployInputs = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal),
-            Token = github.Token,
-            Environment = _context.Environment ?? outcome.Namespace,
+            Token = token,
+            Environment = _context.Environment ?? _context.Namespace,
             CommentOnPr = _context.CommentOnPullRequest,
             DeploymentStatus = false,
             CommitStatus = _context.PullRequestStatus && github.Sha is not null,
         };
         void Warn(string message) => _output.WriteLine(AzureCommands.Warning(masker.Mask(message)));
-        var reporter = new GitHubReporter(
-            _gitHubClient(github.ApiUrl, github.Token), context, settings, GitHubRetry.Create(_gitHubRetry, TimeProvider.System, Warn), Warn);
-        await reporter.FinishAsync(outcome, MarkdownReport.Render(outcome, masker), cancellationToken);
+        return new GitHubReporter(_gitHubClient(github.ApiUrl, token), context, settings, GitHubRetry.Create(_gitHubRetry, TimeProvider.System, Warn), Warn);
     }
 
     private async Task ReportToPullRequestAsync(DeployOutcome outcome, SecretMasker masker, CancellationToken cancellationToken)

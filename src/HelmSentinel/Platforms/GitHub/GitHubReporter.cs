@@ -78,9 +78,17 @@ public sealed class GitHubReporter
     public string StatusContext => "helm-sentinel/" + _settings.Environment;
 
     /// <summary>Before the deploy: creates the Deployment with status <c>in_progress</c>, and a pending commit status.</summary>
-    public async Task StartAsync(DeployRequest request, CancellationToken cancellationToken = default)
+    public Task StartAsync(DeployRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return StartAsync(request.Release, request.Namespace, cancellationToken);
+    }
+
+    /// <summary>Before the deploy of <paramref name="release"/> to <paramref name="namespace"/>: the Deployment
+    /// (<c>in_progress</c>) and the pending commit status, as far as the settings ask for them.</summary>
+    public async Task StartAsync(string release, string @namespace, CancellationToken cancellationToken = default)
+    {
+        var request = (Release: release, Namespace: @namespace);
         var (owner, repo) = (_context.Owner!, _context.Repository!);
         if (_context.Sha is not { } sha)
         {
