@@ -420,6 +420,15 @@ public sealed class RolloutWatcher : IAsyncDisposable
             return (null, wakeAt);
         }
 
+        if (fatalPods.Count == 0)
+        {
+            // The workload failed as a whole (a Job past its backoff limit: its pods simply ended in Error):
+            // its pods are the evidence, read now, before Helm's hook-delete-policy can remove them.
+            fatalPods.AddRange(_seen.Values
+                .Where(c => c.Workload == workload.Name && !IsReady(c.Pod))
+                .Select(c => (c.Pod, c.Workload, FailFastRules.Pod(c.Pod, _options.Rules, now, null) ?? CurrentState(c.Pod))));
+        }
+
         return ((fatalPods, workload.Fatal is null ? null : (workload.Name, workload.Fatal)), wakeAt);
     }
 
@@ -453,7 +462,13 @@ public sealed class RolloutWatcher : IAsyncDisposable
         }
 
         string summary;
-        if (diagnoses.Count > 0 && (workload is null || pods[0].State.Reason != "NotReady"))
+        if (diagnoses.Count > 0 && workload is { } failed && pods[0].Workload == failed.Name)
+        {
+            // The workload failed as a whole (a Job past its backoff limit): say so first, then its pod.
+            var first = pods[0];
+            summary = $"{failed.Name.Replace('/', ' ')}: {failed.State.Describe()}; pod {first.Pod.Metadata.Name}: {first.State.Describe()}";
+        }
+        else if (diagnoses.Count > 0 && (workload is null || pods[0].State.Reason != "NotReady"))
         {
             var first = pods[0];
             summary = $"pod {first.Pod.Metadata.Name} ({first.Workload.Replace('/', ' ')}): {first.State.Describe()}";

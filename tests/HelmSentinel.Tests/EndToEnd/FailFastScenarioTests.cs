@@ -66,6 +66,31 @@ public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixt
     [Theory]
     [InlineData(3)]
     [InlineData(4)]
+    public async Task AFailedHookJob_IsDiagnosedWithItsPodsLog_AndTheReleaseRestored(int major)
+    {
+        var release = $"ffhook{major}";
+        var engine = cluster.Engine(_log);
+        (await engine.DeployAsync(Request(major, release))).Result.Should().Be(DeployResult.Succeeded);
+
+        var outcome = await engine.DeployAsync(Request(major, release, "migrate.enabled=true", "migrate.image=sim.local/crash"));
+
+        outcome.Result.Should().Be(DeployResult.RolledBack, outcome.FailureReason);
+        outcome.Duration.Should().BeLessThan(TimeSpan.FromSeconds(60));
+        outcome.Diagnosis.Should().NotBeNull(outcome.FailureReason);
+        outcome.Diagnosis!.Summary.Should().Contain("Job " + release + "-migrate").And.Contain("BackoffLimitExceeded");
+        var pods = outcome.Diagnosis.Pods.Where(p => p.Workload == "Job/" + release + "-migrate").ToList();
+        pods.Should().HaveCount(2, "backoffLimit 1: two attempts, both failed");
+        var pod = pods[0];
+        pod.ExitCode.Should().Be(1);
+        outcome.FailureReason.Should().StartWith($"Job {release}-migrate: BackoffLimitExceeded");
+        pod.LastLogLines.Should().NotBeEmpty("the hook pod's log is kept before helm deletes the hook").And.Subject.Last().Should().EndWith("fatal: unrecoverable error, exiting (exit code 1)");
+        await WaitUntilAsync(() => ServingImages(release).SequenceEqual(["nginx:1.25.0"]), "v1's pods still serve");
+        await NoWatchOutlivesTheDeployAsync(release);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
     public async Task SlowButHealthyStart_IsNotRolledBack(int major)
     {
         var release = $"ffslow{major}";
