@@ -426,6 +426,8 @@ public sealed class RolloutWatcher : IAsyncDisposable
             // its pods are the evidence, read now, before Helm's hook-delete-policy can remove them.
             fatalPods.AddRange(_seen.Values
                 .Where(c => c.Workload == workload.Name && !IsReady(c.Pod))
+                .OrderByDescending(c => c.Pod.Status?.Phase == "Failed") // the pod watch may lag the Job's: ended pods first
+                .ThenBy(c => c.Pod.Metadata.CreationTimestamp)
                 .Select(c => (c.Pod, c.Workload, FailFastRules.Pod(c.Pod, _options.Rules, now, null) ?? CurrentState(c.Pod))));
         }
 
