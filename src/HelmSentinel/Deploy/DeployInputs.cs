@@ -19,6 +19,14 @@ public static class DeployInputs
         "description", "extra-args", "secrets", "fail-fast", "restart-threshold", "unschedulable-grace",
     };
 
+    /// <summary>A boolean input as CI systems write them: true/yes/1/on or false/no/0/off, any case; null otherwise.</summary>
+    public static bool? Boolean(string text) => text.Trim().ToUpperInvariant() switch
+    {
+        "TRUE" or "YES" or "1" or "ON" => true,
+        "FALSE" or "NO" or "0" or "OFF" => false,
+        _ => null,
+    };
+
     /// <summary>Parses the inputs. Returns the request, or the errors that prevent building one
     /// (a malformed number, duration or boolean, or a missing required input).</summary>
     public static (DeployRequest? Request, IReadOnlyList<InputError> Errors) Parse(IReadOnlyDictionary<string, IReadOnlyList<string>> inputs)
@@ -59,16 +67,13 @@ public static class DeployInputs
                 return fallback;
             }
 
-            switch (text.ToUpperInvariant())
+            if (Boolean(text) is { } value)
             {
-                case "TRUE" or "YES" or "1" or "ON":
-                    return true;
-                case "FALSE" or "NO" or "0" or "OFF":
-                    return false;
-                default:
-                    errors.Add(new InputError(name, $"'{text}' is not a boolean; expected true or false."));
-                    return fallback;
+                return value;
             }
+
+            errors.Add(new InputError(name, $"'{text}' is not a boolean; expected true or false."));
+            return fallback;
         }
 
         TimeSpan? Duration(string name, bool allowZero = false)

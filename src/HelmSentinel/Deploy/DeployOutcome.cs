@@ -107,6 +107,21 @@ public sealed record DeployOutcome
     public int ExitCode => ExitCodes.For(Result);
 }
 
+/// <summary>The result as every entry point names it (the <c>result</c> output, the Azure build tag).</summary>
+public static class DeployResultNames
+{
+    /// <summary><c>succeeded</c>, <c>rolled-back</c>, <c>rollback-failed</c>, <c>rejected</c> or <c>unreachable</c>.</summary>
+    public static string Of(DeployResult result) => result switch
+    {
+        DeployResult.Succeeded => "succeeded",
+        DeployResult.RolledBack => "rolled-back",
+        DeployResult.RollbackFailed => "rollback-failed",
+        DeployResult.Rejected => "rejected",
+        DeployResult.Unreachable => "unreachable",
+        _ => throw new ArgumentOutOfRangeException(nameof(result), result, null),
+    };
+}
+
 /// <summary>Exit codes of every entry point.</summary>
 public static class ExitCodes
 {

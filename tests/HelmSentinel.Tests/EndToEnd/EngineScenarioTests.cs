@@ -5,6 +5,7 @@ using HelmSentinel.Helm;
 using HelmSentinel.Simulator.Storage;
 using HelmSentinel.TestSupport;
 using HelmSentinel.Tests.Support;
+using static HelmSentinel.TestSupport.Eventually;
 
 namespace HelmSentinel.Tests.EndToEnd;
 
@@ -145,20 +146,6 @@ public sealed class EngineScenarioTests(SimulatorFixture cluster) : IClassFixtur
     private static bool IsReady(JsonObject pod) =>
         pod["status"]?["conditions"] is JsonArray conditions &&
         conditions.Any(c => c?["type"]?.GetValue<string>() == "Ready" && c["status"]?.GetValue<string>() == "True");
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("gave up waiting until " + what);
-            }
-
-            await Task.Delay(100);
-        }
-    }
 
     private sealed class ShiftedClock(TimeSpan offset) : TimeProvider
     {

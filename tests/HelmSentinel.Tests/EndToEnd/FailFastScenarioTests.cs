@@ -3,6 +3,7 @@ using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
 using HelmSentinel.Simulator.Storage;
 using HelmSentinel.Tests.Support;
+using static HelmSentinel.TestSupport.Eventually;
 
 namespace HelmSentinel.Tests.EndToEnd;
 
@@ -204,18 +205,4 @@ public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixt
             .Select(p => p["spec"]!["containers"]![0]!["image"]!.GetValue<string>())
             .Distinct()
             .ToList();
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("gave up waiting until " + what);
-            }
-
-            await Task.Delay(100);
-        }
-    }
 }

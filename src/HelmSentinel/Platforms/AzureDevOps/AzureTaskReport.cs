@@ -11,18 +11,6 @@ public static class AzureTaskReport
     /// <summary>The output variables the task sets (task.json <c>outputVariables</c>).</summary>
     public static IReadOnlyList<string> OutputNames { get; } = ["result", "revision", "restoredRevision", "previousRevision", "failureReason"];
 
-    /// <summary>The <c>result</c> output and build tag suffix: <c>succeeded</c>, <c>rolled-back</c>,
-    /// <c>rollback-failed</c>, <c>rejected</c>, <c>unreachable</c>.</summary>
-    public static string ResultName(DeployResult result) => result switch
-    {
-        DeployResult.Succeeded => "succeeded",
-        DeployResult.RolledBack => "rolled-back",
-        DeployResult.RollbackFailed => "rollback-failed",
-        DeployResult.Rejected => "rejected",
-        DeployResult.Unreachable => "unreachable",
-        _ => throw new ArgumentOutOfRangeException(nameof(result), result, null),
-    };
-
     /// <summary>The output variables' values: <c>revision</c> is the revision deployed now (empty when none),
     /// <c>failureReason</c> one masked line.</summary>
     public static IReadOnlyList<(string Name, string Value)> Outputs(DeployOutcome outcome, SecretMasker masker)
@@ -31,7 +19,7 @@ public static class AzureTaskReport
         ArgumentNullException.ThrowIfNull(masker);
         return
         [
-            ("result", ResultName(outcome.Result)),
+            ("result", DeployResultNames.Of(outcome.Result)),
             ("revision", Number(outcome.CurrentRevision)),
             ("restoredRevision", Number(outcome.RestoredRevision)),
             ("previousRevision", Number(outcome.PreviousRevision)),
@@ -56,7 +44,7 @@ public static class AzureTaskReport
         }
 
         yield return AzureCommands.UploadSummary(summaryPath);
-        yield return AzureCommands.AddBuildTag("helm-sentinel:" + ResultName(outcome.Result));
+        yield return AzureCommands.AddBuildTag("helm-sentinel:" + DeployResultNames.Of(outcome.Result));
     }
 
     /// <summary>The final <c>task.complete</c>: Succeeded with the headline, or Failed with the reason.</summary>

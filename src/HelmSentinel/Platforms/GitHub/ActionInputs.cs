@@ -94,18 +94,18 @@ public static class ActionInputs
         bool? Bool(string name)
         {
             var text = Get(environment, name)?.Trim();
-            switch (text?.ToUpperInvariant())
+            if (text is null)
             {
-                case null:
-                    return null;
-                case "TRUE" or "YES" or "1" or "ON":
-                    return true;
-                case "FALSE" or "NO" or "0" or "OFF":
-                    return false;
-                default:
-                    errors.Add(new InputError(name, $"'{text}' is not a boolean; expected true or false."));
-                    return null;
+                return null;
             }
+
+            if (DeployInputs.Boolean(text) is { } value)
+            {
+                return value;
+            }
+
+            errors.Add(new InputError(name, $"'{text}' is not a boolean; expected true or false."));
+            return null;
         }
 
         var kubeconfig = Get(environment, "kubeconfig");

@@ -8,17 +8,6 @@ namespace HelmSentinel.Platforms.GitHub;
 /// <summary>The action's outputs for an outcome, in the order they are written. Pure.</summary>
 public static partial class ActionOutputs
 {
-    /// <summary>The <c>result</c> output for a result: <c>succeeded</c>, <c>rolled-back</c>, <c>rollback-failed</c>, <c>rejected</c>, <c>unreachable</c>.</summary>
-    public static string ResultName(DeployResult result) => result switch
-    {
-        DeployResult.Succeeded => "succeeded",
-        DeployResult.RolledBack => "rolled-back",
-        DeployResult.RollbackFailed => "rollback-failed",
-        DeployResult.Rejected => "rejected",
-        DeployResult.Unreachable => "unreachable",
-        _ => throw new ArgumentOutOfRangeException(nameof(result), result, null),
-    };
-
     /// <summary>
     /// Every output: <c>result</c>, <c>revision</c> (deployed now), <c>restored-revision</c>, <c>previous-revision</c>,
     /// <c>chart-version</c> and <c>app-version</c> (of what is deployed now), <c>failure-reason</c> (masked) and
@@ -30,7 +19,7 @@ public static partial class ActionOutputs
         ArgumentNullException.ThrowIfNull(masker);
         return
         [
-            new("result", ResultName(outcome.Result)),
+            new("result", DeployResultNames.Of(outcome.Result)),
             new("revision", Number(outcome.CurrentRevision)),
             new("restored-revision", Number(outcome.RestoredRevision)),
             new("previous-revision", Number(outcome.PreviousRevision)),

@@ -26,7 +26,7 @@ public sealed class AzureTaskReportTests
     [InlineData(DeployResult.Unreachable, "unreachable", 4)]
     public void ResultName_AndExitCode_PerResult(DeployResult result, string name, int exitCode)
     {
-        AzureTaskReport.ResultName(result).Should().Be(name);
+        DeployResultNames.Of(result).Should().Be(name);
         ExitCodes.For(result).Should().Be(exitCode);
     }
 

@@ -48,7 +48,7 @@ public class ActionOutputsTests
     [InlineData(DeployResult.Unreachable, "unreachable")]
     public void ResultName_IsKebabCase(DeployResult result, string name)
     {
-        ActionOutputs.ResultName(result).Should().Be(name);
+        DeployResultNames.Of(result).Should().Be(name);
     }
 }
 
