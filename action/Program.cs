@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Runtime.InteropServices;
-using HelmSentinel.Helm;
+using HelmSentinel.Resilience.GitHub;
+using HelmSentinel.Text;
 using HelmSentinel.Platforms.GitHub;
 
 // The GitHub Action's entry: the environment in, the exit code out. Everything else is in

@@ -1,11 +1,11 @@
 using System.Collections;
 using System.Runtime.InteropServices;
+using HelmSentinel;
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
 using HelmSentinel.Platforms;
 using HelmSentinel.Platforms.AzureDevOps;
-using HelmSentinel.Reporting;
-using HelmSentinel.Resilience;
+using HelmSentinel.Resilience.Helm;
 
 // The Azure Pipelines task: started by index.js (the Node handler) with the environment the agent built.
 var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()

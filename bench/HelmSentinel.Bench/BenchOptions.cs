@@ -1,4 +1,4 @@
-using HelmSentinel.Helm;
+using HelmSentinel.Text;
 
 namespace HelmSentinel.Bench;
 

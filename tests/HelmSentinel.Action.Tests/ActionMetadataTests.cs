@@ -33,7 +33,7 @@ public class ActionMetadataTests
     public void EveryOutput_ComesFromTheDeployStep_AndTheEntryWritesItAll()
     {
         var outputs = Map(Action, "outputs");
-        var written = ActionOutputs.From(new DeployOutcome { Result = DeployResult.Succeeded, Release = "r", Namespace = "n" }, Reporting.SecretMasker.None, "p")
+        var written = ActionOutputs.From(new DeployOutcome { Result = DeployResult.Succeeded, Release = "r", Namespace = "n" }, SecretMasker.None, "p")
             .Select(o => o.Key).ToList();
 
         Keys(outputs).Should().BeEquivalentTo(written);

@@ -2,7 +2,7 @@ using System.Net;
 using HelmSentinel.Action.Tests;
 using HelmSentinel.Deploy;
 using HelmSentinel.Platforms.AzureDevOps;
-using HelmSentinel.Reporting;
+using HelmSentinel.Resilience.AzureRepos;
 using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.AzureTask.Tests;
@@ -104,7 +104,7 @@ public sealed class PullRequestReportingTests : IAsyncLifetime, IDisposable
             .Set("SYSTEM_PULLREQUEST_PULLREQUESTNUMBER", "7").Set("SYSTEM_PULLREQUEST_SOURCECOMMITID", "abc123")
             .Set("SYSTEM_COLLECTIONURI", "https://dev.azure.com/contoso/").Set("SYSTEM_TEAMPROJECT", "Web").Set("BUILD_BUILDID", "42")
             .Input("githubToken", "ghp_secretvalue").Input("githubApiUrl", github.BaseAddress.AbsoluteUri).Variables);
-        var fast = HelmSentinel.Platforms.GitHub.GitHubRetryOptions.Fast(TimeSpan.FromMilliseconds(5));
+        var fast = HelmSentinel.Resilience.GitHub.GitHubRetryOptions.Fast(TimeSpan.FromMilliseconds(5));
 
         using var first = new StringWriter();
         var firstRun = new AzureTaskReporter(first, GitHubContext(), _http, FastRetry, fast);

@@ -1,8 +1,9 @@
 using System.Reflection;
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
-using HelmSentinel.Resilience;
+using HelmSentinel.Resilience.Helm;
 using HelmSentinel.Simulator;
+using HelmSentinel.Text;
 
 namespace HelmSentinel.Cli.Commands;
 

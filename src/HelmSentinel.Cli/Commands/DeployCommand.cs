@@ -1,6 +1,7 @@
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
-using HelmSentinel.Resilience;
+using HelmSentinel.Resilience.Helm;
+using HelmSentinel.Text;
 
 namespace HelmSentinel.Cli.Commands;
 

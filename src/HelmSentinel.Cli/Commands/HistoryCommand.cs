@@ -1,7 +1,7 @@
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
 using HelmSentinel.Reporting;
-using HelmSentinel.Resilience;
+using HelmSentinel.Resilience.Helm;
 
 namespace HelmSentinel.Cli.Commands;
 
@@ -29,10 +29,11 @@ internal static class HistoryCommand
             HelmPath = line.Value("helm") ?? "helm",
         };
         var masker = new SecretMasker([]);
-        var helm = new HelmCli(new CliWrapHelmProcess(), request.HelmPath, new TextDeployLog(stderr), masker, new HelmRetryOptions(), TimeProvider.System);
+        var log = new TextDeployLog(stderr);
+        var helm = new HelmCli(new CliWrapHelmProcess(), request.HelmPath, log, masker, HelmCli.Pipeline(new HelmRetryOptions(), TimeProvider.System, log, masker));
         try
         {
-            var history = await helm.HistoryAsync(request, cancellationToken);
+            var history = await helm.HistoryAsync(request.Target, cancellationToken);
             if (history.Entries.Count == 0)
             {
                 await stdout.WriteLineAsync($"release '{release}' not found in namespace '{request.Namespace}'");

@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using HelmSentinel.Helm;
 using HelmSentinel.Kubernetes;
-using HelmSentinel.Reporting;
-using HelmSentinel.Resilience;
+using HelmSentinel.Resilience.Helm;
+using HelmSentinel.Text;
 
 namespace HelmSentinel.Deploy;
 
@@ -33,11 +33,17 @@ public sealed partial class DeployEngine
 
     /// <summary>Runs the deploy to its end and describes it. Never throws for a failed deploy:
     /// every ending, including bad input and an unreachable cluster, is an outcome.</summary>
-    public async Task<DeployOutcome> DeployAsync(DeployRequest request, CancellationToken cancellationToken = default)
+    public Task<DeployOutcome> DeployAsync(DeployRequest request, CancellationToken cancellationToken = default) =>
+        DeployAsync(request, null, cancellationToken);
+
+    /// <summary>Runs the deploy to its end and describes it, telling the entry point (<paramref name="options"/>) when the
+    /// request was accepted. Never throws for a failed deploy.</summary>
+    public async Task<DeployOutcome> DeployAsync(DeployRequest request, DeployOptions? options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        options ??= new DeployOptions();
         var run = new Run(request, _time, _log);
-        var helm = new HelmCli(_process, request.HelmPath, _log, run.Masker, _retry, _time);
+        var helm = new HelmCli(_process, request.HelmPath, _log, run.Masker, HelmCli.Pipeline(_retry, _time, _log, run.Masker));
 
         using (run.Phase("validate"))
         {
@@ -46,12 +52,14 @@ public sealed partial class DeployEngine
             {
                 foreach (var error in errors)
                 {
-                    _log.Warning($"invalid input '{error.Input}': {error.Message}");
+                    _log.Warning($"invalid input '{options.InputName(error.Input)}': {error.Message}");
                 }
 
-                return run.End(DeployResult.Rejected, "invalid input: " + string.Join("; ", errors.Select(e => $"{e.Input}: {e.Message}")));
+                return run.End(DeployResult.Rejected, DeployOutcome.InvalidInput(errors, options.InputName));
             }
         }
+
+        options.Accepted?.Invoke(request);
 
         // The watcher's client set-up and first lists cost about a second; they run while helm is
         // detected and the history read, so a healthy deploy does not wait for them.
@@ -119,7 +127,7 @@ public sealed partial class DeployEngine
             using (run.Phase("clean-failed-install"))
             {
                 run.Action($"release has only failed revisions (latest {history.Latest!.Revision}); uninstalled it so the install starts clean");
-                var removed = await helm.RunMutatingAsync(HelmArguments.Uninstall(request, version, keepHistory: false, request.EffectiveRollbackTimeout), CancellationToken.None);
+                var removed = await helm.RunMutatingAsync(HelmArguments.Uninstall(request.Target, version, keepHistory: false, request.EffectiveRollbackTimeout), CancellationToken.None);
                 if (!removed.Succeeded)
                 {
                     return run.End(DeployResult.RollbackFailed, "could not remove the failed release: " + run.Masker.Mask(removed.ErrorText), removed);
@@ -209,7 +217,7 @@ public sealed partial class DeployEngine
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         run.Mark(firstInstall ? "install started" : "upgrade started");
         var startedAt = run.Time.GetUtcNow();
-        var running = helm.RunMutatingAsync(HelmArguments.Upgrade(request, version), interrupt.Token);
+        var running = helm.RunMutatingAsync(HelmArguments.Upgrade(request.ToHelmUpgrade(), version), interrupt.Token);
 
         // Helm starts at once; the watcher joins as soon as its first lists are in (see RolloutWatcher.UpgradeStarted).
         // A helm that succeeds before then does not wait for it; one that fails does, for the diagnosis.
@@ -344,7 +352,7 @@ public sealed partial class DeployEngine
         }
 
         run.Action($"Helm left the failed first install as revision {after.Latest!.Revision} ({after.Latest.Status}); uninstalling it");
-        var removed = await helm.RunMutatingAsync(HelmArguments.Uninstall(request, version, keepHistory: false, request.EffectiveRollbackTimeout), CancellationToken.None);
+        var removed = await helm.RunMutatingAsync(HelmArguments.Uninstall(request.Target, version, keepHistory: false, request.EffectiveRollbackTimeout), CancellationToken.None);
         var final = await TryReadHistoryAsync(helm, request, run, CancellationToken.None);
         if (final is not null)
         {
@@ -388,7 +396,7 @@ public sealed partial class DeployEngine
         using (_log.Group($"helm rollback {request.Release} {lastGood.Revision}"))
         {
             rollback = await helm.RunMutatingAsync(
-                HelmArguments.Rollback(request, version, lastGood.Revision, request.EffectiveRollbackTimeout), CancellationToken.None);
+                HelmArguments.Rollback(request.ToHelmUpgrade(), version, lastGood.Revision, request.EffectiveRollbackTimeout), CancellationToken.None);
         }
 
         var final = await TryReadHistoryAsync(helm, request, run, CancellationToken.None);
@@ -420,7 +428,7 @@ public sealed partial class DeployEngine
             {
                 run.Action("stale lock: " + decision.Explanation);
                 var rollback = await helm.RunMutatingAsync(
-                    HelmArguments.Rollback(request, version, decision.TargetRevision!.Value, request.EffectiveRollbackTimeout), cancellationToken);
+                    HelmArguments.Rollback(request.ToHelmUpgrade(), version, decision.TargetRevision!.Value, request.EffectiveRollbackTimeout), cancellationToken);
                 if (!rollback.Succeeded)
                 {
                     run.End(DeployResult.RollbackFailed, "could not clear the stale lock: " + run.Masker.Mask(rollback.ErrorText), rollback);
@@ -434,7 +442,7 @@ public sealed partial class DeployEngine
             {
                 run.Action("stale lock: " + decision.Explanation);
                 var uninstall = await helm.RunMutatingAsync(
-                    HelmArguments.Uninstall(request, version, keepHistory: true, request.EffectiveRollbackTimeout), cancellationToken);
+                    HelmArguments.Uninstall(request.Target, version, keepHistory: true, request.EffectiveRollbackTimeout), cancellationToken);
                 if (!uninstall.Succeeded)
                 {
                     run.End(DeployResult.RollbackFailed, "could not clear the stale lock: " + run.Masker.Mask(uninstall.ErrorText), uninstall);
@@ -468,7 +476,7 @@ public sealed partial class DeployEngine
     {
         try
         {
-            return await helm.HistoryAsync(request, cancellationToken);
+            return await helm.HistoryAsync(request.Target, cancellationToken);
         }
         catch (HelmCommandException e)
         {

@@ -1,5 +1,5 @@
 using System.Globalization;
-using HelmSentinel.Helm;
+using HelmSentinel.Text;
 
 namespace HelmSentinel.Deploy;
 
@@ -10,14 +10,8 @@ namespace HelmSentinel.Deploy;
 /// </summary>
 public static class DeployInputs
 {
-    /// <summary>Every input name this parser understands.</summary>
-    public static IReadOnlySet<string> Names { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "release", "chart", "namespace", "values", "set", "set-string", "set-file", "version", "timeout",
-        "rollback-timeout", "history-max", "wait", "wait-for-jobs", "create-namespace", "force", "reuse-values",
-        "reset-values", "recover-stale-lock", "stale-lock-margin", "kube-context", "kubeconfig", "helm",
-        "description", "extra-args", "secrets", "fail-fast", "restart-threshold", "unschedulable-grace",
-    };
+    /// <summary>Every input name this parser understands (<see cref="DeployInputNames.All"/>).</summary>
+    public static IReadOnlySet<string> Names { get; } = new HashSet<string>(DeployInputNames.All, StringComparer.Ordinal);
 
     /// <summary>A boolean input as CI systems write them: true/yes/1/on or false/no/0/off, any case; null otherwise.</summary>
     public static bool? Boolean(string text) => text.Trim().ToUpperInvariant() switch
@@ -115,22 +109,22 @@ public static class DeployInputs
             return null;
         }
 
-        var release = Single("release");
-        var chart = Single("chart");
+        var release = Single(DeployInputNames.Release);
+        var chart = Single(DeployInputNames.Chart);
         if (release is null)
         {
-            errors.Add(new InputError("release", "is required: the Helm release name, e.g. web."));
+            errors.Add(new InputError(DeployInputNames.Release, "is required: the Helm release name, e.g. web."));
         }
 
         if (chart is null)
         {
-            errors.Add(new InputError("chart", "is required: a chart folder, a .tgz, repo/name or oci:// reference."));
+            errors.Add(new InputError(DeployInputNames.Chart, "is required: a chart folder, a .tgz, repo/name or oci:// reference."));
         }
 
-        var restartThreshold = Integer("restart-threshold");
+        var restartThreshold = Integer(DeployInputNames.RestartThreshold);
         if (restartThreshold is < 1)
         {
-            errors.Add(new InputError("restart-threshold", $"'{restartThreshold}' is too small: a container must have restarted at least once to count as crash-looping."));
+            errors.Add(new InputError(DeployInputNames.RestartThreshold, $"'{restartThreshold}' is too small: a container must have restarted at least once to count as crash-looping."));
         }
 
         var defaults = new DeployRequest { Release = "", Chart = "" };
@@ -138,33 +132,45 @@ public static class DeployInputs
         {
             Release = release ?? "",
             Chart = chart ?? "",
-            Namespace = Single("namespace") ?? defaults.Namespace,
-            ValuesFiles = Lines("values"),
-            Set = Lines("set"),
-            SetString = Lines("set-string"),
-            SetFile = Lines("set-file"),
-            ChartVersion = Single("version"),
-            Timeout = Duration("timeout") ?? defaults.Timeout,
-            RollbackTimeout = Duration("rollback-timeout"),
-            HistoryMax = Integer("history-max") ?? defaults.HistoryMax,
-            WaitStrategy = Single("wait") ?? defaults.WaitStrategy,
-            WaitForJobs = Bool("wait-for-jobs", defaults.WaitForJobs),
-            CreateNamespace = Bool("create-namespace", defaults.CreateNamespace),
-            Force = Bool("force", defaults.Force),
-            ReuseValues = Bool("reuse-values", defaults.ReuseValues),
-            ResetValues = Bool("reset-values", defaults.ResetValues),
-            RecoverStaleLock = Bool("recover-stale-lock", defaults.RecoverStaleLock),
-            StaleLockMargin = Duration("stale-lock-margin", allowZero: true) ?? defaults.StaleLockMargin,
-            KubeContext = Single("kube-context"),
-            Kubeconfig = Single("kubeconfig"),
-            HelmPath = Single("helm") ?? defaults.HelmPath,
-            Description = Single("description"),
-            ExtraArgs = Lines("extra-args").SelectMany(l => l.Split(' ', '\t')).Where(a => a.Length > 0).ToList(),
-            Secrets = Lines("secrets"),
-            FailFast = Bool("fail-fast", defaults.FailFast),
+            Namespace = Single(DeployInputNames.Namespace) ?? defaults.Namespace,
+            ValuesFiles = Lines(DeployInputNames.Values),
+            Set = Lines(DeployInputNames.Set),
+            SetString = Lines(DeployInputNames.SetString),
+            SetFile = Lines(DeployInputNames.SetFile),
+            ChartVersion = Single(DeployInputNames.Version),
+            Timeout = Duration(DeployInputNames.Timeout) ?? defaults.Timeout,
+            RollbackTimeout = Duration(DeployInputNames.RollbackTimeout),
+            HistoryMax = Integer(DeployInputNames.HistoryMax) ?? defaults.HistoryMax,
+            WaitStrategy = Single(DeployInputNames.Wait) ?? defaults.WaitStrategy,
+            WaitForJobs = Bool(DeployInputNames.WaitForJobs, defaults.WaitForJobs),
+            CreateNamespace = Bool(DeployInputNames.CreateNamespace, defaults.CreateNamespace),
+            Force = Bool(DeployInputNames.Force, defaults.Force),
+            ReuseValues = Bool(DeployInputNames.ReuseValues, defaults.ReuseValues),
+            ResetValues = Bool(DeployInputNames.ResetValues, defaults.ResetValues),
+            RecoverStaleLock = Bool(DeployInputNames.RecoverStaleLock, defaults.RecoverStaleLock),
+            StaleLockMargin = Duration(DeployInputNames.StaleLockMargin, allowZero: true) ?? defaults.StaleLockMargin,
+            KubeContext = Single(DeployInputNames.KubeContext),
+            Kubeconfig = Single(DeployInputNames.Kubeconfig),
+            HelmPath = Single(DeployInputNames.Helm) ?? defaults.HelmPath,
+            Description = Single(DeployInputNames.Description),
+            ExtraArgs = Lines(DeployInputNames.ExtraArgs).SelectMany(ExtraArguments).ToList(),
+            Secrets = Lines(DeployInputNames.Secrets),
+            FailFast = Bool(DeployInputNames.FailFast, defaults.FailFast),
             RestartThreshold = restartThreshold ?? defaults.RestartThreshold,
-            UnschedulableGrace = Duration("unschedulable-grace", allowZero: true) ?? defaults.UnschedulableGrace,
+            UnschedulableGrace = Duration(DeployInputNames.UnschedulableGrace, allowZero: true) ?? defaults.UnschedulableGrace,
         };
         return errors.Count > 0 ? (null, errors) : (request, errors);
+    }
+
+    /// <summary>
+    /// The helm arguments on one line of a multi-line <c>extra-args</c> input: the line is one argument, so a value with
+    /// a space survives (<c>--description=two words</c>); a line of several flags, each starting with <c>-</c>
+    /// (<c>--skip-crds --dependency-update</c>), is still taken as those flags.
+    /// </summary>
+    public static IReadOnlyList<string> ExtraArguments(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var words = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        return words.Length > 1 && words.All(w => w.StartsWith('-')) ? words : words.Length == 0 ? [] : [line.Trim()];
     }
 }

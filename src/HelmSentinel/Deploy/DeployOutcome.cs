@@ -1,25 +1,7 @@
 using HelmSentinel.Helm;
+using HelmSentinel.Kubernetes;
 
 namespace HelmSentinel.Deploy;
-
-/// <summary>How one guarded deploy ended.</summary>
-public enum DeployResult
-{
-    /// <summary>The upgrade (or install) succeeded and the release is deployed at the new revision.</summary>
-    Succeeded,
-
-    /// <summary>The upgrade failed and the release is back at its last good revision (or, for a first install, uninstalled).</summary>
-    RolledBack,
-
-    /// <summary>The upgrade failed and the release could not be restored: a person must look.</summary>
-    RollbackFailed,
-
-    /// <summary>The request was refused before anything in the cluster changed.</summary>
-    Rejected,
-
-    /// <summary>The cluster or the helm binary could not be reached; nothing was changed by us.</summary>
-    Unreachable,
-}
 
 /// <summary>A chart as recorded on a revision.</summary>
 /// <param name="Chart">Chart as <c>name-version</c>.</param>
@@ -32,7 +14,7 @@ public sealed record ChartSnapshot(string Chart, string AppVersion);
 public sealed record TimelineEvent(DateTimeOffset At, string What);
 
 /// <summary>How long one phase of the deploy took.</summary>
-/// <param name="Name">Phase name: validate, detect-helm, read-history, recover-lock, upgrade, verify, rollback.</param>
+/// <param name="Name">Phase name: validate, detect-helm, read-history, recover-lock, clean-failed-install, upgrade, verify, rollback.</param>
 /// <param name="Started">When it started.</param>
 /// <param name="Duration">How long it took.</param>
 public sealed record PhaseTiming(string Name, DateTimeOffset Started, TimeSpan Duration);
@@ -40,10 +22,13 @@ public sealed record PhaseTiming(string Name, DateTimeOffset Started, TimeSpan D
 /// <summary>The immutable result of one guarded deploy: everything the reports and outputs need.</summary>
 public sealed record DeployOutcome
 {
+    /// <summary>How the deploy ended.</summary>
     public required DeployResult Result { get; init; }
 
+    /// <summary>The release name, as asked for.</summary>
     public required string Release { get; init; }
 
+    /// <summary>The release namespace, as asked for.</summary>
     public required string Namespace { get; init; }
 
     /// <summary>The chart reference that was asked for.</summary>
@@ -83,7 +68,7 @@ public sealed record DeployOutcome
     public string? HelmError { get; init; }
 
     /// <summary>Why the rollout failed, pod by pod, when the watcher (or the post-mortem) found out.</summary>
-    public Kubernetes.RolloutDiagnosis? Diagnosis { get; init; }
+    public RolloutDiagnosis? Diagnosis { get; init; }
 
     /// <summary>Moments of the deploy worth a timeline: upgrade start, first fatal state, rollback start, restored.</summary>
     public IReadOnlyList<TimelineEvent> Timeline { get; init; } = [];
@@ -105,40 +90,29 @@ public sealed record DeployOutcome
 
     /// <summary>The process exit code for this outcome (documented in the README).</summary>
     public int ExitCode => ExitCodes.For(Result);
-}
 
-/// <summary>The result as every entry point names it (the <c>result</c> output, the Azure build tag).</summary>
-public static class DeployResultNames
-{
-    /// <summary><c>succeeded</c>, <c>rolled-back</c>, <c>rollback-failed</c>, <c>rejected</c> or <c>unreachable</c>.</summary>
-    public static string Of(DeployResult result) => result switch
+    /// <summary>The outcome of inputs refused before anything ran: nothing was read or changed.</summary>
+    /// <param name="release">The release input as given; blank gives <c>(no release)</c>.</param>
+    /// <param name="namespace">The namespace input as given; blank gives <c>default</c>.</param>
+    /// <param name="chartReference">The chart input as given, if any.</param>
+    /// <param name="errors">What is wrong, one error per input problem.</param>
+    /// <param name="inputName">How the platform names an input (the Azure task's camelCase names); null = the core's names.</param>
+    public static DeployOutcome Rejected(
+        string? release, string? @namespace, string? chartReference, IEnumerable<InputError> errors, Func<string, string>? inputName = null)
     {
-        DeployResult.Succeeded => "succeeded",
-        DeployResult.RolledBack => "rolled-back",
-        DeployResult.RollbackFailed => "rollback-failed",
-        DeployResult.Rejected => "rejected",
-        DeployResult.Unreachable => "unreachable",
-        _ => throw new ArgumentOutOfRangeException(nameof(result), result, null),
-    };
-}
+        ArgumentNullException.ThrowIfNull(errors);
+        inputName ??= static name => name;
+        return new DeployOutcome
+        {
+            Result = DeployResult.Rejected,
+            Release = string.IsNullOrWhiteSpace(release) ? "(no release)" : release.Trim(),
+            Namespace = string.IsNullOrWhiteSpace(@namespace) ? "default" : @namespace.Trim(),
+            ChartReference = string.IsNullOrWhiteSpace(chartReference) ? null : chartReference.Trim(),
+            FailureReason = InvalidInput(errors, inputName),
+        };
+    }
 
-/// <summary>Exit codes of every entry point.</summary>
-public static class ExitCodes
-{
-    public const int Succeeded = 0;
-    public const int RolledBack = 1;
-    public const int RollbackFailed = 2;
-    public const int Rejected = 3;
-    public const int Unreachable = 4;
-
-    /// <summary>The exit code for a result.</summary>
-    public static int For(DeployResult result) => result switch
-    {
-        DeployResult.Succeeded => Succeeded,
-        DeployResult.RolledBack => RolledBack,
-        DeployResult.RollbackFailed => RollbackFailed,
-        DeployResult.Rejected => Rejected,
-        DeployResult.Unreachable => Unreachable,
-        _ => throw new ArgumentOutOfRangeException(nameof(result), result, null),
-    };
+    /// <summary><c>invalid input: name: message; name: message</c>, the failure reason of a rejected request.</summary>
+    internal static string InvalidInput(IEnumerable<InputError> errors, Func<string, string> inputName) =>
+        "invalid input: " + string.Join("; ", errors.Select(e => $"{inputName(e.Input)}: {e.Message}"));
 }

@@ -1,3 +1,5 @@
+using HelmSentinel.Helm;
+
 namespace HelmSentinel.Deploy;
 
 /// <summary>
@@ -93,4 +95,29 @@ public sealed record DeployRequest
 
     /// <summary>The rollback timeout in force: <see cref="RollbackTimeout"/> or else <see cref="Timeout"/>.</summary>
     public TimeSpan EffectiveRollbackTimeout => RollbackTimeout ?? Timeout;
+
+    /// <summary>The release and cluster every helm command of this deploy works on.</summary>
+    public HelmTarget Target => new(Release, Namespace, KubeContext, Kubeconfig);
+
+    /// <summary>The upgrade in helm's terms, for <see cref="HelmArguments"/>.</summary>
+    public HelmUpgrade ToHelmUpgrade() => new()
+    {
+        Target = Target,
+        Chart = Chart,
+        ValuesFiles = ValuesFiles,
+        Set = Set,
+        SetString = SetString,
+        SetFile = SetFile,
+        ChartVersion = ChartVersion,
+        Timeout = Timeout,
+        HistoryMax = HistoryMax,
+        WaitStrategy = WaitStrategy,
+        WaitForJobs = WaitForJobs,
+        CreateNamespace = CreateNamespace,
+        Force = Force,
+        ReuseValues = ReuseValues,
+        ResetValues = ResetValues,
+        Description = Description,
+        ExtraArgs = ExtraArgs,
+    };
 }

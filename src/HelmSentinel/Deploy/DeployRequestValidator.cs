@@ -1,28 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using HelmSentinel.Helm;
-using HelmSentinel.Reporting;
+using HelmSentinel.Text;
 
 namespace HelmSentinel.Deploy;
-
-/// <summary>What kind of chart reference a <see cref="DeployRequest.Chart"/> is, the way helm tells them apart.</summary>
-public enum ChartKind
-{
-    /// <summary>Not a usable chart reference.</summary>
-    Invalid,
-
-    /// <summary>A local chart folder (the one holding <c>Chart.yaml</c>). <c>--version</c> does not apply.</summary>
-    LocalDirectory,
-
-    /// <summary>A packaged chart file (<c>.tgz</c>). <c>--version</c> does not apply.</summary>
-    Archive,
-
-    /// <summary><c>repo/name</c> from a configured chart repository.</summary>
-    Repository,
-
-    /// <summary><c>oci://host/path</c> from an OCI registry.</summary>
-    Oci,
-}
 
 /// <summary>
 /// Checks a <see cref="DeployRequest"/> before anything runs, so a typo fails in a second with a message
@@ -45,42 +26,23 @@ public static partial class DeployRequestValidator
 
     private const string KeyChars = "letters, digits, '_', '-', '/', '.', '[', ']' and '\\' escapes";
 
-    // Flags the engine sets itself, with the input that replaces each (null: no input, always managed).
-    private static readonly Dictionary<string, (string? Input, string? Reason)> OwnedLongFlags = new(StringComparer.Ordinal)
+    // Why an owned flag that no input sets is refused; the others name the input that sets them (DeployInputNames.ByHelmFlag).
+    private static readonly Dictionary<string, string> UnsettableFlags = new(StringComparer.Ordinal)
     {
-        ["atomic"] = (null, "helm-sentinel always rolls back on failure and passes the right flag for the helm version itself"),
-        ["rollback-on-failure"] = (null, "helm-sentinel always rolls back on failure and passes the right flag for the helm version itself"),
-        ["cleanup-on-fail"] = (null, "helm-sentinel always passes it"),
-        ["install"] = (null, "helm-sentinel always runs upgrade --install"),
-        ["dry-run"] = (null, "a dry run changes nothing, so there would be nothing to verify or roll back; helm-sentinel does not do dry runs"),
-        ["output"] = (null, "helm-sentinel reads helm's output and chooses its format itself"),
-        ["wait"] = ("wait", null),
-        ["wait-for-jobs"] = ("wait-for-jobs", null),
-        ["timeout"] = ("timeout", null),
-        ["history-max"] = ("history-max", null),
-        ["namespace"] = ("namespace", null),
-        ["kube-context"] = ("kube-context", null),
-        ["kubeconfig"] = ("kubeconfig", null),
-        ["create-namespace"] = ("create-namespace", null),
-        ["version"] = ("version", null),
-        ["values"] = ("values", null),
-        ["set"] = ("set", null),
-        ["set-string"] = ("set-string", null),
-        ["set-file"] = ("set-file", null),
-        ["description"] = ("description", null),
-        ["force"] = ("force", null),
-        ["force-replace"] = ("force", null),
-        ["reuse-values"] = ("reuse-values", null),
-        ["reset-values"] = ("reset-values", null),
+        ["atomic"] = "helm-sentinel always rolls back on failure and passes the right flag for the helm version itself",
+        ["rollback-on-failure"] = "helm-sentinel always rolls back on failure and passes the right flag for the helm version itself",
+        ["cleanup-on-fail"] = "helm-sentinel always passes it",
+        ["install"] = "helm-sentinel always runs upgrade --install",
+        ["dry-run"] = "a dry run changes nothing, so there would be nothing to verify or roll back; helm-sentinel does not do dry runs",
+        ["output"] = "helm-sentinel reads helm's output and chooses its format itself",
     };
 
-    private static readonly Dictionary<char, string> OwnedShortFlags = new()
-    {
-        ['i'] = "install",
-        ['n'] = "namespace",
-        ['f'] = "values",
-        ['o'] = "output",
-    };
+    /// <summary>Why <paramref name="flag"/> (an entry of <see cref="HelmArguments.OwnedFlags"/>) may not be given as an extra
+    /// argument: the input that sets it, or the reason nothing may.</summary>
+    internal static (string? Input, string? Reason) OwnedFlagMessage(string flag) =>
+        DeployInputNames.ByHelmFlag.TryGetValue(flag, out var input)
+            ? (input, null)
+            : (null, UnsettableFlags.TryGetValue(flag, out var reason) ? reason : "helm-sentinel sets it itself");
 
     /// <summary>Checks every input of the request; an empty list means it may run.</summary>
     /// <returns>One error per problem, in input order; messages mask every value of <see cref="DeployRequest.Secrets"/>.</returns>
@@ -92,20 +54,22 @@ public static partial class DeployRequestValidator
         void Add(string input, string message) => errors.Add(new InputError(input, message));
         string Q(string? value) => "'" + masker.Mask(value) + "'";
 
-        CheckRelease(request.Release, Add, Q);
+        CheckDnsLabel(DeployInputNames.Release, request.Release, "release name",
+            "a release name such as web-api (lower-case letters, digits and '-')", "web-api", MaxReleaseLength, "Helm", Add, Q);
         var kind = CheckChart(request.Chart, Add, Q);
-        CheckNamespace(request.Namespace, Add, Q);
+        CheckDnsLabel(DeployInputNames.Namespace, request.Namespace, "namespace name",
+            "a namespace name such as default or team-a", "team-a", MaxNamespaceLength, "Kubernetes", Add, Q);
         CheckValuesFiles(request.ValuesFiles, Add, Q);
-        CheckAssignments("set", request.Set, isFile: false, Add, Q);
-        CheckAssignments("set-string", request.SetString, isFile: false, Add, Q);
-        CheckAssignments("set-file", request.SetFile, isFile: true, Add, Q);
+        CheckAssignments(DeployInputNames.Set, request.Set, isFile: false, Add, Q);
+        CheckAssignments(DeployInputNames.SetString, request.SetString, isFile: false, Add, Q);
+        CheckAssignments(DeployInputNames.SetFile, request.SetFile, isFile: true, Add, Q);
         CheckVersion(request.ChartVersion, request.Chart, kind, Add, Q);
         CheckDurations(request, Add);
         CheckHistoryMax(request.HistoryMax, Add);
         CheckWait(request.WaitStrategy, Add, Q);
         if (request.ReuseValues && request.ResetValues)
         {
-            Add("reuse-values",
+            Add(DeployInputNames.ReuseValues,
                 "reuse-values and reset-values are mutually exclusive: one merges the last release's values, the other " +
                 "starts again from the chart's defaults; set at most one of them.");
         }
@@ -113,7 +77,7 @@ public static partial class DeployRequestValidator
         CheckCluster(request, Add, Q);
         if (request.StaleLockMargin < TimeSpan.Zero)
         {
-            Add("stale-lock-margin",
+            Add(DeployInputNames.StaleLockMargin,
                 $"stale-lock-margin is {GoDuration.Format(request.StaleLockMargin)}; expected zero or a positive duration such as 1m.");
         }
 
@@ -123,114 +87,46 @@ public static partial class DeployRequestValidator
         return [.. errors.Select(e => e with { Message = masker.Mask(e.Message) })];
     }
 
-    /// <summary>
-    /// Tells what kind of chart reference <paramref name="chart"/> is, in helm's order: an <c>oci://</c> URL;
-    /// then an existing local folder or file (a local path wins over <c>repo/name</c>, as in helm); then a
-    /// path-looking reference (starts with <c>.</c>, <c>/</c>, <c>~</c>, a drive letter, holds a backslash or
-    /// more than one <c>/</c>, or ends in <c>.tgz</c>), which is classified by its form even when it does
-    /// not exist; then <c>repo/name</c>.
-    /// </summary>
-    public static ChartKind Classify(string? chart)
+    // Release and namespace names are both DNS-1123 labels; Helm limits releases further (label values, Secret names).
+    private static void CheckDnsLabel(
+        string input, string value, string noun, string emptyExample, string example, int max, string limitOwner, Action<string, string> add, Func<string?, string> q)
     {
-        if (string.IsNullOrWhiteSpace(chart) || chart.Trim().Length != chart.Length)
+        if (string.IsNullOrEmpty(value))
         {
-            return ChartKind.Invalid;
-        }
-
-        if (chart.StartsWith("oci://", StringComparison.OrdinalIgnoreCase))
-        {
-            return OciPattern().IsMatch(chart) ? ChartKind.Oci : ChartKind.Invalid;
-        }
-
-        if (chart.Contains("://", StringComparison.Ordinal))
-        {
-            return ChartKind.Invalid;
-        }
-
-        if (Directory.Exists(chart))
-        {
-            return ChartKind.LocalDirectory;
-        }
-
-        if (File.Exists(chart))
-        {
-            return IsArchiveName(chart) ? ChartKind.Archive : ChartKind.Invalid;
-        }
-
-        if (IsArchiveName(chart))
-        {
-            return ChartKind.Archive;
-        }
-
-        if (LooksLikePath(chart))
-        {
-            return ChartKind.LocalDirectory;
-        }
-
-        return RepositoryPattern().IsMatch(chart) ? ChartKind.Repository : ChartKind.Invalid;
-    }
-
-    private static void CheckRelease(string release, Action<string, string> add, Func<string?, string> q)
-    {
-        if (string.IsNullOrEmpty(release))
-        {
-            add("release", "release is empty; expected a release name such as web-api (lower-case letters, digits and '-').");
+            add(input, $"{input} is empty; expected {emptyExample}.");
             return;
         }
 
-        if (!Dns1123LabelPattern().IsMatch(release))
+        if (!Dns1123LabelPattern().IsMatch(value))
         {
-            add("release",
-                $"release {q(release)} is not a valid release name; expected lower-case letters, digits and '-', " +
-                "starting and ending with a letter or digit (a DNS-1123 label), such as web-api.");
+            add(input,
+                $"{input} {q(value)} is not a valid {noun}; expected lower-case letters, digits and '-', " +
+                $"starting and ending with a letter or digit (a DNS-1123 label), such as {example}.");
         }
 
-        if (release.Length > MaxReleaseLength)
+        if (value.Length > max)
         {
-            add("release",
-                $"release {q(release)} is {release.Length} characters long; Helm allows at most {MaxReleaseLength}.");
-        }
-    }
-
-    private static void CheckNamespace(string ns, Action<string, string> add, Func<string?, string> q)
-    {
-        if (string.IsNullOrEmpty(ns))
-        {
-            add("namespace", "namespace is empty; expected a namespace name such as default or team-a.");
-            return;
-        }
-
-        if (!Dns1123LabelPattern().IsMatch(ns))
-        {
-            add("namespace",
-                $"namespace {q(ns)} is not a valid namespace name; expected lower-case letters, digits and '-', " +
-                "starting and ending with a letter or digit (a DNS-1123 label), such as team-a.");
-        }
-
-        if (ns.Length > MaxNamespaceLength)
-        {
-            add("namespace",
-                $"namespace {q(ns)} is {ns.Length} characters long; Kubernetes allows at most {MaxNamespaceLength}.");
+            add(input, $"{input} {q(value)} is {value.Length} characters long; {limitOwner} allows at most {max}.");
         }
     }
 
     private static ChartKind CheckChart(string chart, Action<string, string> add, Func<string?, string> q)
     {
-        var kind = Classify(chart);
+        var kind = ChartReference.Classify(chart);
         switch (kind)
         {
             case ChartKind.LocalDirectory when !Directory.Exists(chart):
-                add("chart", $"chart folder {q(chart)} does not exist{Where(chart)}{TildeHint(chart)}; {ChartForms}.");
+                add(DeployInputNames.Chart, $"chart folder {q(chart)} does not exist{Where(chart)}{TildeHint(chart)}; {ChartForms}.");
                 break;
             case ChartKind.LocalDirectory when !File.Exists(Path.Combine(chart, "Chart.yaml")):
-                add("chart",
+                add(DeployInputNames.Chart,
                     $"chart folder {q(chart)} has no Chart.yaml, so it is not a chart; point chart at the folder that holds Chart.yaml.");
                 break;
             case ChartKind.Archive when !File.Exists(chart):
-                add("chart", $"chart archive {q(chart)} does not exist{Where(chart)}{TildeHint(chart)}; {ChartForms}.");
+                add(DeployInputNames.Chart, $"chart archive {q(chart)} does not exist{Where(chart)}{TildeHint(chart)}; {ChartForms}.");
                 break;
             case ChartKind.Invalid:
-                add("chart", InvalidChartMessage(chart, q));
+                add(DeployInputNames.Chart, InvalidChartMessage(chart, q));
                 break;
             default:
                 break;
@@ -276,15 +172,15 @@ public static partial class DeployRequestValidator
             var file = files[i];
             if (string.IsNullOrWhiteSpace(file))
             {
-                add("values", $"values file #{i + 1} is empty; expected the path of a YAML values file.");
+                add(DeployInputNames.Values, $"values file #{i + 1} is empty; expected the path of a YAML values file.");
             }
             else if (Directory.Exists(file))
             {
-                add("values", $"values file {q(file)} is a folder; expected the path of a YAML values file.");
+                add(DeployInputNames.Values, $"values file {q(file)} is a folder; expected the path of a YAML values file.");
             }
             else if (!File.Exists(file))
             {
-                add("values", $"values file {q(file)} does not exist{Where(file)}{TildeHint(file)}; expected the path of a YAML values file.");
+                add(DeployInputNames.Values, $"values file {q(file)} does not exist{Where(file)}{TildeHint(file)}; expected the path of a YAML values file.");
             }
         }
     }
@@ -349,7 +245,7 @@ public static partial class DeployRequestValidator
 
         if (kind is ChartKind.LocalDirectory or ChartKind.Archive)
         {
-            add("version",
+            add(DeployInputNames.Version,
                 $"version {q(version)} applies only to repository and OCI charts; the local chart {q(chart)} carries its own " +
                 "version in Chart.yaml and helm would ignore this one; remove version or use repo/name or oci://.");
             return;
@@ -358,19 +254,19 @@ public static partial class DeployRequestValidator
         const string Expected = "expected a version such as 1.2.3 or a constraint such as '^1.2' or '>=1.0 <2'";
         if (string.IsNullOrWhiteSpace(version))
         {
-            add("version", $"version is blank; {Expected}, or leave it unset for the latest.");
+            add(DeployInputNames.Version, $"version is blank; {Expected}, or leave it unset for the latest.");
         }
         else if (version.Trim().Length != version.Length)
         {
-            add("version", $"version {q(version)} starts or ends with white space; {Expected}.");
+            add(DeployInputNames.Version, $"version {q(version)} starts or ends with white space; {Expected}.");
         }
         else if (!VersionPattern().IsMatch(version) || !version.Any(c => char.IsAsciiDigit(c) || c is '*' or 'x' or 'X'))
         {
-            add("version", $"version {q(version)} is not a version or constraint; {Expected}.");
+            add(DeployInputNames.Version, $"version {q(version)} is not a version or constraint; {Expected}.");
         }
         else if (version.Any(char.IsWhiteSpace) && version.IndexOfAny(['<', '>', '=', '~', '^', '!', '|', ',']) < 0)
         {
-            add("version", $"version {q(version)} holds spaces but no comparison; {Expected}.");
+            add(DeployInputNames.Version, $"version {q(version)} holds spaces but no comparison; {Expected}.");
         }
     }
 
@@ -378,18 +274,18 @@ public static partial class DeployRequestValidator
     {
         if (request.Timeout <= TimeSpan.Zero)
         {
-            add("timeout", $"timeout is {GoDuration.Format(request.Timeout)}; expected a positive duration such as 5m or 10m.");
+            add(DeployInputNames.Timeout, $"timeout is {GoDuration.Format(request.Timeout)}; expected a positive duration such as 5m or 10m.");
         }
         else if (request.Timeout > MaxTimeout)
         {
-            add("timeout",
+            add(DeployInputNames.Timeout,
                 $"timeout {GoDuration.Format(request.Timeout)} is longer than {GoDuration.Format(MaxTimeout)}; a release that " +
                 "has not settled within a day will not settle; expected at most 24h.");
         }
 
         if (request.RollbackTimeout is { } rollback && rollback <= TimeSpan.Zero)
         {
-            add("rollback-timeout",
+            add(DeployInputNames.RollbackTimeout,
                 $"rollback-timeout is {GoDuration.Format(rollback)}; expected a positive duration such as 5m, or leave it unset to use timeout.");
         }
     }
@@ -399,11 +295,11 @@ public static partial class DeployRequestValidator
         const string Expected = "expected 0 (unlimited, helm's meaning) or at least 2";
         if (historyMax < 0)
         {
-            add("history-max", $"history-max is {historyMax.ToString(CultureInfo.InvariantCulture)}; {Expected}.");
+            add(DeployInputNames.HistoryMax, $"history-max is {historyMax.ToString(CultureInfo.InvariantCulture)}; {Expected}.");
         }
         else if (historyMax == 1)
         {
-            add("history-max",
+            add(DeployInputNames.HistoryMax,
                 "history-max 1 lets helm prune the last good revision as soon as the upgrade writes a new one, leaving " +
                 $"nothing to roll back to; {Expected}.");
         }
@@ -418,13 +314,13 @@ public static partial class DeployRequestValidator
 
         if (string.Equals(strategy, "hookOnly", StringComparison.OrdinalIgnoreCase))
         {
-            add("wait",
+            add(DeployInputNames.Wait,
                 $"wait {q(strategy)} waits for hooks only, not for the workloads, so a Deployment that never becomes ready " +
                 "would count as a success and nothing would be rolled back; expected watcher (the default) or legacy.");
             return;
         }
 
-        add("wait", string.IsNullOrEmpty(strategy)
+        add(DeployInputNames.Wait, string.IsNullOrEmpty(strategy)
             ? "wait is empty; expected watcher (the default) or legacy."
             : $"wait {q(strategy)} is not a wait strategy; expected watcher (the default) or legacy.");
     }
@@ -433,7 +329,7 @@ public static partial class DeployRequestValidator
     {
         if (!string.IsNullOrEmpty(request.KubeContext) && request.KubeContext.Any(char.IsWhiteSpace))
         {
-            add("kube-context",
+            add(DeployInputNames.KubeContext,
                 $"kube-context {q(request.KubeContext)} contains white space; expected a context name from the kubeconfig, " +
                 "as 'kubectl config get-contexts' lists them.");
         }
@@ -443,11 +339,11 @@ public static partial class DeployRequestValidator
         {
             if (Directory.Exists(kubeconfig))
             {
-                add("kubeconfig", $"kubeconfig {q(kubeconfig)} is a folder; expected the path of a kubeconfig file.");
+                add(DeployInputNames.Kubeconfig, $"kubeconfig {q(kubeconfig)} is a folder; expected the path of a kubeconfig file.");
             }
             else if (!File.Exists(kubeconfig))
             {
-                add("kubeconfig",
+                add(DeployInputNames.Kubeconfig,
                     $"kubeconfig {q(kubeconfig)} does not exist{Where(kubeconfig)}{TildeHint(kubeconfig)}; expected the path of a " +
                     "kubeconfig file, or leave it unset for helm's default (KUBECONFIG, then ~/.kube/config).");
             }
@@ -455,7 +351,7 @@ public static partial class DeployRequestValidator
 
         if (string.IsNullOrWhiteSpace(request.HelmPath))
         {
-            add("helm-path", "helm-path is empty; expected 'helm' (found on PATH) or the path of the helm binary.");
+            add(DeployInputNames.Helm, "helm is empty; expected 'helm' (found on PATH) or the path of the helm binary.");
         }
     }
 
@@ -466,46 +362,27 @@ public static partial class DeployRequestValidator
             var arg = args[i];
             if (string.IsNullOrWhiteSpace(arg))
             {
-                add("extra-args", $"extra-args item #{i + 1} is empty; expected one helm flag per item, such as --skip-crds.");
+                add(DeployInputNames.ExtraArgs, $"extra-args item #{i + 1} is empty; expected one helm flag per item, such as --skip-crds.");
             }
             else if (arg == "--")
             {
-                add("extra-args",
+                add(DeployInputNames.ExtraArgs,
                     "extra-args item '--' would turn everything after it into positional arguments; expected helm flags only.");
             }
             else if (!arg.StartsWith('-'))
             {
-                add("extra-args",
+                add(DeployInputNames.ExtraArgs,
                     $"extra-args item {q(arg)} is not a flag; expected one helm flag per item starting with '-', with any value " +
                     "attached (--flag=value).");
             }
-            else if (OwnedFlag(arg) is { } owned)
+            else if (HelmArguments.OwnedFlagOf(arg) is { } flag && OwnedFlagMessage(flag) is var owned)
             {
-                add("extra-args", owned.Input is null
+                add(DeployInputNames.ExtraArgs, owned.Input is null
                     ? $"extra-args item {q(arg)} is not allowed: {owned.Reason}; remove it."
                     : $"extra-args item {q(arg)} is set by helm-sentinel from the '{owned.Input}' input; remove it from " +
                       $"extra-args and use '{owned.Input}' instead.");
             }
         }
-    }
-
-    private static (string? Input, string? Reason)? OwnedFlag(string arg)
-    {
-        if (arg.StartsWith("--", StringComparison.Ordinal))
-        {
-            var name = arg[2..];
-            var equals = name.IndexOf('=', StringComparison.Ordinal);
-            name = equals < 0 ? name : name[..equals];
-            return OwnedLongFlags.TryGetValue(name, out var owned) ? owned : null;
-        }
-
-        // "-n", "-nprod" and "-n=prod" all set the namespace in pflag.
-        if (arg.Length >= 2 && OwnedShortFlags.TryGetValue(arg[1], out var longName))
-        {
-            return OwnedLongFlags[longName];
-        }
-
-        return null;
     }
 
     private static int FindUnescapedEquals(string item)
@@ -548,16 +425,6 @@ public static partial class DeployRequestValidator
         return null;
     }
 
-    private static bool IsArchiveName(string chart) =>
-        chart.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase) || chart.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase);
-
-    private static bool LooksLikePath(string chart) =>
-        chart[0] is '.' or '/' or '~' or '\\'
-        || Path.IsPathRooted(chart)
-        || (chart.Length >= 2 && char.IsAsciiLetter(chart[0]) && chart[1] == ':')
-        || chart.Contains('\\', StringComparison.Ordinal)
-        || chart.Count(c => c == '/') > 1;
-
     private static string Where(string path)
     {
         try
@@ -576,12 +443,6 @@ public static partial class DeployRequestValidator
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex Dns1123LabelPattern();
-
-    [GeneratedRegex("^[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$", RegexOptions.CultureInvariant)]
-    private static partial Regex RepositoryPattern();
-
-    [GeneratedRegex(@"^oci://[^/\s]+/[^\s]*[^/\s]$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
-    private static partial Regex OciPattern();
 
     [GeneratedRegex(@"^[0-9A-Za-z.+\-*^~<>=!|, ]+$", RegexOptions.CultureInvariant)]
     private static partial Regex VersionPattern();

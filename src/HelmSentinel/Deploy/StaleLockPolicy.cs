@@ -1,4 +1,5 @@
 using HelmSentinel.Helm;
+using HelmSentinel.Text;
 
 namespace HelmSentinel.Deploy;
 

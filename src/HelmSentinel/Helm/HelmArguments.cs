@@ -1,5 +1,5 @@
 using System.Globalization;
-using HelmSentinel.Deploy;
+using HelmSentinel.Text;
 
 namespace HelmSentinel.Helm;
 
@@ -12,23 +12,59 @@ public static class HelmArguments
     /// <summary><c>helm version --short</c>.</summary>
     public static IReadOnlyList<string> Version() => ["version", "--short"];
 
-    /// <summary><c>helm history RELEASE -o json</c> in the request's namespace and cluster.</summary>
-    public static IReadOnlyList<string> History(DeployRequest request)
+    /// <summary>
+    /// The long flags of <c>helm upgrade</c> and <c>helm rollback</c> that the engine sets itself, or that would defeat
+    /// the guard (<c>--dry-run</c>, <c>--output</c>): no extra argument may carry one. Everything <see cref="Upgrade"/>
+    /// and <see cref="Rollback"/> emit is in it.
+    /// </summary>
+    public static IReadOnlySet<string> OwnedFlags { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var args = new List<string> { "history", request.Release, "--namespace", request.Namespace, "--output", "json" };
-        AddCluster(args, request);
+        "atomic", "rollback-on-failure", "cleanup-on-fail", "install", "dry-run", "output", "wait", "wait-for-jobs",
+        "timeout", "history-max", "namespace", "kube-context", "kubeconfig", "create-namespace", "version", "values",
+        "set", "set-string", "set-file", "description", "force", "force-replace", "reuse-values", "reset-values",
+    };
+
+    /// <summary>pflag's one-letter forms of owned flags (<c>-n prod</c>, <c>-nprod</c> and <c>-n=prod</c> all set the namespace).</summary>
+    public static IReadOnlyDictionary<char, string> OwnedShortFlags { get; } = new Dictionary<char, string>
+    {
+        ['i'] = "install",
+        ['n'] = "namespace",
+        ['f'] = "values",
+        ['o'] = "output",
+    };
+
+    /// <summary>The owned flag (long name) that <paramref name="argument"/> sets, or null when it sets none.</summary>
+    public static string? OwnedFlagOf(string argument)
+    {
+        ArgumentNullException.ThrowIfNull(argument);
+        if (argument.StartsWith("--", StringComparison.Ordinal))
+        {
+            var name = argument[2..];
+            var equals = name.IndexOf('=', StringComparison.Ordinal);
+            name = equals < 0 ? name : name[..equals];
+            return OwnedFlags.Contains(name) ? name : null;
+        }
+
+        return argument.Length >= 2 && argument[0] == '-' && OwnedShortFlags.TryGetValue(argument[1], out var longName) ? longName : null;
+    }
+
+    /// <summary><c>helm history RELEASE -o json</c> in the target's namespace and cluster.</summary>
+    public static IReadOnlyList<string> History(HelmTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var args = new List<string> { "history", target.Release, "--namespace", target.Namespace, "--output", "json" };
+        AddCluster(args, target);
         return args;
     }
 
-    /// <summary>The guarded <c>helm upgrade --install</c> for the request.</summary>
-    public static IReadOnlyList<string> Upgrade(DeployRequest request, HelmVersion version)
+    /// <summary>The guarded <c>helm upgrade --install</c>: atomic, waiting, cleaning up on failure.</summary>
+    public static IReadOnlyList<string> Upgrade(HelmUpgrade request, HelmVersion version)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(version);
         RequireSupported(version);
 
-        var args = new List<string> { "upgrade", request.Release, request.Chart, "--install", "--namespace", request.Namespace };
+        var args = new List<string> { "upgrade", request.Target.Release, request.Chart, "--install", "--namespace", request.Target.Namespace };
         AddRollbackOnFailure(args, request, version);
         args.Add("--timeout");
         args.Add(GoDuration.Format(request.Timeout));
@@ -75,13 +111,13 @@ public static class HelmArguments
             args.Add(request.Description);
         }
 
-        AddCluster(args, request);
+        AddCluster(args, request.Target);
         args.AddRange(request.ExtraArgs);
         return args;
     }
 
-    /// <summary><c>helm rollback RELEASE REVISION</c> that waits, with its own timeout.</summary>
-    public static IReadOnlyList<string> Rollback(DeployRequest request, HelmVersion version, int revision, TimeSpan timeout)
+    /// <summary><c>helm rollback RELEASE REVISION</c> that waits, with its own timeout and the upgrade's wait, history and force settings.</summary>
+    public static IReadOnlyList<string> Rollback(HelmUpgrade request, HelmVersion version, int revision, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(version);
@@ -90,8 +126,8 @@ public static class HelmArguments
 
         var args = new List<string>
         {
-            "rollback", request.Release, revision.ToString(CultureInfo.InvariantCulture),
-            "--namespace", request.Namespace,
+            "rollback", request.Target.Release, revision.ToString(CultureInfo.InvariantCulture),
+            "--namespace", request.Target.Namespace,
             WaitFlag(request, version),
         };
         if (request.WaitForJobs)
@@ -108,18 +144,18 @@ public static class HelmArguments
             args.Add(ForceFlag(version));
         }
 
-        AddCluster(args, request);
+        AddCluster(args, request.Target);
         return args;
     }
 
     /// <summary><c>helm uninstall RELEASE</c> that waits for the resources to go; optionally keeping the history.</summary>
-    public static IReadOnlyList<string> Uninstall(DeployRequest request, HelmVersion version, bool keepHistory, TimeSpan timeout)
+    public static IReadOnlyList<string> Uninstall(HelmTarget target, HelmVersion version, bool keepHistory, TimeSpan timeout)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(version);
         RequireSupported(version);
 
-        var args = new List<string> { "uninstall", request.Release, "--namespace", request.Namespace };
+        var args = new List<string> { "uninstall", target.Release, "--namespace", target.Namespace };
         if (keepHistory)
         {
             args.Add("--keep-history");
@@ -129,11 +165,11 @@ public static class HelmArguments
         args.Add(version.Major == 3 ? "--wait" : "--wait=watcher");
         args.Add("--timeout");
         args.Add(GoDuration.Format(timeout));
-        AddCluster(args, request);
+        AddCluster(args, target);
         return args;
     }
 
-    private static void AddRollbackOnFailure(List<string> args, DeployRequest request, HelmVersion version)
+    private static void AddRollbackOnFailure(List<string> args, HelmUpgrade request, HelmVersion version)
     {
         if (version.Major == 3)
         {
@@ -152,12 +188,12 @@ public static class HelmArguments
     }
 
     // Helm 4: "--wait legacy" would make "legacy" a positional argument; the value must be attached.
-    private static string WaitFlag(DeployRequest request, HelmVersion version) =>
+    private static string WaitFlag(HelmUpgrade request, HelmVersion version) =>
         version.Major == 3 ? "--wait" : "--wait=" + request.WaitStrategy;
 
     private static string ForceFlag(HelmVersion version) => version.Major == 3 ? "--force" : "--force-replace";
 
-    private static void AddHistoryMax(List<string> args, DeployRequest request)
+    private static void AddHistoryMax(List<string> args, HelmUpgrade request)
     {
         args.Add("--history-max");
         args.Add(request.HistoryMax.ToString(CultureInfo.InvariantCulture));
@@ -172,18 +208,18 @@ public static class HelmArguments
         }
     }
 
-    private static void AddCluster(List<string> args, DeployRequest request)
+    private static void AddCluster(List<string> args, HelmTarget target)
     {
-        if (!string.IsNullOrEmpty(request.KubeContext))
+        if (!string.IsNullOrEmpty(target.KubeContext))
         {
             args.Add("--kube-context");
-            args.Add(request.KubeContext);
+            args.Add(target.KubeContext);
         }
 
-        if (!string.IsNullOrEmpty(request.Kubeconfig))
+        if (!string.IsNullOrEmpty(target.Kubeconfig))
         {
             args.Add("--kubeconfig");
-            args.Add(request.Kubeconfig);
+            args.Add(target.Kubeconfig);
         }
     }
 
@@ -194,17 +230,4 @@ public static class HelmArguments
             throw new UnsupportedHelmVersionException(version);
         }
     }
-}
-
-/// <summary>The helm binary is of a major version the engine does not speak (only 3 and 4 are).</summary>
-public sealed class UnsupportedHelmVersionException : Exception
-{
-    public UnsupportedHelmVersionException(HelmVersion version)
-        : base($"helm {version.Text} is not supported: helm-sentinel speaks Helm 3 and Helm 4. Point --helm at a Helm 3.x or 4.x binary.")
-    {
-        Version = version;
-    }
-
-    /// <summary>The version found.</summary>
-    public HelmVersion? Version { get; }
 }

@@ -1,6 +1,5 @@
-using HelmSentinel.Deploy;
-using HelmSentinel.Reporting;
-using HelmSentinel.Resilience;
+using HelmSentinel.Resilience.Helm;
+using HelmSentinel.Text;
 using Polly;
 
 namespace HelmSentinel.Helm;
@@ -17,15 +16,28 @@ public sealed class HelmCli
     private readonly SecretMasker _masker;
     private readonly ResiliencePipeline<HelmProcessResult> _pipeline;
 
-    public HelmCli(IHelmProcess process, string helmPath, IDeployLog log, SecretMasker masker, HelmRetryOptions retry, TimeProvider time)
+    /// <param name="process">Runs helm.</param>
+    /// <param name="helmPath">The helm binary: a path or a name found on PATH.</param>
+    /// <param name="log">Receives each mutating command line and its output, masked.</param>
+    /// <param name="masker">Masks secrets in what reaches the log and the errors.</param>
+    /// <param name="pipeline">What every call but <c>helm version</c> goes through (see <see cref="Pipeline"/>).</param>
+    public HelmCli(IHelmProcess process, string helmPath, IDeployLog log, SecretMasker masker, ResiliencePipeline<HelmProcessResult> pipeline)
     {
         _process = process ?? throw new ArgumentNullException(nameof(process));
         _helmPath = helmPath;
         _log = log ?? throw new ArgumentNullException(nameof(log));
         _masker = masker ?? throw new ArgumentNullException(nameof(masker));
-        _pipeline = HelmRetry.Create(retry, time, attempt => _log.Warning(
+        _pipeline = pipeline ?? throw new ArgumentNullException(nameof(pipeline));
+    }
+
+    /// <summary>The retry of transient failures (<see cref="HelmRetry"/>), each retry a masked warning in <paramref name="log"/>.</summary>
+    public static ResiliencePipeline<HelmProcessResult> Pipeline(HelmRetryOptions retry, TimeProvider time, IDeployLog log, SecretMasker masker)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(masker);
+        return HelmRetry.Create(retry, time, attempt => log.Warning(
             $"helm failed with a transient error (attempt {attempt.FailedAttempt} of {attempt.MaxAttempts}): " +
-            $"{FirstLine(_masker.Mask(attempt.Error))}; retrying in {attempt.Delay.TotalSeconds:0.0}s"));
+            $"{TextFormat.FirstLine(masker.Mask(attempt.Error))}; retrying in {attempt.Delay.TotalSeconds:0.0}s"));
     }
 
     /// <summary>Runs <c>helm version --short</c> (not retried: a missing binary stays missing).</summary>
@@ -42,9 +54,9 @@ public sealed class HelmCli
 
     /// <summary>Reads the release history; an unknown release gives <see cref="ReleaseHistory.Empty"/>.</summary>
     /// <exception cref="HelmCommandException">helm failed for another reason (after retries).</exception>
-    public async Task<ReleaseHistory> HistoryAsync(DeployRequest request, CancellationToken cancellationToken)
+    public async Task<ReleaseHistory> HistoryAsync(HelmTarget target, CancellationToken cancellationToken)
     {
-        var result = await RunAsync(HelmArguments.History(request), echo: false, cancellationToken);
+        var result = await RunAsync(HelmArguments.History(target), echo: false, cancellationToken);
         if (result.Succeeded)
         {
             return ReleaseHistory.Parse(result.StandardOutput);
@@ -81,23 +93,4 @@ public sealed class HelmCli
         argument.Length > 0 && argument.All(c => char.IsLetterOrDigit(c) || "-_./=:,@+%".Contains(c, StringComparison.Ordinal))
             ? argument
             : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
-    private static string FirstLine(string text)
-    {
-        var newline = text.IndexOf('\n', StringComparison.Ordinal);
-        return newline < 0 ? text : text[..newline];
-    }
-}
-
-/// <summary>A helm command failed in a way the engine does not turn into an outcome by itself.</summary>
-public sealed class HelmCommandException : Exception
-{
-    public HelmCommandException(string command, HelmProcessResult result, SecretMasker masker)
-        : base($"{command} failed: {masker?.Mask(result?.ErrorText ?? "") ?? ""}")
-    {
-        Result = result;
-    }
-
-    /// <summary>What helm returned.</summary>
-    public HelmProcessResult? Result { get; }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using HelmSentinel.Helm;
+using HelmSentinel.Text;
 
 namespace HelmSentinel.Reporting;
 
@@ -51,9 +52,9 @@ public static class HistoryTable
                 entry.Revision.ToString(CultureInfo.InvariantCulture),
                 FormatTime(entry.Updated, zone),
                 entry.Status,
-                OneLine(entry.Chart),
-                OneLine(entry.AppVersion),
-                Cut(OneLine(entry.Description), MaxPlainDescription, "..."),
+                TextFormat.OneLine(entry.Chart),
+                TextFormat.OneLine(entry.AppVersion),
+                TextFormat.Cut(TextFormat.OneLine(entry.Description), MaxPlainDescription, "..."),
             ]);
             markers.Add(Marker(entry.Revision, failedRevision, restoredRevision, FailedMarker, RestoredMarker));
         }
@@ -110,38 +111,11 @@ public static class HistoryTable
             }
 
             builder.Append(" | ").Append(FormatTime(entry.Updated, zone))
-                .Append(" | ").Append(EscapeCell(entry.Status))
-                .Append(" | ").Append(EscapeCell(entry.Chart))
-                .Append(" | ").Append(EscapeCell(entry.AppVersion))
-                .Append(" | ").Append(EscapeCell(Cut(entry.Description.Trim(), MaxMarkdownDescription, "…")))
+                .Append(" | ").Append(Markdown.EscapeCell(entry.Status))
+                .Append(" | ").Append(Markdown.EscapeCell(entry.Chart))
+                .Append(" | ").Append(Markdown.EscapeCell(entry.AppVersion))
+                .Append(" | ").Append(Markdown.EscapeCell(TextFormat.Cut(entry.Description.Trim(), MaxMarkdownDescription, "…")))
                 .Append(" |\n");
-        }
-
-        return builder.ToString();
-    }
-
-    /// <summary>
-    /// Escapes text for a Markdown table cell: backslash-escapes the punctuation Markdown and tables give
-    /// meaning to (including <c>|</c> and <c>&lt;</c>), and turns line breaks into <c>&lt;br&gt;</c>.
-    /// </summary>
-    internal static string EscapeCell(string text)
-    {
-        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n');
-        return string.Join("<br>", lines.Select(EscapeInline));
-    }
-
-    /// <summary>Backslash-escapes Markdown punctuation in one line of text.</summary>
-    internal static string EscapeInline(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            if (c is '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '|' or '#' or '~' or '&')
-            {
-                builder.Append('\\');
-            }
-
-            builder.Append(c);
         }
 
         return builder.ToString();
@@ -160,12 +134,6 @@ public static class HistoryTable
         var local = zone is null ? value.ToUniversalTime() : TimeZoneInfo.ConvertTime(value, zone);
         return local.ToString(TimeFormat, CultureInfo.InvariantCulture);
     }
-
-    internal static string OneLine(string text) =>
-        string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-
-    internal static string Cut(string text, int max, string ellipsis) =>
-        text.Length <= max ? text : string.Concat(text.AsSpan(0, max - ellipsis.Length), ellipsis);
 
     private static string? Marker(int revision, int? failed, int? restored, string failedText, string restoredText) =>
         revision == failed ? failedText : revision == restored ? restoredText : null;

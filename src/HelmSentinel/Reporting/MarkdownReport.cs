@@ -2,6 +2,7 @@ using System.Text;
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
 using HelmSentinel.Kubernetes;
+using HelmSentinel.Text;
 
 namespace HelmSentinel.Reporting;
 
@@ -20,108 +21,19 @@ public static class MarkdownReport
 
         var md = new StringBuilder();
         md.Append("### ").Append(Icon(outcome.Result)).Append(" helm-sentinel: ")
-            .Append(HistoryTable.EscapeInline(TextReport.Headline(outcome))).Append("\n\n");
+            .Append(Markdown.EscapeInline(TextReport.Headline(outcome))).Append("\n\n");
         AppendFacts(md, outcome);
         AppendFailure(md, outcome, masker);
         AppendDiagnosis(md, outcome.Diagnosis, masker);
         AppendList(md, "Actions", outcome.Actions, masker);
         AppendList(md, "Warnings", outcome.Warnings, masker);
         AppendPhases(md, outcome.Phases);
-        AppendTimeline(md, outcome.Timeline, masker);
+        MermaidTimeline.Append(md, outcome.Timeline, masker);
         md.Append("#### Release history\n\n");
         md.Append(outcome.History.Count == 0
             ? "_No revisions: the release does not exist in the cluster._\n"
             : HistoryTable.RenderMarkdown(TextReport.MaskEntries(outcome.History, masker), TextReport.FailedRevision(outcome), outcome.RestoredRevision));
         return masker.Mask(md.ToString());
-    }
-
-    /// <summary>
-    /// Cuts <paramref name="markdown"/> to at most <paramref name="maxLength"/> characters (UTF-16 code units, as
-    /// GitHub counts a comment body) at a line end, closes a code block left open by the cut and appends a note
-    /// saying how much was left out and where to find the rest. Text that fits is returned unchanged.
-    /// </summary>
-    /// <param name="markdown">The report.</param>
-    /// <param name="maxLength">The most characters the result may have; at least 200.</param>
-    /// <param name="whereIsTheRest">Ends the note, e.g. <c>the full report is in the run's summary</c>.</param>
-    public static string Bound(string markdown, int maxLength, string whereIsTheRest = "the full report is in the run's log")
-    {
-        ArgumentNullException.ThrowIfNull(markdown);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 200);
-        if (markdown.Length <= maxLength)
-        {
-            return markdown;
-        }
-
-        // Room for the closing fence and the note (the count of cut characters has at most 10 digits).
-        var note = $"\n_Report truncated: {{0}} characters left out; {HistoryTable.EscapeInline(HistoryTable.OneLine(whereIsTheRest))}._\n";
-        var budget = maxLength - (note.Length + 10) - (3 + 20 + 2);
-        if (budget < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(whereIsTheRest), "The note does not leave room for any of the report.");
-        }
-
-        var cut = markdown.LastIndexOf('\n', budget - 1);
-        var kept = cut < 0 ? string.Empty : markdown[..(cut + 1)];
-        string? fence = null;
-        foreach (var line in kept.Split('\n'))
-        {
-            var ticks = line.Length - line.TrimStart('`').Length;
-            if (fence is null && ticks >= 3)
-            {
-                fence = new string('`', ticks);
-            }
-            else if (fence is not null && ticks >= fence.Length && line.Trim().Trim('`').Length == 0)
-            {
-                fence = null;
-            }
-        }
-
-        // A fence longer than the budget for it means the kept part is only that fence's body: drop the block.
-        var closing = fence is null ? string.Empty : fence + "\n";
-        if (closing.Length > 3 + 20 + 1)
-        {
-            kept = kept[..kept.LastIndexOf(fence!, StringComparison.Ordinal)];
-            closing = string.Empty;
-        }
-
-        return kept + closing + string.Format(System.Globalization.CultureInfo.InvariantCulture, note, markdown.Length - kept.Length);
-    }
-
-    // A Mermaid timeline of the deploy's marks, times relative to the first: upgrade start, first fatal state,
-    // helm interrupted, rollback, restored. Mermaid gives ':' '#' ';' meaning in a timeline, so they are replaced.
-    private static void AppendTimeline(StringBuilder md, IReadOnlyList<TimelineEvent> timeline, SecretMasker masker)
-    {
-        if (timeline.Count == 0)
-        {
-            return;
-        }
-
-        md.Append("#### Timeline\n\n```mermaid\ntimeline\n");
-        var start = timeline[0].At;
-        foreach (var item in timeline)
-        {
-            md.Append("    +").Append(GoDuration.FormatCompact(item.At - start)).Append(" : ")
-                .Append(MermaidText(masker.Mask(item.What))).Append('\n');
-        }
-
-        md.Append("```\n\n");
-    }
-
-    /// <summary>One line of text safe as a Mermaid timeline event: no separators, comments or markup; at most 100 characters.</summary>
-    internal static string MermaidText(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        foreach (var c in HistoryTable.OneLine(text).Replace(": ", " - ", StringComparison.Ordinal))
-        {
-            builder.Append(c switch
-            {
-                ':' or ';' or '#' or '%' or '`' or '"' or '<' or '>' or '{' or '}' or '[' or ']' => ' ',
-                _ => c,
-            });
-        }
-
-        var line = string.Join(' ', builder.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        return line.Length == 0 ? "(event)" : HistoryTable.Cut(line, 100, "…");
     }
 
     private static string Icon(DeployResult result) => result switch
@@ -137,11 +49,11 @@ public static class MarkdownReport
     private static void AppendFacts(StringBuilder md, DeployOutcome outcome)
     {
         md.Append("| | |\n|---|---|\n");
-        Row(md, "Release", Code(outcome.Release));
-        Row(md, "Namespace", Code(outcome.Namespace));
+        Row(md, "Release", Markdown.Code(outcome.Release));
+        Row(md, "Namespace", Markdown.Code(outcome.Namespace));
         if (!string.IsNullOrEmpty(outcome.ChartReference))
         {
-            Row(md, "Chart reference", Code(outcome.ChartReference));
+            Row(md, "Chart reference", Markdown.Code(outcome.ChartReference));
         }
 
         if (outcome.Before is not null || outcome.After is not null)
@@ -151,11 +63,11 @@ public static class MarkdownReport
         }
         if (Attempted(outcome) is { } attempted)
         {
-            Row(md, "Attempted", $"{Code(attempted.Chart)} (app {Code(attempted.AppVersion)}) as revision {TextReport.Number(attempted.Revision)}");
+            Row(md, "Attempted", $"{Markdown.Code(attempted.Chart)} (app {Markdown.Code(attempted.AppVersion)}) as revision {TextFormat.Number(attempted.Revision)}");
         }
 
         Row(md, "Revisions", Revisions(outcome));
-        Row(md, "Helm", outcome.HelmVersion is null ? "not reached" : Code(outcome.HelmVersion));
+        Row(md, "Helm", outcome.HelmVersion is null ? "not reached" : Markdown.Code(outcome.HelmVersion));
         Row(md, "Duration", GoDuration.FormatCompact(outcome.Duration));
         md.Append('\n');
     }
@@ -196,7 +108,7 @@ public static class MarkdownReport
     {
         if (revision is { } value)
         {
-            parts.Add($"{name} {TextReport.Number(value)}");
+            parts.Add($"{name} {TextFormat.Number(value)}");
         }
     }
 
@@ -216,13 +128,13 @@ public static class MarkdownReport
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (lines.Length == 1)
             {
-                md.Append(HistoryTable.EscapeInline(lines[0])).Append("\n\n");
+                md.Append(Markdown.EscapeInline(lines[0])).Append("\n\n");
             }
             else
             {
                 foreach (var line in lines)
                 {
-                    md.Append("- ").Append(HistoryTable.EscapeInline(line)).Append('\n');
+                    md.Append(Markdown.Bullet(line));
                 }
 
                 md.Append('\n');
@@ -232,8 +144,7 @@ public static class MarkdownReport
         if (hasError)
         {
             var error = TextReport.BoundHelmError(masker.Mask(outcome.HelmError!.Trim()).Replace("\r\n", "\n", StringComparison.Ordinal));
-            var fence = new string('`', Math.Max(3, LongestRun(error, '`') + 1));
-            md.Append("Helm said:\n\n").Append(fence).Append("text\n").Append(error).Append('\n').Append(fence).Append("\n\n");
+            md.Append("Helm said:\n\n").Append(Markdown.Fence(error));
         }
     }
 
@@ -245,19 +156,19 @@ public static class MarkdownReport
         }
 
         md.Append("#### Diagnosis\n\n")
-            .Append("**").Append(HistoryTable.EscapeInline(HistoryTable.OneLine(masker.Mask(diagnosis.Summary)))).Append("**")
+            .Append("**").Append(Markdown.EscapeInline(TextFormat.OneLine(masker.Mask(diagnosis.Summary)))).Append("**")
             .Append(diagnosis.Fatal ? " (seen by fail-fast, which stopped the rollout)" : " (seen after helm failed)").Append("\n\n");
         if (diagnosis.Pods.Count > 0)
         {
             md.Append("| Pod | Workload | Container | Reason | Exit code | Restarts | Message |\n|---|---|---|---|---:|---:|---|\n");
             foreach (var pod in diagnosis.Pods)
             {
-                md.Append("| ").Append(Code(pod.Pod))
+                md.Append("| ").Append(Markdown.Code(pod.Pod))
                     .Append(" | ").Append(Cell(pod.Workload, masker))
                     .Append(" | ").Append(Cell(pod.Container, masker))
                     .Append(" | ").Append(Cell(pod.Reason, masker))
                     .Append(" | ").Append(pod.ExitCode is { } code ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : "")
-                    .Append(" | ").Append(TextReport.Number(pod.RestartCount))
+                    .Append(" | ").Append(TextFormat.Number(pod.RestartCount))
                     .Append(" | ").Append(Cell(pod.Message ?? "", masker)).Append(" |\n");
             }
 
@@ -267,17 +178,15 @@ public static class MarkdownReport
                 if (pod.LastLogLines.Count > 0)
                 {
                     var log = masker.Mask(string.Join('\n', pod.LastLogLines));
-                    var fence = new string('`', Math.Max(3, LongestRun(log, '`') + 1));
-                    md.Append("Last log lines of ").Append(Code(pod.Pod)).Append(":\n\n")
-                        .Append(fence).Append("text\n").Append(log).Append('\n').Append(fence).Append("\n\n");
+                    md.Append("Last log lines of ").Append(Markdown.Code(pod.Pod)).Append(":\n\n").Append(Markdown.Fence(log));
                 }
 
                 if (pod.Events.Count > 0)
                 {
-                    md.Append("Warning events of ").Append(Code(pod.Pod)).Append(" and its owners:\n\n");
+                    md.Append("Warning events of ").Append(Markdown.Code(pod.Pod)).Append(" and its owners:\n\n");
                     foreach (var item in pod.Events)
                     {
-                        md.Append("- ").Append(HistoryTable.EscapeInline(HistoryTable.OneLine(masker.Mask(item)))).Append('\n');
+                        md.Append(Markdown.Bullet(masker.Mask(item)));
                     }
 
                     md.Append('\n');
@@ -290,14 +199,14 @@ public static class MarkdownReport
             md.Append("Not ready:\n\n");
             foreach (var item in diagnosis.NotReady)
             {
-                md.Append("- ").Append(HistoryTable.EscapeInline(HistoryTable.OneLine(masker.Mask(item)))).Append('\n');
+                md.Append(Markdown.Bullet(masker.Mask(item)));
             }
 
             md.Append('\n');
         }
     }
 
-    private static string Cell(string value, SecretMasker masker) => HistoryTable.EscapeCell(HistoryTable.OneLine(masker.Mask(value)));
+    private static string Cell(string value, SecretMasker masker) => Markdown.EscapeCell(TextFormat.OneLine(masker.Mask(value)));
 
     private static void AppendList(StringBuilder md, string title, IReadOnlyList<string> items, SecretMasker masker)
     {
@@ -309,7 +218,7 @@ public static class MarkdownReport
         md.Append("#### ").Append(title).Append("\n\n");
         foreach (var item in items)
         {
-            md.Append("- ").Append(HistoryTable.EscapeInline(HistoryTable.OneLine(masker.Mask(item)))).Append('\n');
+            md.Append(Markdown.Bullet(masker.Mask(item)));
         }
 
         md.Append('\n');
@@ -325,7 +234,7 @@ public static class MarkdownReport
         md.Append("#### Phases\n\n| Phase | Duration |\n|---|---:|\n");
         foreach (var phase in phases)
         {
-            Row(md, HistoryTable.EscapeCell(phase.Name), GoDuration.FormatCompact(phase.Duration));
+            Row(md, Markdown.EscapeCell(phase.Name), GoDuration.FormatCompact(phase.Duration));
         }
 
         md.Append('\n');
@@ -336,32 +245,6 @@ public static class MarkdownReport
 
     private static string FromTo(string? before, string? after) =>
         before == after && before is not null
-            ? $"{Code(before)} (unchanged)"
-            : $"{(before is null ? "(not installed)" : Code(before))} → {(after is null ? "(nothing deployed)" : Code(after))}";
-
-    // A code span that survives backticks and pipes in the value (pipes must be escaped even inside code in a table).
-    private static string Code(string value)
-    {
-        var text = HistoryTable.OneLine(value).Replace("|", "\\|", StringComparison.Ordinal);
-        if (text.Length == 0)
-        {
-            return "(empty)";
-        }
-
-        var ticks = new string('`', LongestRun(text, '`') + 1);
-        var pad = text.StartsWith('`') || text.EndsWith('`') ? " " : string.Empty;
-        return ticks + pad + text + pad + ticks;
-    }
-
-    private static int LongestRun(string text, char c)
-    {
-        int longest = 0, current = 0;
-        foreach (var ch in text)
-        {
-            current = ch == c ? current + 1 : 0;
-            longest = Math.Max(longest, current);
-        }
-
-        return longest;
-    }
+            ? $"{Markdown.Code(before)} (unchanged)"
+            : $"{(before is null ? "(not installed)" : Markdown.Code(before))} → {(after is null ? "(nothing deployed)" : Markdown.Code(after))}";
 }

@@ -3,6 +3,7 @@ using System.Text;
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
 using HelmSentinel.Kubernetes;
+using HelmSentinel.Text;
 
 namespace HelmSentinel.Reporting;
 
@@ -26,12 +27,12 @@ public static class TextReport
         text.Append(Facts(outcome)).Append('\n');
         if (!string.IsNullOrWhiteSpace(outcome.FailureReason))
         {
-            text.Append("reason: ").Append(Indent(masker.Mask(outcome.FailureReason.Trim()), "  ").TrimStart()).Append('\n');
+            text.Append("reason: ").Append(TextFormat.Indent(masker.Mask(outcome.FailureReason.Trim()), "  ").TrimStart()).Append('\n');
         }
 
         if (!string.IsNullOrWhiteSpace(outcome.HelmError))
         {
-            text.Append("helm error:\n").Append(Indent(BoundHelmError(masker.Mask(outcome.HelmError.Trim())), "    ")).Append('\n');
+            text.Append("helm error:\n").Append(TextFormat.Indent(BoundHelmError(masker.Mask(outcome.HelmError.Trim())), "    ")).Append('\n');
         }
 
         AppendDiagnosis(text, outcome.Diagnosis, masker);
@@ -49,16 +50,16 @@ public static class TextReport
     public static string Headline(DeployOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        var release = HistoryTable.OneLine(outcome.Release);
+        var release = TextFormat.OneLine(outcome.Release);
         return outcome.Result switch
         {
             DeployResult.Succeeded => (outcome.FirstInstall ? $"{release} installed" : $"{release} deployed")
-                + ((outcome.CurrentRevision ?? outcome.AttemptedRevision) is { } revision ? $" revision {Number(revision)}" : string.Empty),
+                + ((outcome.CurrentRevision ?? outcome.AttemptedRevision) is { } revision ? $" revision {TextFormat.Number(revision)}" : string.Empty),
             DeployResult.RolledBack when outcome.Uninstalled || outcome.FirstInstall =>
                 $"{release} install failed; the release was uninstalled",
             DeployResult.RolledBack => $"{release} upgrade{Revision(" to revision ", outcome.AttemptedRevision)} failed; rolled back"
                 + Revision(" to revision ", outcome.PreviousRevision)
-                + (outcome.RestoredRevision is { } restored && restored != outcome.PreviousRevision ? $" (now revision {Number(restored)})" : string.Empty),
+                + (outcome.RestoredRevision is { } restored && restored != outcome.PreviousRevision ? $" (now revision {TextFormat.Number(restored)})" : string.Empty),
             DeployResult.RollbackFailed when outcome.FirstInstall =>
                 $"{release} install failed and could not be removed: the cluster needs a person",
             DeployResult.RollbackFailed => $"{release} rollback failed: the cluster needs a person",
@@ -85,9 +86,7 @@ public static class TextReport
     internal static string BoundHelmError(string error) =>
         error.Length <= MaxHelmErrorLength
             ? error
-            : string.Concat(error.AsSpan(0, MaxHelmErrorLength), $"\n... ({Number(error.Length - MaxHelmErrorLength)} more characters cut)");
-
-    internal static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+            : string.Concat(error.AsSpan(0, MaxHelmErrorLength), $"\n... ({TextFormat.Number(error.Length - MaxHelmErrorLength)} more characters cut)");
 
     private static string Facts(DeployOutcome outcome)
     {
@@ -103,7 +102,7 @@ public static class TextReport
 
         facts.Add("helm " + (outcome.HelmVersion ?? "not reached"));
         facts.Add("took " + GoDuration.FormatCompact(outcome.Duration));
-        return HistoryTable.OneLine(string.Join(", ", facts));
+        return TextFormat.OneLine(string.Join(", ", facts));
     }
 
     private static void AppendDiagnosis(StringBuilder text, RolloutDiagnosis? diagnosis, SecretMasker masker)
@@ -113,7 +112,7 @@ public static class TextReport
             return;
         }
 
-        string Line(string value) => HistoryTable.OneLine(masker.Mask(value));
+        string Line(string value) => TextFormat.OneLine(masker.Mask(value));
         text.Append("diagnosis: ").Append(Line(diagnosis.Summary))
             .Append(diagnosis.Fatal ? " (fail-fast stopped the rollout)" : " (seen after helm failed)").Append('\n');
         foreach (var pod in diagnosis.Pods)
@@ -130,7 +129,7 @@ public static class TextReport
                 text.Append(", exit code ").Append(code.ToString(CultureInfo.InvariantCulture));
             }
 
-            text.Append(", ").Append(Number(pod.RestartCount)).Append(pod.RestartCount == 1 ? " restart" : " restarts").Append('\n');
+            text.Append(", ").Append(TextFormat.Number(pod.RestartCount)).Append(pod.RestartCount == 1 ? " restart" : " restarts").Append('\n');
             if (!string.IsNullOrWhiteSpace(pod.Message))
             {
                 text.Append("    message: ").Append(Line(pod.Message)).Append('\n');
@@ -175,13 +174,10 @@ public static class TextReport
         text.Append(title).Append(":\n");
         foreach (var item in items)
         {
-            text.Append("  - ").Append(HistoryTable.OneLine(masker.Mask(item))).Append('\n');
+            text.Append("  - ").Append(TextFormat.OneLine(masker.Mask(item))).Append('\n');
         }
     }
 
-    private static string Indent(string text, string prefix) =>
-        string.Join('\n', text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Select(line => (prefix + line).TrimEnd()));
-
     private static string Revision(string prefix, int? revision) =>
-        revision is { } value ? prefix + Number(value) : string.Empty;
+        revision is { } value ? prefix + TextFormat.Number(value) : string.Empty;
 }

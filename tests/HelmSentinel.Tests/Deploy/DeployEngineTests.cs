@@ -1,6 +1,6 @@
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
-using HelmSentinel.Resilience;
+using HelmSentinel.Resilience.Helm;
 using HelmSentinel.Tests.Support;
 using static HelmSentinel.Tests.Support.History;
 using static HelmSentinel.Tests.Support.ScriptedHelmProcess;

@@ -1,4 +1,5 @@
 using HelmSentinel.Deploy;
+using HelmSentinel.Helm;
 
 namespace HelmSentinel.Tests.Deploy;
 
@@ -195,18 +196,18 @@ public sealed class DeployRequestValidatorTests : IDisposable
     [Fact]
     public void Classify_EachForm_ReturnsItsKind()
     {
-        DeployRequestValidator.Classify(_chartDir).Should().Be(ChartKind.LocalDirectory);
-        DeployRequestValidator.Classify(_archive).Should().Be(ChartKind.Archive);
-        DeployRequestValidator.Classify("./missing").Should().Be(ChartKind.LocalDirectory);
-        DeployRequestValidator.Classify("missing.tgz").Should().Be(ChartKind.Archive);
-        DeployRequestValidator.Classify("bitnami/nginx").Should().Be(ChartKind.Repository);
-        DeployRequestValidator.Classify("oci://ghcr.io/acme/charts/web").Should().Be(ChartKind.Oci);
-        DeployRequestValidator.Classify("OCI://ghcr.io/acme/web").Should().Be(ChartKind.Oci);
-        DeployRequestValidator.Classify("nginx").Should().Be(ChartKind.Invalid);
-        DeployRequestValidator.Classify("").Should().Be(ChartKind.Invalid);
-        DeployRequestValidator.Classify(null).Should().Be(ChartKind.Invalid);
-        DeployRequestValidator.Classify("oci://ghcr.io/").Should().Be(ChartKind.Invalid);
-        DeployRequestValidator.Classify("https://x/y.tgz").Should().Be(ChartKind.Invalid);
+        ChartReference.Classify(_chartDir).Should().Be(ChartKind.LocalDirectory);
+        ChartReference.Classify(_archive).Should().Be(ChartKind.Archive);
+        ChartReference.Classify("./missing").Should().Be(ChartKind.LocalDirectory);
+        ChartReference.Classify("missing.tgz").Should().Be(ChartKind.Archive);
+        ChartReference.Classify("bitnami/nginx").Should().Be(ChartKind.Repository);
+        ChartReference.Classify("oci://ghcr.io/acme/charts/web").Should().Be(ChartKind.Oci);
+        ChartReference.Classify("OCI://ghcr.io/acme/web").Should().Be(ChartKind.Oci);
+        ChartReference.Classify("nginx").Should().Be(ChartKind.Invalid);
+        ChartReference.Classify("").Should().Be(ChartKind.Invalid);
+        ChartReference.Classify(null).Should().Be(ChartKind.Invalid);
+        ChartReference.Classify("oci://ghcr.io/").Should().Be(ChartKind.Invalid);
+        ChartReference.Classify("https://x/y.tgz").Should().Be(ChartKind.Invalid);
     }
 
     [Fact]
@@ -218,8 +219,8 @@ public sealed class DeployRequestValidatorTests : IDisposable
             Environment.CurrentDirectory = _root;
             Directory.CreateDirectory(Path.Combine(_root, "charts", "web"));
 
-            DeployRequestValidator.Classify("charts/web").Should().Be(ChartKind.LocalDirectory);
-            DeployRequestValidator.Classify("charts/api").Should().Be(ChartKind.Repository);
+            ChartReference.Classify("charts/web").Should().Be(ChartKind.LocalDirectory);
+            ChartReference.Classify("charts/api").Should().Be(ChartKind.Repository);
         }
         finally
         {
@@ -490,7 +491,7 @@ public sealed class DeployRequestValidatorTests : IDisposable
     [Fact]
     public void Validate_EmptyHelmPath_IsRejected()
     {
-        Single(DeployRequestValidator.Validate(Valid() with { HelmPath = " " }), "helm-path");
+        Single(DeployRequestValidator.Validate(Valid() with { HelmPath = " " }), "helm");
     }
 
     [Fact]
@@ -580,5 +581,16 @@ public sealed class DeployRequestValidatorTests : IDisposable
     public void InputError_ToString_PrefixesTheInput()
     {
         new InputError("release", "is empty").ToString().Should().Be("release: is empty");
+    }
+
+    [Fact]
+    public void EveryOwnedFlag_IsRefusedAsAnExtraArgument_NamingItsInputOrWhyNot()
+    {
+        foreach (var flag in HelmArguments.OwnedFlags)
+        {
+            var error = Single(DeployRequestValidator.Validate(Valid() with { ExtraArgs = ["--" + flag] }), "extra-args");
+
+            error.Message.Should().MatchRegex(@"is set by helm-sentinel from the '[a-z-]+' input|is not allowed: .+; remove it\.", "--" + flag);
+        }
     }
 }

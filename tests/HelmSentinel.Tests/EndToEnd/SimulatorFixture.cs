@@ -1,9 +1,9 @@
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
-using HelmSentinel.Resilience;
+using HelmSentinel.Resilience.Helm;
 using HelmSentinel.Simulator;
-using HelmSentinel.TestSupport;
 using HelmSentinel.Tests.Support;
+using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.Tests.EndToEnd;
 

@@ -32,7 +32,7 @@ public class HelmArgumentsTests
     [Fact]
     public void Upgrade_Helm3_UsesAtomicAndBooleanWait()
     {
-        var args = HelmArguments.Upgrade(Request(), Helm3);
+        var args = HelmArguments.Upgrade(Request().ToHelmUpgrade(), Helm3);
 
         args.Should().Equal(
             "upgrade", "web", "./chart", "--install", "--namespace", "shop",
@@ -49,7 +49,7 @@ public class HelmArgumentsTests
     [Fact]
     public void Upgrade_Helm4_UsesRollbackOnFailureAndAttachedWaitStrategy()
     {
-        var args = HelmArguments.Upgrade(Request(), Helm4);
+        var args = HelmArguments.Upgrade(Request().ToHelmUpgrade(), Helm4);
 
         args.Should().ContainInOrder("--rollback-on-failure", "--wait=watcher");
         args.Should().NotContain(Helm4Deprecated);
@@ -59,7 +59,7 @@ public class HelmArgumentsTests
     [Fact]
     public void Upgrade_Helm4LegacyStrategy_IsAttachedNotPositional()
     {
-        var args = HelmArguments.Upgrade(Request() with { WaitStrategy = "legacy" }, Helm4);
+        var args = HelmArguments.Upgrade((Request() with { WaitStrategy = "legacy" }).ToHelmUpgrade(), Helm4);
 
         args.Should().Contain("--wait=legacy").And.NotContain("legacy");
     }
@@ -71,7 +71,7 @@ public class HelmArgumentsTests
     {
         var version = major == 3 ? Helm3 : Helm4;
 
-        var args = HelmArguments.Upgrade(Request() with { Force = true }, version);
+        var args = HelmArguments.Upgrade((Request() with { Force = true }).ToHelmUpgrade(), version);
 
         args.Should().Contain(expected);
         if (major == 4)
@@ -85,7 +85,7 @@ public class HelmArgumentsTests
     {
         var request = new DeployRequest { Release = "web", Chart = "repo/web" };
 
-        var args = HelmArguments.Upgrade(request, Helm3);
+        var args = HelmArguments.Upgrade(request.ToHelmUpgrade(), Helm3);
 
         args.Should().Equal("upgrade", "web", "repo/web", "--install", "--namespace", "default", "--atomic", "--wait",
             "--timeout", "5m0s", "--cleanup-on-fail", "--history-max", "10");
@@ -94,7 +94,7 @@ public class HelmArgumentsTests
     [Fact]
     public void Upgrade_UnsupportedMajor_Throws()
     {
-        var act = () => HelmArguments.Upgrade(Request(), HelmVersion.Parse("v2.16.1"));
+        var act = () => HelmArguments.Upgrade(Request().ToHelmUpgrade(), HelmVersion.Parse("v2.16.1"));
 
         act.Should().Throw<UnsupportedHelmVersionException>().WithMessage("*Helm 3 and Helm 4*");
     }
@@ -106,7 +106,7 @@ public class HelmArgumentsTests
     {
         var version = major == 3 ? Helm3 : Helm4;
 
-        var args = HelmArguments.Rollback(Request(), version, 4, TimeSpan.FromMinutes(2));
+        var args = HelmArguments.Rollback(Request().ToHelmUpgrade(), version, 4, TimeSpan.FromMinutes(2));
 
         args.Should().StartWith(["rollback", "web", "4", "--namespace", "shop", wait]);
         args.Should().ContainInOrder("--timeout", "2m0s");
@@ -121,7 +121,7 @@ public class HelmArgumentsTests
     {
         var version = major == 3 ? Helm3 : Helm4;
 
-        var args = HelmArguments.Uninstall(Request(), version, keep, TimeSpan.FromSeconds(30));
+        var args = HelmArguments.Uninstall(Request().Target, version, keep, TimeSpan.FromSeconds(30));
 
         args.Should().StartWith(["uninstall", "web", "--namespace", "shop"]);
         args.Contains("--keep-history").Should().Be(keep);
@@ -131,7 +131,7 @@ public class HelmArgumentsTests
     [Fact]
     public void History_AsksForJson()
     {
-        HelmArguments.History(Request()).Should().Equal(
+        HelmArguments.History(Request().Target).Should().Equal(
             "history", "web", "--namespace", "shop", "--output", "json", "--kube-context", "prod", "--kubeconfig", "/tmp/kc");
     }
 
@@ -153,5 +153,43 @@ public class HelmArgumentsTests
         var act = () => HelmVersion.Parse("command not found");
 
         act.Should().Throw<FormatException>().WithMessage("*command not found*");
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void EveryFlagTheUpgradeOrRollbackCanEmit_IsOwned(int major)
+    {
+        var version = major == 3 ? Helm3 : Helm4;
+        var everything = (Request() with
+        {
+            ChartVersion = "1.2.3",
+            WaitForJobs = true,
+            Force = true,
+            ReuseValues = true,
+            ResetValues = true,
+            WaitStrategy = "legacy",
+            ExtraArgs = [],
+        }).ToHelmUpgrade();
+
+        var emitted = HelmArguments.Upgrade(everything, version).Concat(HelmArguments.Rollback(everything, version, 3, TimeSpan.FromMinutes(1)))
+            .Where(a => a.StartsWith("--", StringComparison.Ordinal))
+            .Select(a => a[2..].Split('=')[0])
+            .ToHashSet();
+
+        emitted.Should().NotBeEmpty().And.BeSubsetOf(HelmArguments.OwnedFlags);
+    }
+
+    [Theory]
+    [InlineData("--timeout=1m", "timeout")]
+    [InlineData("--force-replace", "force-replace")]
+    [InlineData("-nprod", "namespace")]
+    [InlineData("-n=prod", "namespace")]
+    [InlineData("--skip-crds", null)]
+    [InlineData("--set-json=a={}", null)]
+    [InlineData("-x", null)]
+    public void OwnedFlagOf_NamesTheLongFlagAnArgumentSets(string argument, string? expected)
+    {
+        HelmArguments.OwnedFlagOf(argument).Should().Be(expected);
     }
 }

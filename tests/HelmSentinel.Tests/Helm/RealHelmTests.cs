@@ -1,8 +1,7 @@
 using HelmSentinel.Helm;
-using HelmSentinel.Reporting;
-using HelmSentinel.Resilience;
-using HelmSentinel.TestSupport;
+using HelmSentinel.Resilience.Helm;
 using HelmSentinel.Tests.Support;
+using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.Tests.Helm;
 
@@ -23,7 +22,8 @@ public sealed class RealHelmTests : IDisposable
     [InlineData(4, "v4.1.4")]
     public async Task VersionDetection_ReadsEachBinarysMajor(int major, string expected)
     {
-        var cli = new HelmCli(Process(), Tools.Helm(major), new RecordingLog(), new SecretMasker([]), new HelmRetryOptions(), TimeProvider.System);
+        var log = new RecordingLog();
+        var cli = new HelmCli(Process(), Tools.Helm(major), log, SecretMasker.None, HelmCli.Pipeline(new HelmRetryOptions(), TimeProvider.System, log, SecretMasker.None));
 
         var version = await cli.VersionAsync(CancellationToken.None);
 

@@ -39,7 +39,7 @@ public class MarkdownReportTimelineTests
     [InlineData(":::", "(event)")]
     public void MermaidText_RemovesWhatMermaidWouldParse(string text, string expected)
     {
-        MarkdownReport.MermaidText(text).Should().Be(expected);
+        MermaidTimeline.Text(text).Should().Be(expected);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public class MarkdownReportTimelineTests
     [Fact]
     public void Bound_LeavesAReportThatFitsUnchanged()
     {
-        MarkdownReport.Bound("### short\n", 1000).Should().Be("### short\n");
+        Markdown.Bound("### short\n", 1000).Should().Be("### short\n");
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class MarkdownReportTimelineTests
     {
         var markdown = string.Concat(Enumerable.Range(0, 100).Select(i => $"- line {i}\n"));
 
-        var bounded = MarkdownReport.Bound(markdown, 300, "see the log");
+        var bounded = Markdown.Bound(markdown, 300, "see the log");
 
         bounded.Length.Should().BeLessThanOrEqualTo(300);
         bounded.Should().StartWith("- line 0\n").And.MatchRegex(@"\n\n_Report truncated: \d+ characters left out; see the log\._\n$");
@@ -76,7 +76,7 @@ public class MarkdownReportTimelineTests
     {
         var markdown = "### report\n\n```text\n" + string.Concat(Enumerable.Repeat("😀😀😀 €é\n", 200_000)) + "```\n";
 
-        var bounded = MarkdownReport.Bound(markdown, HelmSentinel.Platforms.GitHub.GitHubAction.MaxSummaryLength);
+        var bounded = Markdown.Bound(markdown, HelmSentinel.Platforms.GitHub.GitHubAction.MaxSummaryLength);
 
         System.Text.Encoding.UTF8.GetByteCount(markdown).Should().BeGreaterThan(1024 * 1024);
         System.Text.Encoding.UTF8.GetByteCount(bounded).Should().BeLessThan(1024 * 1024);

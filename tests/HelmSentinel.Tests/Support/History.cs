@@ -32,7 +32,7 @@ internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
 }
 
 /// <summary>A deploy log that keeps every line for assertions.</summary>
-public sealed class RecordingLog : HelmSentinel.Deploy.IDeployLog
+public sealed class RecordingLog : HelmSentinel.IDeployLog
 {
     public List<string> Lines { get; } = [];
 

@@ -1,5 +1,3 @@
-using HelmSentinel.Deploy;
-
 namespace HelmSentinel.Platforms.AzureDevOps;
 
 /// <summary>The engine's live log in the agent's syntax: plain lines (defused, so helm or a chart cannot issue

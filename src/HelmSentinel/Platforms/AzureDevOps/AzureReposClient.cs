@@ -2,24 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using HelmSentinel.Resilience.AzureRepos;
 using Polly;
-using Polly.Retry;
 
 namespace HelmSentinel.Platforms.AzureDevOps;
-
-/// <summary>How the Azure DevOps REST calls are retried: 429, 5xx and network errors, exponential back-off with
-/// jitter (a <c>Retry-After</c> header wins, capped at <see cref="MaxDelay"/>).</summary>
-public sealed record AzureRestRetryOptions
-{
-    /// <summary>Retries after the first attempt.</summary>
-    public int MaxRetries { get; init; } = 3;
-
-    /// <summary>The first back-off; it doubles on each retry.</summary>
-    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>The longest wait between attempts, even when the server asks for more.</summary>
-    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(30);
-}
 
 /// <summary>A REST call to Azure DevOps failed for good (after retries).</summary>
 public sealed class AzureReposException(string message) : Exception(message);
@@ -40,13 +26,17 @@ public sealed class AzureReposClient
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
 
     /// <summary>Creates a client for one pull request; <paramref name="http"/> is not disposed.</summary>
-    public AzureReposClient(HttpClient http, AzurePullRequest pullRequest, AzureRestRetryOptions? retry = null)
+    /// <param name="http">Sends the requests.</param>
+    /// <param name="pullRequest">The pull request.</param>
+    /// <param name="retry">Attempts and waits; null = the defaults.</param>
+    /// <param name="time">The clock the waits are measured on; null = the system clock.</param>
+    public AzureReposClient(HttpClient http, AzurePullRequest pullRequest, AzureRestRetryOptions? retry = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(pullRequest);
         _http = http;
         _pullRequest = pullRequest;
-        _pipeline = BuildPipeline(retry ?? new AzureRestRetryOptions());
+        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>().AddAzureReposRetry(retry ?? new AzureRestRetryOptions(), time ?? TimeProvider.System).Build();
     }
 
     /// <summary>The hidden first line that marks this tool's thread for <paramref name="key"/>.</summary>
@@ -153,29 +143,4 @@ public sealed class AzureReposClient
 
         return text.Length == 0 ? null : JsonNode.Parse(text);
     }
-
-    private static ResiliencePipeline<HttpResponseMessage> BuildPipeline(AzureRestRetryOptions options) =>
-        options.MaxRetries <= 0 ? ResiliencePipeline<HttpResponseMessage>.Empty : new ResiliencePipelineBuilder<HttpResponseMessage>()
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = options.MaxRetries,
-                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
-                    .Handle<HttpRequestException>()
-                    .HandleResult(r => (int)r.StatusCode is 429 or >= 500),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.BaseDelay,
-                MaxDelay = options.MaxDelay,
-                DelayGenerator = args =>
-                {
-                    var retryAfter = args.Outcome.Result?.Headers.RetryAfter?.Delta;
-                    return ValueTask.FromResult<TimeSpan?>(retryAfter is { } delay ? (delay < options.MaxDelay ? delay : options.MaxDelay) : null);
-                },
-                OnRetry = args =>
-                {
-                    args.Outcome.Result?.Dispose();
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
 }

@@ -91,14 +91,9 @@ public static class AzureTaskReport
         return masker.Mask(text.Append("; this comment is updated in place by later runs._\n").ToString());
     }
 
-    /// <summary>The outcome for inputs rejected before a request existed: nothing was run or changed.</summary>
-    public static DeployOutcome Rejected(string? release, string @namespace, IEnumerable<InputError> errors) => new()
-    {
-        Result = DeployResult.Rejected,
-        Release = string.IsNullOrWhiteSpace(release) ? "(no release)" : release.Trim(),
-        Namespace = @namespace,
-        FailureReason = "invalid input: " + string.Join("; ", errors.Select(e => $"{AzureTaskContext.TaskInputName(e.Input)}: {e.Message}")),
-    };
+    /// <summary>The outcome for inputs rejected before a request existed: nothing was run or changed; errors name the task's inputs.</summary>
+    public static DeployOutcome Rejected(string? release, string @namespace, IEnumerable<InputError> errors) =>
+        DeployOutcome.Rejected(release, @namespace, null, errors, AzureTaskContext.TaskInputName);
 
     // The error and the completion message keep the reason's lines (the agent shows them); the output variable is one line.
     private static string Reason(DeployOutcome outcome, SecretMasker masker) =>

@@ -2,6 +2,8 @@ using System.Text;
 using HelmSentinel.Deploy;
 using HelmSentinel.Platforms.GitHub;
 using HelmSentinel.Reporting;
+using HelmSentinel.Resilience.AzureRepos;
+using HelmSentinel.Resilience.GitHub;
 using Octokit;
 
 namespace HelmSentinel.Platforms.AzureDevOps;

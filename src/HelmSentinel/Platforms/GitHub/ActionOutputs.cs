@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using HelmSentinel.Deploy;
-using HelmSentinel.Reporting;
 
 namespace HelmSentinel.Platforms.GitHub;
 

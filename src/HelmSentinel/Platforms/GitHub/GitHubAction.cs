@@ -1,8 +1,9 @@
-using System.Text;
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
 using HelmSentinel.Reporting;
-using HelmSentinel.Resilience;
+using HelmSentinel.Resilience.GitHub;
+using HelmSentinel.Resilience.Helm;
+using HelmSentinel.Text;
 using Octokit;
 
 namespace HelmSentinel.Platforms.GitHub;
@@ -54,7 +55,7 @@ public static class GitHubAction
         var context = GitHubContext.Read(environment, ReadEventPayload(environment, Warn));
         var reporter = settings.Token is not null && context.HasRepository
             ? new GitHubReporter(services.GitHubClient(context.ApiUrl, settings.Token), context, settings,
-                GitHub.GitHubRetry.Create(services.GitHubRetry, services.Time, Warn), Warn)
+                GitHubRetry.Create(services.GitHubRetry, services.Time, Warn), Warn)
             : null;
         if (reporter is null)
         {
@@ -99,7 +100,7 @@ public static class GitHubAction
         await File.WriteAllTextAsync(reportPath, markdown, CancellationToken.None);
         if (Get(environment, "GITHUB_STEP_SUMMARY") is { } summary)
         {
-            await File.AppendAllTextAsync(summary, MarkdownReport.Bound(markdown, MaxSummaryLength, "the full report is in " + reportPath), CancellationToken.None);
+            await File.AppendAllTextAsync(summary, Markdown.Bound(markdown, MaxSummaryLength, "the full report is in " + reportPath), CancellationToken.None);
         }
 
         if (Get(environment, "GITHUB_OUTPUT") is { } output)
@@ -131,7 +132,7 @@ public static class GitHubAction
         if (outcome.Result != DeployResult.Succeeded)
         {
             var reason = masker.Mask(string.IsNullOrWhiteSpace(outcome.FailureReason) ? TextReport.Headline(outcome) : outcome.FailureReason.Trim());
-            await stdout.WriteLineAsync(WorkflowCommands.Error(reason, masker.Mask($"helm-sentinel: {HistoryTable.OneLine(TextReport.Headline(outcome))}")));
+            await stdout.WriteLineAsync(WorkflowCommands.Error(reason, masker.Mask($"helm-sentinel: {TextFormat.OneLine(TextReport.Headline(outcome))}")));
         }
 
         return outcome.ExitCode;
@@ -141,20 +142,13 @@ public static class GitHubAction
     public static IReadOnlyList<string> MaskCommands(ActionSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var values = new List<string>();
-        foreach (var secret in settings.Secrets)
-        {
-            values.Add(secret);
-            values.Add(Convert.ToBase64String(Encoding.UTF8.GetBytes(secret)));
-            values.AddRange(secret.Split('\n').Select(l => l.Trim()).Where(l => l.Length >= SecretMasker.MinimumLength));
-        }
-
-        if (settings.KubeconfigContent is { } kubeconfig)
+        var values = SecretMasker.RunnerValues(settings.Secrets).ToList();
+        if (settings.KubeconfigContent is { } kubeconfig && !string.IsNullOrWhiteSpace(kubeconfig) && !values.Contains(kubeconfig, StringComparer.Ordinal))
         {
             values.Add(kubeconfig);
         }
 
-        return [.. values.Where(v => !string.IsNullOrWhiteSpace(v)).Distinct(StringComparer.Ordinal).Select(WorkflowCommands.AddMask)];
+        return [.. values.Select(WorkflowCommands.AddMask)];
     }
 
     // Helm needs none of the action's inputs or tokens: its environment, and any plugin's, goes without them.
@@ -172,15 +166,8 @@ public static class GitHubAction
 
     private static DeployOutcome Rejected(ActionSettings settings, IReadOnlyList<InputError> errors)
     {
-        string Input(string name) => settings.DeployInputs.TryGetValue(name, out var v) && v.Count > 0 ? v[0].Trim() : "";
-        return new DeployOutcome
-        {
-            Result = DeployResult.Rejected,
-            Release = Input("release") is { Length: > 0 } release ? release : "(no release)",
-            Namespace = Input("namespace") is { Length: > 0 } ns ? ns : "default",
-            ChartReference = Input("chart"),
-            FailureReason = "invalid input: " + string.Join("; ", errors.Select(e => e.ToString())),
-        };
+        string? Input(string name) => settings.DeployInputs.TryGetValue(name, out var v) && v.Count > 0 ? v[0] : null;
+        return DeployOutcome.Rejected(Input(DeployInputNames.Release), Input(DeployInputNames.Namespace), Input(DeployInputNames.Chart), errors);
     }
 
     private static string? ReadEventPayload(IReadOnlyDictionary<string, string> environment, Action<string> warn)

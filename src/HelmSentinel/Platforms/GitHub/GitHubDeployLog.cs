@@ -1,5 +1,3 @@
-using HelmSentinel.Deploy;
-
 namespace HelmSentinel.Platforms.GitHub;
 
 /// <summary>

@@ -1,8 +1,10 @@
 using System.Collections.ObjectModel;
 using HelmSentinel.Deploy;
 using HelmSentinel.Reporting;
-using Octokit;
+using HelmSentinel.Resilience.GitHub;
+using HelmSentinel.Text;
 using Octokit.Internal;
+using Octokit;
 using Polly;
 
 namespace HelmSentinel.Platforms.GitHub;
@@ -197,7 +199,7 @@ public sealed class GitHubReporter
         Description = Describe(description),
     };
 
-    private static string Describe(string text) => HistoryTable.Cut(HistoryTable.OneLine(text), MaxStatusDescription, "...");
+    private static string Describe(string text) => TextFormat.Cut(TextFormat.OneLine(text), MaxStatusDescription, "...");
 
     // Any failure, not only API errors: a report that cannot be made must never end the step.
     private async Task<T?> TryAsync<T>(string what, Func<Task<T>> call, CancellationToken cancellationToken)
@@ -217,8 +219,8 @@ public sealed class GitHubReporter
     private static string Reason(Exception e) => e switch
     {
         ApiException { StatusCode: System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.NotFound } api =>
-            $"{(int)api.StatusCode} {HistoryTable.OneLine(api.Message)} (does the token have the permissions the README lists?)",
-        ApiException api when api.StatusCode != 0 => $"{(int)api.StatusCode} {HistoryTable.OneLine(api.Message)}",
-        _ => HistoryTable.OneLine(e.Message),
+            $"{(int)api.StatusCode} {TextFormat.OneLine(api.Message)} (does the token have the permissions the README lists?)",
+        ApiException api when api.StatusCode != 0 => $"{(int)api.StatusCode} {TextFormat.OneLine(api.Message)}",
+        _ => TextFormat.OneLine(e.Message),
     };
 }

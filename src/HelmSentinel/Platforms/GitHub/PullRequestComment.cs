@@ -33,7 +33,7 @@ public static class PullRequestComment
 
         footer.Append(" · this comment is updated in place on every deploy</sub>\n");
         var room = MaxBodyLength - marker.Length - 1 - footer.Length - 64;
-        var report = MarkdownReport.Bound(markdownReport, room, runUrl is null ? "the full report is in the run's summary" : "the full report is in the workflow run's summary");
+        var report = Markdown.Bound(markdownReport, room, runUrl is null ? "the full report is in the run's summary" : "the full report is in the workflow run's summary");
         return marker + "\n" + report + footer;
     }
 

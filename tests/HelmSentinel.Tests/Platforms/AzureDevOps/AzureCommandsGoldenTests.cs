@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using HelmSentinel.Platforms.AzureDevOps;
-using HelmSentinel.Reporting;
 using HelmSentinel.Tests.Reporting;
 
 namespace HelmSentinel.Tests.Platforms.AzureDevOps;

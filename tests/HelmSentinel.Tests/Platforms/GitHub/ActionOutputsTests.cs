@@ -1,6 +1,5 @@
 using HelmSentinel.Deploy;
 using HelmSentinel.Platforms.GitHub;
-using HelmSentinel.Reporting;
 
 namespace HelmSentinel.Tests.Platforms.GitHub;
 

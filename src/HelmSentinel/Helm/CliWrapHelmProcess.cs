@@ -5,63 +5,6 @@ using CliWrap;
 
 namespace HelmSentinel.Helm;
 
-/// <summary>One helm run: the binary, its argument list and a sink for live output lines.</summary>
-/// <param name="HelmPath">The helm binary (path or name on PATH).</param>
-/// <param name="Arguments">The argument list, passed as-is (never through a shell).</param>
-/// <param name="OnOutputLine">Receives each stdout and stderr line as it arrives; null to stay quiet.</param>
-public sealed record HelmInvocation(string HelmPath, IReadOnlyList<string> Arguments, Action<string>? OnOutputLine = null);
-
-/// <summary>What a helm run returned.</summary>
-/// <param name="ExitCode">The process exit code (helm uses 0 and 1 only).</param>
-/// <param name="StandardOutput">Everything written to stdout.</param>
-/// <param name="StandardError">Everything written to stderr.</param>
-/// <param name="Duration">Wall time of the run.</param>
-/// <param name="Cancelled">True when the run was interrupted by cancellation rather than ending by itself.</param>
-public sealed record HelmProcessResult(int ExitCode, string StandardOutput, string StandardError, TimeSpan Duration, bool Cancelled = false)
-{
-    /// <summary>True when helm exited 0.</summary>
-    public bool Succeeded => ExitCode == 0;
-
-    /// <summary>The error text helm printed, without its <c>Error: </c> prefix and without warnings.</summary>
-    public string ErrorText
-    {
-        get
-        {
-            var lines = StandardError.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            var start = Array.FindIndex(lines, l => l.StartsWith("Error: ", StringComparison.Ordinal));
-            if (start < 0)
-            {
-                return StandardError.Trim();
-            }
-
-            lines[start] = lines[start]["Error: ".Length..];
-            return string.Join('\n', lines[start..]);
-        }
-    }
-}
-
-/// <summary>The one process seam: runs helm. Tests script it; production uses <see cref="CliWrapHelmProcess"/>.</summary>
-public interface IHelmProcess
-{
-    /// <summary>Runs helm to completion. Cancelling <paramref name="cancellationToken"/> interrupts helm
-    /// gracefully (SIGINT, so Helm marks the release failed) and kills it after a grace period.</summary>
-    /// <exception cref="HelmNotFoundException">The binary could not be started.</exception>
-    Task<HelmProcessResult> RunAsync(HelmInvocation invocation, CancellationToken cancellationToken = default);
-}
-
-/// <summary>The helm binary could not be started (missing, not executable).</summary>
-public sealed class HelmNotFoundException : Exception
-{
-    public HelmNotFoundException(string helmPath, Exception inner)
-        : base($"Cannot run helm at '{helmPath}': {inner.Message}. Install Helm 3 or 4, or pass its path with --helm.", inner)
-    {
-        HelmPath = helmPath;
-    }
-
-    /// <summary>The path that was tried.</summary>
-    public string HelmPath { get; } = "";
-}
-
 /// <summary>Runs helm through CliWrap with an argument list and a fixed environment.</summary>
 public sealed class CliWrapHelmProcess : IHelmProcess
 {

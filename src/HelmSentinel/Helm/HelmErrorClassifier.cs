@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace HelmSentinel.Resilience;
+namespace HelmSentinel.Helm;
 
 /// <summary>What a helm error means for the engine. Helm exits 1 for every error, so this comes from stderr.</summary>
 public enum HelmErrorClass

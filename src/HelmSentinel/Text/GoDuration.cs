@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace HelmSentinel.Helm;
+namespace HelmSentinel.Text;
 
 /// <summary>
 /// Go's <c>time.Duration</c> text, the form helm's <c>--timeout</c> takes: parsing (also accepting .NET

@@ -1,32 +1,13 @@
 using System.Globalization;
 using System.Net;
+using HelmSentinel.Text;
 using Octokit;
 using Polly;
-using Polly.Retry;
 
-namespace HelmSentinel.Platforms.GitHub;
-
-/// <summary>How persistently GitHub API calls are retried.</summary>
-public sealed record GitHubRetryOptions
-{
-    /// <summary>Retries after the first attempt.</summary>
-    public int MaxRetries { get; init; } = 4;
-
-    /// <summary>The first back-off when GitHub does not say how long to wait; later ones double, with jitter.</summary>
-    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>The wait after a secondary rate limit that names no time (GitHub asks for at least a minute).</summary>
-    public TimeSpan SecondaryRateLimitDelay { get; init; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>No single wait is longer than this, whatever <c>Retry-After</c> says: reporting must not hold the job.</summary>
-    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(90);
-
-    /// <summary>Options that wait <paramref name="delay"/> at most between attempts (tests use milliseconds).</summary>
-    public static GitHubRetryOptions Fast(TimeSpan delay) => new() { BaseDelay = delay, SecondaryRateLimitDelay = delay, MaxDelay = delay };
-}
+namespace HelmSentinel.Resilience.GitHub;
 
 /// <summary>
-/// The Polly pipeline every GitHub call goes through. Retried: 5xx, 429, primary and secondary rate limits,
+/// The retry every GitHub call goes through. Retried: 5xx, 429, primary and secondary rate limits,
 /// abuse detection and network failures; the wait is what GitHub asks for (<c>Retry-After</c>, then
 /// <c>X-RateLimit-Reset</c>), else exponential back-off with jitter, never above <see cref="GitHubRetryOptions.MaxDelay"/>.
 /// Anything else (401, 403 without a rate limit, 404, 422) fails at once.
@@ -34,36 +15,8 @@ public sealed record GitHubRetryOptions
 public static class GitHubRetry
 {
     /// <summary>Builds the pipeline. <paramref name="onRetry"/> hears of every retry before its wait.</summary>
-    public static ResiliencePipeline Create(GitHubRetryOptions options, TimeProvider time, Action<string>? onRetry = null)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(time);
-        if (options.MaxRetries <= 0)
-        {
-            return ResiliencePipeline.Empty;
-        }
-
-        return new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && IsTransient(e)),
-                MaxRetryAttempts = options.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.BaseDelay,
-                MaxDelay = options.MaxDelay,
-                DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Exception is { } e ? RequestedDelay(e, time.GetUtcNow(), options) : null),
-                OnRetry = args =>
-                {
-                    onRetry?.Invoke(
-                        $"GitHub API: {Describe(args.Outcome.Exception)} (attempt {args.AttemptNumber + 1} of {options.MaxRetries + 1}); " +
-                        $"retrying in {Helm.GoDuration.FormatCompact(args.RetryDelay)}");
-                    return default;
-                },
-            })
-            .Build();
-    }
+    public static ResiliencePipeline Create(GitHubRetryOptions options, TimeProvider time, Action<string>? onRetry = null) =>
+        new ResiliencePipelineBuilder().AddGitHubRetry(options, time, onRetry).Build();
 
     /// <summary>True for failures worth another attempt.</summary>
     public static bool IsTransient(Exception exception) => exception switch
@@ -134,10 +87,11 @@ public static class GitHubRetry
     private static string? Header(ApiException exception, string name) =>
         exception.HttpResponse?.Headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 
-    private static string Describe(Exception? exception) => exception switch
+    /// <summary>A failure in a few words for the retry line: the status code and its name, or the exception.</summary>
+    internal static string Describe(Exception? exception) => exception switch
     {
         null => "failed",
         ApiException api when api.StatusCode != 0 => $"{(int)api.StatusCode} {(api.StatusCode == (HttpStatusCode)429 ? "Too Many Requests" : api.StatusCode.ToString())}",
-        _ => exception.GetType().Name + ": " + Reporting.HistoryTable.OneLine(exception.Message),
+        _ => exception.GetType().Name + ": " + TextFormat.OneLine(exception.Message),
     };
 }

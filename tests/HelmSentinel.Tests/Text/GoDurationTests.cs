@@ -1,6 +1,7 @@
-using HelmSentinel.Helm;
+using HelmSentinel.Text;
 
-namespace HelmSentinel.Tests.Helm;
+
+namespace HelmSentinel.Tests.Text;
 
 public class GoDurationTests
 {

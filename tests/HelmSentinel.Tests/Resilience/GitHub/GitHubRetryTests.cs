@@ -1,8 +1,8 @@
 using System.Net;
-using HelmSentinel.Platforms.GitHub;
+using HelmSentinel.Resilience.GitHub;
 using Octokit;
 
-namespace HelmSentinel.Tests.Platforms.GitHub;
+namespace HelmSentinel.Tests.Resilience.GitHub;
 
 public class GitHubRetryTests
 {

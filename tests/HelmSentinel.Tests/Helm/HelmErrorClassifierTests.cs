@@ -1,6 +1,6 @@
-using HelmSentinel.Resilience;
+using HelmSentinel.Helm;
 
-namespace HelmSentinel.Tests.Resilience;
+namespace HelmSentinel.Tests.Helm;
 
 public class HelmErrorClassifierTests
 {

@@ -1,7 +1,6 @@
 using System.Text;
-using HelmSentinel.Reporting;
 
-namespace HelmSentinel.Tests.Reporting;
+namespace HelmSentinel.Tests;
 
 public class SecretMaskerTests
 {

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace HelmSentinel.Reporting;
+namespace HelmSentinel;
 
 /// <summary>
 /// Replaces secret values with <c>***</c> in any text about to be printed. Each secret is masked as given,
@@ -22,26 +22,7 @@ public sealed class SecretMasker
     public SecretMasker(IEnumerable<string?> secrets)
     {
         ArgumentNullException.ThrowIfNull(secrets);
-        var needles = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var secret in secrets)
-        {
-            if (string.IsNullOrWhiteSpace(secret) || secret.Trim().Length < MinimumLength)
-            {
-                continue;
-            }
-
-            AddNeedle(needles, secret);
-            AddNeedle(needles, secret.Trim());
-            AddNeedle(needles, Convert.ToBase64String(Encoding.UTF8.GetBytes(secret)));
-            if (secret.Contains('\n', StringComparison.Ordinal))
-            {
-                foreach (var line in secret.Split('\n'))
-                {
-                    AddNeedle(needles, line.TrimEnd('\r'));
-                    AddNeedle(needles, line.Trim());
-                }
-            }
-        }
+        var needles = new HashSet<string>(secrets.SelectMany(Forms), StringComparer.Ordinal);
 
         // Longest first, so a secret that contains another is masked whole, not in pieces.
         _needles = [.. needles.OrderByDescending(n => n.Length).ThenBy(n => n, StringComparer.Ordinal)];
@@ -69,11 +50,40 @@ public sealed class SecretMasker
         return text;
     }
 
-    private static void AddNeedle(HashSet<string> needles, string value)
+    /// <summary>
+    /// The forms of one secret that are masked: as given, trimmed, base64 (how Kubernetes Secrets carry it) and, when it
+    /// spans several lines, each line. None shorter than <see cref="MinimumLength"/>; nothing for a blank or too short value.
+    /// </summary>
+    public static IEnumerable<string> Forms(string? secret)
     {
-        if (value.Length >= MinimumLength && !string.IsNullOrWhiteSpace(value))
+        if (string.IsNullOrWhiteSpace(secret) || secret.Trim().Length < MinimumLength)
         {
-            needles.Add(value);
+            yield break;
         }
+
+        var forms = new List<string> { secret, secret.Trim(), Convert.ToBase64String(Encoding.UTF8.GetBytes(secret)) };
+        if (secret.Contains('\n', StringComparison.Ordinal))
+        {
+            foreach (var line in secret.Split('\n'))
+            {
+                forms.Add(line.TrimEnd('\r'));
+                forms.Add(line.Trim());
+            }
+        }
+
+        foreach (var form in forms.Where(f => f.Length >= MinimumLength && !string.IsNullOrWhiteSpace(f)).Distinct(StringComparer.Ordinal))
+        {
+            yield return form;
+        }
+    }
+
+    /// <summary>
+    /// What an entry point registers with its runner (GitHub's <c>::add-mask::</c>) before anything prints: each secret as
+    /// given, however short, then its <see cref="Forms"/>; blank values and duplicates left out.
+    /// </summary>
+    public static IReadOnlyList<string> RunnerValues(IEnumerable<string> secrets)
+    {
+        ArgumentNullException.ThrowIfNull(secrets);
+        return [.. secrets.SelectMany(s => Forms(s).Prepend(s)).Where(v => !string.IsNullOrWhiteSpace(v)).Distinct(StringComparer.Ordinal)];
     }
 }

@@ -1,10 +1,9 @@
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
-using HelmSentinel.Reporting;
-using HelmSentinel.Resilience;
+using HelmSentinel.Resilience.Helm;
 using HelmSentinel.Tests.Support;
 
-namespace HelmSentinel.Tests.Resilience;
+namespace HelmSentinel.Tests.Helm;
 
 public class HelmRetryTests
 {
@@ -20,7 +19,7 @@ public class HelmRetryTests
     private static readonly DeployRequest Request = new() { Release = "web", Chart = "repo/web" };
 
     private static HelmCli Cli(ScriptedHelmProcess process, RecordingLog log, int retries = 4) =>
-        new(process, "helm", log, new SecretMasker([]), new HelmRetryOptions { MaxRetries = retries, BaseDelay = TimeSpan.FromMilliseconds(1) }, TimeProvider.System);
+        new(process, "helm", log, SecretMasker.None, HelmCli.Pipeline(new HelmRetryOptions { MaxRetries = retries, BaseDelay = TimeSpan.FromMilliseconds(1) }, TimeProvider.System, log, SecretMasker.None));
 
     [Theory]
     [InlineData(Unreachable3)]
@@ -33,7 +32,7 @@ public class HelmRetryTests
             .Then("upgrade", ScriptedHelmProcess.Ok("Release \"web\" has been upgraded. Happy Helming!\n"));
         var log = new RecordingLog();
 
-        var result = await Cli(process, log).RunMutatingAsync(HelmArguments.Upgrade(Request, HelmVersion.Parse("v3.17.2")), CancellationToken.None);
+        var result = await Cli(process, log).RunMutatingAsync(HelmArguments.Upgrade(Request.ToHelmUpgrade(), HelmVersion.Parse("v3.17.2")), CancellationToken.None);
 
         result.Succeeded.Should().BeTrue();
         process.Commands.Should().Equal("upgrade", "upgrade", "upgrade");
@@ -48,7 +47,7 @@ public class HelmRetryTests
         var process = new ScriptedHelmProcess().Then("upgrade", ScriptedHelmProcess.Fail(SchemaError));
         var log = new RecordingLog();
 
-        var result = await Cli(process, log).RunMutatingAsync(HelmArguments.Upgrade(Request, HelmVersion.Parse("v4.1.4")), CancellationToken.None);
+        var result = await Cli(process, log).RunMutatingAsync(HelmArguments.Upgrade(Request.ToHelmUpgrade(), HelmVersion.Parse("v4.1.4")), CancellationToken.None);
 
         result.Succeeded.Should().BeFalse();
         result.ErrorText.Should().StartWith("values don't meet the specifications");
@@ -62,7 +61,7 @@ public class HelmRetryTests
         var process = new ScriptedHelmProcess().Always("history", ScriptedHelmProcess.Fail(Unreachable3));
         var log = new RecordingLog();
 
-        var act = () => Cli(process, log, retries: 3).HistoryAsync(Request, CancellationToken.None);
+        var act = () => Cli(process, log, retries: 3).HistoryAsync(Request.Target, CancellationToken.None);
 
         await act.Should().ThrowAsync<HelmCommandException>().WithMessage("*cluster unreachable*");
         process.Commands.Should().HaveCount(4);

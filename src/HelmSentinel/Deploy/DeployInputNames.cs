@@ -1,0 +1,123 @@
+namespace HelmSentinel.Deploy;
+
+/// <summary>
+/// The name of every deploy input, as users write it: the CLI's option (<c>--timeout</c>), the action's input and
+/// the <see cref="InputError.Input"/> of a problem with it. The Azure task maps its own camelCase names onto these.
+/// </summary>
+public static class DeployInputNames
+{
+    /// <summary>The Helm release name.</summary>
+    public const string Release = "release";
+
+    /// <summary>The chart reference.</summary>
+    public const string Chart = "chart";
+
+    /// <summary>The release namespace.</summary>
+    public const string Namespace = "namespace";
+
+    /// <summary>Values files.</summary>
+    public const string Values = "values";
+
+    /// <summary><c>--set</c> pairs.</summary>
+    public const string Set = "set";
+
+    /// <summary><c>--set-string</c> pairs.</summary>
+    public const string SetString = "set-string";
+
+    /// <summary><c>--set-file</c> pairs.</summary>
+    public const string SetFile = "set-file";
+
+    /// <summary>The chart version.</summary>
+    public const string Version = "version";
+
+    /// <summary>The upgrade timeout.</summary>
+    public const string Timeout = "timeout";
+
+    /// <summary>The explicit rollback's timeout.</summary>
+    public const string RollbackTimeout = "rollback-timeout";
+
+    /// <summary>Revisions kept.</summary>
+    public const string HistoryMax = "history-max";
+
+    /// <summary>Helm 4's wait strategy.</summary>
+    public const string Wait = "wait";
+
+    /// <summary>Also wait for Jobs.</summary>
+    public const string WaitForJobs = "wait-for-jobs";
+
+    /// <summary>Create the namespace when missing.</summary>
+    public const string CreateNamespace = "create-namespace";
+
+    /// <summary>Replace what cannot be patched.</summary>
+    public const string Force = "force";
+
+    /// <summary>Reuse the last release's values.</summary>
+    public const string ReuseValues = "reuse-values";
+
+    /// <summary>Reset values to the chart's defaults.</summary>
+    public const string ResetValues = "reset-values";
+
+    /// <summary>Clear a provably stale lock first.</summary>
+    public const string RecoverStaleLock = "recover-stale-lock";
+
+    /// <summary>How much older than the timeout a stale lock is.</summary>
+    public const string StaleLockMargin = "stale-lock-margin";
+
+    /// <summary>The kubeconfig context.</summary>
+    public const string KubeContext = "kube-context";
+
+    /// <summary>The kubeconfig file.</summary>
+    public const string Kubeconfig = "kubeconfig";
+
+    /// <summary>The helm binary.</summary>
+    public const string Helm = "helm";
+
+    /// <summary>The revision's description.</summary>
+    public const string Description = "description";
+
+    /// <summary>Further helm flags.</summary>
+    public const string ExtraArgs = "extra-args";
+
+    /// <summary>Values to mask everywhere.</summary>
+    public const string Secrets = "secrets";
+
+    /// <summary>Watch the rollout and stop early on a fatal state.</summary>
+    public const string FailFast = "fail-fast";
+
+    /// <summary>Restarts after which a crash loop is fatal.</summary>
+    public const string RestartThreshold = "restart-threshold";
+
+    /// <summary>How long a pod may stay Unschedulable.</summary>
+    public const string UnschedulableGrace = "unschedulable-grace";
+
+    /// <summary>Every input name, in the order the README lists them.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        Release, Chart, Namespace, Values, Set, SetString, SetFile, Version, Timeout, RollbackTimeout, HistoryMax, Wait,
+        WaitForJobs, CreateNamespace, Force, ReuseValues, ResetValues, RecoverStaleLock, StaleLockMargin, KubeContext,
+        Kubeconfig, Helm, Description, ExtraArgs, Secrets, FailFast, RestartThreshold, UnschedulableGrace,
+    ];
+
+    /// <summary>The helm flag each owned flag corresponds to, when an input sets it (<c>--force-replace</c> → <c>force</c>).</summary>
+    public static IReadOnlyDictionary<string, string> ByHelmFlag { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["wait"] = Wait,
+        ["wait-for-jobs"] = WaitForJobs,
+        ["timeout"] = Timeout,
+        ["history-max"] = HistoryMax,
+        ["namespace"] = Namespace,
+        ["kube-context"] = KubeContext,
+        ["kubeconfig"] = Kubeconfig,
+        ["create-namespace"] = CreateNamespace,
+        ["version"] = Version,
+        ["values"] = Values,
+        ["set"] = Set,
+        ["set-string"] = SetString,
+        ["set-file"] = SetFile,
+        ["description"] = Description,
+        ["force"] = Force,
+        ["force-replace"] = Force,
+        ["reuse-values"] = ReuseValues,
+        ["reset-values"] = ResetValues,
+    };
+}
