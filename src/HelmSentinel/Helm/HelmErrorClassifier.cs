@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using HelmSentinel.Text;
 
 namespace HelmSentinel.Helm;
 
@@ -43,7 +44,7 @@ public sealed record HelmErrorRule(Regex Pattern, HelmErrorClass Class, string D
 /// before the failure's cause, a lock and chart errors come before connectivity words they may quote, and a
 /// wait deadline comes before the generic transient causes.
 /// </summary>
-public static class HelmErrorClassifier
+public static partial class HelmErrorClassifier
 {
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
 
@@ -171,4 +172,23 @@ public static class HelmErrorClassifier
             new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline, MatchTimeout),
             errorClass,
             description);
+
+    /// <summary>
+    /// The cause of a failed upgrade or install in one line: the first line of helm's error text without the sentences
+    /// Helm wraps it in, which an outcome already says (<c>UPGRADE FAILED: release web failed, and has been rolled back
+    /// due to atomic being set: …</c>). Null when nothing is left.
+    /// </summary>
+    /// <param name="errorText">Helm's error (<see cref="HelmProcessResult.ErrorText"/>), already masked.</param>
+    public static string? Cause(string errorText)
+    {
+        ArgumentNullException.ThrowIfNull(errorText);
+        var first = TextFormat.FirstLine(Wrapping().Replace(errorText, "")).Trim();
+        return first.Length == 0 ? null : first;
+    }
+
+    // "UPGRADE FAILED: release web failed, and has been rolled back due to atomic being set: <cause>", Helm 3 and 4.
+    [GeneratedRegex(
+        @"^(?:(?:UPGRADE|INSTALLATION) FAILED: )?(?:release \S+ failed, and has been (?:rolled back|uninstalled) due to (?:atomic|rollback-on-failure) being set: |an error occurred while (?:rolling back|uninstalling) the release\. original (?:upgrade|install) error: )?",
+        RegexOptions.IgnoreCase)]
+    private static partial Regex Wrapping();
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using HelmSentinel.Simulator.Cluster;
 using HelmSentinel.Simulator.Controllers;
 using HelmSentinel.Simulator.Storage;
+using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.Simulator.Tests.Controllers;
 
@@ -10,13 +11,13 @@ internal sealed class SimulatedCluster : IAsyncDisposable
 {
     public SimulatedCluster(ClusterConfig? config = null)
     {
-        Time = new ManualTimeProvider();
+        Time = new ManualClock();
         Store = new ObjectStore(Time);
         Controllers = new ClusterControllers(Store, config ?? ClusterConfig.Default, Time);
         Controllers.Start();
     }
 
-    public ManualTimeProvider Time { get; }
+    public ManualClock Time { get; }
 
     public ObjectStore Store { get; }
 

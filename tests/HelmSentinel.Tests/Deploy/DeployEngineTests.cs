@@ -2,6 +2,7 @@ using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
 using HelmSentinel.Resilience.Helm;
 using HelmSentinel.Tests.Support;
+using HelmSentinel.TestSupport;
 using static HelmSentinel.Tests.Support.History;
 using static HelmSentinel.Tests.Support.ScriptedHelmProcess;
 
@@ -17,7 +18,7 @@ public class DeployEngineTests
     private const string Unreachable = "Error: Kubernetes cluster unreachable: Get \"https://127.0.0.1:1/version\": dial tcp 127.0.0.1:1: connect: connection refused\n";
 
     private readonly RecordingLog _log = new();
-    private readonly FixedClock _clock = new(Now);
+    private readonly ManualClock _clock = new(Now) { AutoAdvance = true };
 
     // FailFast off: these tests script helm; no cluster is there to watch.
     private static DeployRequest Request() => new() { Release = "web", Chart = "repo/web", Timeout = TimeSpan.FromMinutes(5), FailFast = false };

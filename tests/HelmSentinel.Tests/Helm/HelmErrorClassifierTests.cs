@@ -225,4 +225,25 @@ public class HelmErrorClassifierTests
 
         unexercised.Should().BeEmpty();
     }
+
+    [Theory]
+    [InlineData("UPGRADE FAILED: release web failed, and has been rolled back due to atomic being set: context deadline exceeded", "context deadline exceeded")]
+    [InlineData("UPGRADE FAILED: release web failed, and has been rolled back due to rollback-on-failure being set: context canceled", "context canceled")]
+    [InlineData("INSTALLATION FAILED: release web failed, and has been uninstalled due to atomic being set: timed out waiting for the condition", "timed out waiting for the condition")]
+    [InlineData("UPGRADE FAILED: an error occurred while rolling back the release. original upgrade error: context deadline exceeded: timed out", "context deadline exceeded: timed out")]
+    [InlineData("UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress", "another operation (install/upgrade/rollback) is in progress")]
+    [InlineData("template: web/templates/deployment.yaml:7:20: executing\nmore detail", "template: web/templates/deployment.yaml:7:20: executing")]
+    public void Cause_IsTheFirstLineWithoutHelmsWrapping(string errorText, string expected)
+    {
+        HelmErrorClassifier.Cause(errorText).Should().Be(expected);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("UPGRADE FAILED: ")]
+    [InlineData("  \n")]
+    public void Cause_OfNothingButWrapping_IsNull(string errorText)
+    {
+        HelmErrorClassifier.Cause(errorText).Should().BeNull();
+    }
 }

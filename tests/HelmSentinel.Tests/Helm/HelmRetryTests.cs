@@ -2,6 +2,7 @@ using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
 using HelmSentinel.Resilience.Helm;
 using HelmSentinel.Tests.Support;
+using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.Tests.Helm;
 
@@ -19,7 +20,7 @@ public class HelmRetryTests
     private static readonly DeployRequest Request = new() { Release = "web", Chart = "repo/web" };
 
     private static HelmCli Cli(ScriptedHelmProcess process, RecordingLog log, int retries = 4) =>
-        new(process, "helm", log, SecretMasker.None, HelmCli.Pipeline(new HelmRetryOptions { MaxRetries = retries, BaseDelay = TimeSpan.FromMilliseconds(1) }, TimeProvider.System, log, SecretMasker.None));
+        new(process, "helm", log, SecretMasker.None, HelmCli.Pipeline(new HelmRetryOptions { MaxRetries = retries, BaseDelay = TimeSpan.FromSeconds(2) }, new ManualClock { AutoAdvance = true }, log, SecretMasker.None));
 
     [Theory]
     [InlineData(Unreachable3)]
@@ -70,30 +71,34 @@ public class HelmRetryTests
     [Fact]
     public async Task Backoff_WithoutJitter_DoublesEachTime()
     {
-        var delays = await DelaysOfThreeRetries(jitter: false);
+        var (delays, waited) = await DelaysOfThreeRetries(jitter: false);
 
-        delays.Should().Equal(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(40));
+        delays.Should().Equal(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(40));
+        waited.Should().Be(TimeSpan.FromSeconds(70), "each back-off is really waited, on the pipeline's clock");
     }
 
     [Fact]
     public async Task Backoff_WithJitter_StaysPositiveAndUnderTheCap()
     {
-        var delays = await DelaysOfThreeRetries(jitter: true);
+        var (delays, waited) = await DelaysOfThreeRetries(jitter: true);
 
-        delays.Should().HaveCount(3).And.OnlyContain(d => d > TimeSpan.Zero && d <= TimeSpan.FromMilliseconds(50));
+        delays.Should().HaveCount(3).And.OnlyContain(d => d > TimeSpan.Zero && d <= TimeSpan.FromSeconds(50));
+        waited.Should().BeCloseTo(delays.Aggregate(TimeSpan.Zero, (a, b) => a + b), TimeSpan.FromMilliseconds(3), "timers have whole milliseconds");
     }
 
-    private static async Task<List<TimeSpan>> DelaysOfThreeRetries(bool jitter)
+    private static async Task<(List<TimeSpan> Delays, TimeSpan Waited)> DelaysOfThreeRetries(bool jitter)
     {
+        var clock = new ManualClock { AutoAdvance = true };
+        var started = clock.GetUtcNow();
         var delays = new List<TimeSpan>();
         var pipeline = HelmRetry.Create(
-            new HelmRetryOptions { MaxRetries = 3, BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50), UseJitter = jitter },
-            TimeProvider.System,
+            new HelmRetryOptions { MaxRetries = 3, BaseDelay = TimeSpan.FromSeconds(10), MaxDelay = TimeSpan.FromSeconds(50), UseJitter = jitter },
+            clock,
             attempt => delays.Add(attempt.Delay));
         var failing = ScriptedHelmProcess.Fail(Unreachable3);
 
         await pipeline.ExecuteAsync(_ => ValueTask.FromResult(failing));
-        return delays;
+        return (delays, clock.GetUtcNow() - started);
     }
 
     [Fact]
@@ -101,7 +106,7 @@ public class HelmRetryTests
     {
         var cancelled = new HelmProcessResult(-1, "", Unreachable3, TimeSpan.Zero, Cancelled: true);
         var calls = 0;
-        var pipeline = HelmRetry.Create(new HelmRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(1) }, TimeProvider.System);
+        var pipeline = HelmRetry.Create(new HelmRetryOptions(), new ManualClock { AutoAdvance = true });
 
         await pipeline.ExecuteAsync(_ =>
         {

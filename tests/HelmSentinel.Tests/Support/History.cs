@@ -23,14 +23,6 @@ internal static class History
         (revision, status, description, TimeSpan.FromMinutes(minutesAgo));
 }
 
-/// <summary>A clock that stands still at <see cref="History.Now"/> unless advanced.</summary>
-internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = now;
-
-    public override DateTimeOffset GetUtcNow() => Now;
-}
-
 /// <summary>A deploy log that keeps every line for assertions.</summary>
 public sealed class RecordingLog : HelmSentinel.IDeployLog
 {

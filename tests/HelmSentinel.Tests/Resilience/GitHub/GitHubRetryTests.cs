@@ -1,5 +1,6 @@
 using System.Net;
 using HelmSentinel.Resilience.GitHub;
+using HelmSentinel.TestSupport;
 using Octokit;
 
 namespace HelmSentinel.Tests.Resilience.GitHub;
@@ -67,7 +68,7 @@ public class GitHubRetryTests
     public async Task Pipeline_RetriesA502UntilItSucceeds()
     {
         var warnings = new List<string>();
-        var pipeline = GitHubRetry.Create(GitHubRetryOptions.Fast(TimeSpan.FromMilliseconds(1)), TimeProvider.System, warnings.Add);
+        var pipeline = GitHubRetry.Create(new GitHubRetryOptions(), new ManualClock { AutoAdvance = true }, warnings.Add);
         var calls = 0;
 
         var result = await pipeline.ExecuteAsync(_ => ++calls < 3 ? throw Api(HttpStatusCode.BadGateway) : ValueTask.FromResult("created"));
@@ -80,7 +81,7 @@ public class GitHubRetryTests
     [Fact]
     public async Task Pipeline_DoesNotRetryA404()
     {
-        var pipeline = GitHubRetry.Create(GitHubRetryOptions.Fast(TimeSpan.FromMilliseconds(1)), TimeProvider.System);
+        var pipeline = GitHubRetry.Create(new GitHubRetryOptions(), new ManualClock { AutoAdvance = true });
         var calls = 0;
 
         var act = async () => await pipeline.ExecuteAsync<string>(_ => { calls++; throw new NotFoundException("nope", HttpStatusCode.NotFound); });
