@@ -72,38 +72,9 @@ public sealed class HelmSession : IDisposable
 
     public async Task<HelmResult> RunAsync(IEnumerable<string> arguments)
     {
-        var info = new ProcessStartInfo(Binary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in arguments)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (var (k, v) in _home.Environment)
-        {
-            info.Environment[k] = v;
-        }
-
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return new HelmResult(process.ExitCode, await stdout, await stderr, clock.Elapsed);
+        var result = await ProcessRunner.RunAsync(Binary, arguments, _home.Environment);
+        return new HelmResult(result.ExitCode, result.StandardOutput, result.StandardError, clock.Elapsed);
     }
 
     /// <summary>Pods of a release's Deployment (label app.kubernetes.io/instance).</summary>
