@@ -21,17 +21,3 @@ public sealed record HistoryEntry(
     /// <summary>True for the three <c>pending-*</c> statuses: an operation holds (or held) the release lock.</summary>
     public bool IsPending => Status is ReleaseStatus.PendingInstall or ReleaseStatus.PendingUpgrade or ReleaseStatus.PendingRollback;
 }
-
-/// <summary>Helm's release status strings (identical in Helm 3.17 and 4.1).</summary>
-public static class ReleaseStatus
-{
-    public const string Unknown = "unknown";
-    public const string Deployed = "deployed";
-    public const string Uninstalled = "uninstalled";
-    public const string Superseded = "superseded";
-    public const string Failed = "failed";
-    public const string Uninstalling = "uninstalling";
-    public const string PendingInstall = "pending-install";
-    public const string PendingUpgrade = "pending-upgrade";
-    public const string PendingRollback = "pending-rollback";
-}
