@@ -4,26 +4,34 @@ using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.Cli.Tests;
 
-/// <summary>Runs the built <c>helm-sentinel</c> as a real process with a private HOME.</summary>
+/// <summary>Runs the built <c>helm-sentinel</c> (and helm or kubectl) as real processes with a private HOME, each with a timeout.</summary>
 internal static class CliProcess
 {
+    /// <summary>Longer than any deploy a test asks for; a process still running then is killed and the test fails.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+
     public sealed record Result(int ExitCode, string Stdout, string Stderr)
     {
         public string All => Stdout + Stderr;
     }
 
-    public static async Task<Result> RunAsync(IsolatedHome home, params string[] args)
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "helm-sentinel.dll");
+
+    public static Task<Result> RunAsync(IsolatedHome home, params string[] args) => RunToolAsync(home, "dotnet", [Dll, .. args]);
+
+    /// <summary>Runs any program with the home's environment; killed after <see cref="Timeout"/>.</summary>
+    public static async Task<Result> RunToolAsync(IsolatedHome home, string program, params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "helm-sentinel.dll");
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
-        var result = await CliWrap.Cli.Wrap("dotnet")
-            .WithArguments([dll, .. args])
+        using var timeout = new CancellationTokenSource(Timeout);
+        var result = await CliWrap.Cli.Wrap(program)
+            .WithArguments(args)
             .WithEnvironmentVariables(home.Environment.AsReadOnly())
             .WithValidation(CommandResultValidation.None)
             .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
             .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
-            .ExecuteAsync();
+            .ExecuteAsync(timeout.Token);
         return new Result(result.ExitCode, stdout.ToString(), stderr.ToString());
     }
 

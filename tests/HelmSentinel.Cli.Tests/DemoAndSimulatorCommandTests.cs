@@ -35,8 +35,9 @@ public sealed class DemoAndSimulatorCommandTests : IDisposable
         var listening = new TaskCompletionSource();
         var output = new StringBuilder();
         using var stop = new CancellationTokenSource();
+        using var kill = new CancellationTokenSource(CliProcess.Timeout);
         var command = CliWrap.Cli.Wrap("dotnet")
-            .WithArguments([Path.Combine(AppContext.BaseDirectory, "helm-sentinel.dll"), "simulator", "--kubeconfig", kubeconfig])
+            .WithArguments([CliProcess.Dll, "simulator", "--kubeconfig", kubeconfig])
             .WithEnvironmentVariables(_home.Environment.AsReadOnly())
             .WithValidation(CommandResultValidation.None)
             .WithStandardOutputPipe(PipeTarget.ToDelegate(line =>
@@ -47,11 +48,19 @@ public sealed class DemoAndSimulatorCommandTests : IDisposable
                     listening.TrySetResult();
                 }
             }));
-        var running = command.ExecuteAsync(CancellationToken.None, stop.Token);
+        var running = command.ExecuteAsync(kill.Token, stop.Token);
 
-        await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        var namespaces = await Kubectl(kubeconfig, "get", "namespaces");
-        stop.Cancel(); // SIGINT, like Ctrl+C
+        string namespaces;
+        try
+        {
+            await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            namespaces = await Kubectl(kubeconfig, "get", "namespaces");
+        }
+        finally
+        {
+            stop.Cancel(); // SIGINT, like Ctrl+C; also when the simulator did not come up, so no process outlives the test
+        }
+
         var stopped = async () => await running;
 
         namespaces.Should().Contain("default").And.Contain("kube-system");
@@ -61,12 +70,8 @@ public sealed class DemoAndSimulatorCommandTests : IDisposable
 
     private async Task<string> Kubectl(string kubeconfig, params string[] args)
     {
-        var stdout = new StringBuilder();
-        await CliWrap.Cli.Wrap(Tools.Kubectl)
-            .WithArguments([.. args, "--kubeconfig", kubeconfig])
-            .WithEnvironmentVariables(_home.Environment.AsReadOnly())
-            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
-            .ExecuteAsync();
-        return stdout.ToString();
+        var result = await CliProcess.RunToolAsync(_home, Tools.Kubectl, [.. args, "--kubeconfig", kubeconfig]);
+        result.ExitCode.Should().Be(0, result.All);
+        return result.Stdout;
     }
 }

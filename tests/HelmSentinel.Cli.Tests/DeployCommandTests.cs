@@ -96,6 +96,19 @@ public sealed class DeployCommandTests : IDisposable
         var result = await CliProcess.RunAsync(_home, "deploy", "--help");
 
         result.ExitCode.Should().Be(0);
-        result.Stdout.Should().Contain("--rollback-timeout").And.Contain("exit codes");
+        result.Stdout.Should().Contain("--rollback-timeout").And.Contain("Exit codes:");
+    }
+
+    [Fact]
+    public async Task Deploy_WithAMistypedOption_SuggestsTheOptionAndExits3()
+    {
+        var (helm, log) = CliProcess.RecordingHelm(_home, 4);
+
+        var result = await CliProcess.RunAsync(_home, "deploy", "--timout", "5m", "--release", "web", "--chart", Tools.Chart("fixture-web"), "--helm", helm);
+
+        result.ExitCode.Should().Be(3, result.All);
+        result.Stderr.Should().Contain("'--timout'").And.Contain("Did you mean").And.Contain("\n--timeout\n");
+        result.Stdout.Should().BeEmpty();
+        CliProcess.Calls(log).Should().BeEmpty("a command-line error runs no helm");
     }
 }

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Reflection;
+using HelmSentinel.Cli.Parsing;
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
 using HelmSentinel.Resilience.Helm;
@@ -12,28 +14,47 @@ namespace HelmSentinel.Cli.Commands;
 /// bundled chart at 1.0.0 (healthy), then 2.0.0 (its image crashes), and shows the guarded deploy
 /// catching the failure and putting 1.0.0 back.
 /// </summary>
-internal static class DemoCommand
+internal sealed class DemoCommand : CliCommand
 {
-    public const string Usage = "usage: helm-sentinel demo [--helm PATH | --helm-major 3|4] [--timeout D] [--summary-file F]";
-
     private const string Release = "demo-web";
 
-    public static async Task<int> RunAsync(CommandLine line, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly Option<string?> _helm = CliOptions.Text(
+        "--helm", "PATH", "helm binary (default: the pinned one of --helm-major under .tools/, else helm on PATH)");
+
+    private readonly Option<int?> _helmMajor = CliOptions.WholeNumber(
+        "--helm-major", "3|4", "which pinned helm to use (default: 4)", n => PinnedHelm.Majors.Contains(n) ? null : "is not 3 or 4");
+
+    private readonly Option<TimeSpan?> _timeout = CliOptions.Duration(
+        "--timeout", $"timeout of each deploy (default: {GoDuration.FormatCompact(DefaultTimeout)})");
+
+    private readonly Option<string?> _summaryFile = CliOptions.Text(
+        "--summary-file", "F", "where to write the Markdown report of the rollback (default: helm-sentinel-demo-report.md in the temp folder)");
+
+    public DemoCommand()
+        : base("demo", "Start the simulator and show a healthy deploy, then a broken one rolled back.")
     {
-        var helm = line.Value("helm") ?? FindPinnedHelm(line.Value("helm-major") ?? "4");
+        Options.Add(_helm);
+        Options.Add(_helmMajor);
+        Options.Add(_timeout);
+        Options.Add(_summaryFile);
+        SetAction(RunAsync);
+    }
+
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var stdout = parse.InvocationConfiguration.Output;
+        var stderr = parse.InvocationConfiguration.Error;
+        var helm = parse.GetValue(_helm) ?? FindPinnedHelm(parse.GetValue(_helmMajor) ?? 4);
         if (helm is null)
         {
-            await stderr.WriteLineAsync("error: helm: no helm found. Run .ci/fetch-tools.sh (pinned Helm 3 and 4 into .tools/) or pass --helm PATH.");
+            await stderr.WriteLineAsync(
+                "error: --helm: no helm found. Run .ci/fetch-tools.sh (pinned Helm 3 and 4 into .tools/) or pass --helm PATH.");
             return ExitCodes.Unreachable;
         }
 
-        var timeoutText = line.Value("timeout") ?? "30s";
-        if (!GoDuration.TryParse(timeoutText, out var timeout))
-        {
-            await stderr.WriteLineAsync($"error: timeout: '{timeoutText}' is not a positive duration such as 30s.\n{Usage}");
-            return ExitCodes.Rejected;
-        }
-
+        var timeout = parse.GetValue(_timeout) ?? DefaultTimeout;
         var work = Directory.CreateTempSubdirectory("helm-sentinel-demo-");
         try
         {
@@ -63,7 +84,7 @@ internal static class DemoCommand
 
             await stdout.WriteLineAsync("\n### Step 2: upgrade to demo-web 2.0.0 (its image crashes on start)\n");
             var second = await engine.DeployAsync(Request("2.0.0"), cancellationToken);
-            var summary = line.Value("summary-file") ?? Path.Combine(Path.GetTempPath(), "helm-sentinel-demo-report.md");
+            var summary = parse.GetValue(_summaryFile) ?? Path.Combine(Path.GetTempPath(), "helm-sentinel-demo-report.md");
             await Report.WriteAsync(second, Request("2.0.0"), summary, stdout);
 
             var asExpected = first.Result == DeployResult.Succeeded && second.Result == DeployResult.RolledBack;
@@ -107,14 +128,13 @@ internal static class DemoCommand
         ["NO_COLOR"] = "1",
     };
 
-    private static string? FindPinnedHelm(string major)
+    private static string? FindPinnedHelm(int major)
     {
-        var folder = major == "3" ? "helm-3.17.2" : "helm-4.1.4";
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                var candidate = Path.Combine(dir.FullName, ".tools", folder, "helm");
+                var candidate = Path.Combine(dir.FullName, ".tools", PinnedHelm.ToolsPath(major));
                 if (File.Exists(candidate))
                 {
                     return candidate;

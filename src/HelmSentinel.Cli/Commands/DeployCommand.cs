@@ -1,3 +1,5 @@
+using System.CommandLine;
+using HelmSentinel.Cli.Parsing;
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
 using HelmSentinel.Resilience.Helm;
@@ -5,116 +7,185 @@ using HelmSentinel.Text;
 
 namespace HelmSentinel.Cli.Commands;
 
-/// <summary><c>helm-sentinel deploy</c>: one guarded deploy from command-line options.</summary>
-internal static class DeployCommand
+/// <summary><c>helm-sentinel deploy</c>: one guarded deploy from command-line options, mapped onto a <see cref="DeployRequest"/>.</summary>
+internal sealed class DeployCommand : CliCommand
 {
-    /// <summary>Options that may stand alone (true) or take true/false.</summary>
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string>(StringComparer.Ordinal)
+    // The core's defaults, so the help says what an option left out means.
+    private static readonly DeployRequest Defaults = new() { Release = "", Chart = "" };
+    private static readonly HelmRetryOptions RetryDefaults = new();
+
+    private readonly IReadOnlyList<string> _helmFlags;
+
+    private readonly Option<string?> _release = CliOptions.Text("--release", "R", "Helm release name");
+    private readonly Option<string?> _chart = CliOptions.Text("--chart", "C", "chart folder, .tgz, repo/name or oci://host/path");
+    private readonly Option<string?> _namespace = CliOptions.Namespace();
+    private readonly Option<string[]> _values = CliOptions.List("--values", "FILE", "values file (repeatable; the last wins)", "-f");
+    private readonly Option<string[]> _set = CliOptions.List("--set", "k=v", "--set pair (repeatable)");
+    private readonly Option<string[]> _setString = CliOptions.List("--set-string", "k=v", "--set-string pair (repeatable)");
+    private readonly Option<string[]> _setFile = CliOptions.List("--set-file", "k=path", "--set-file pair (repeatable)");
+    private readonly Option<string?> _version = CliOptions.Text("--version", "V", "chart version (repository and OCI charts)");
+    private readonly Option<TimeSpan?> _timeout = CliOptions.Duration(
+        "--timeout",
+        $"upgrade timeout, Go duration or hh:mm:ss (default: {Duration(Defaults.Timeout)})");
+    private readonly Option<TimeSpan?> _rollbackTimeout = CliOptions.Duration(
+        "--rollback-timeout",
+        "timeout of the explicit rollback (default: the upgrade's)");
+    private readonly Option<int?> _historyMax = CliOptions.WholeNumber(
+        "--history-max",
+        "N",
+        $"revisions kept, 0 = unlimited, never 1 (default: {Defaults.HistoryMax})");
+    private readonly Option<string?> _wait = CliOptions.Text("--wait", "watcher|legacy", $"Helm 4 wait strategy (default: {Defaults.WaitStrategy})");
+    private readonly Option<OnOff?> _waitForJobs = CliOptions.Switch("--wait-for-jobs", "also wait for Jobs");
+    private readonly Option<OnOff?> _createNamespace = CliOptions.Switch("--create-namespace", "create the namespace if missing");
+    private readonly Option<OnOff?> _force = CliOptions.Switch("--force", "Helm 3 --force / Helm 4 --force-replace");
+    private readonly Option<OnOff?> _reuseValues = CliOptions.Switch(
+        "--reuse-values",
+        "merge these values into the last release's (not with --reset-values)");
+    private readonly Option<OnOff?> _resetValues = CliOptions.Switch("--reset-values", "start again from the chart's default values");
+    private readonly Option<OnOff?> _recoverStaleLock = CliOptions.Switch(
+        "--recover-stale-lock",
+        $"clear a provably stale pending lock first (default: {On(Defaults.RecoverStaleLock)})");
+    private readonly Option<TimeSpan?> _staleLockMargin = CliOptions.Duration(
+        "--stale-lock-margin",
+        $"how much older than --timeout a lock must be (default: {Duration(Defaults.StaleLockMargin)})",
+        allowZero: true);
+    private readonly Option<OnOff?> _failFast = CliOptions.Switch(
+        "--fail-fast",
+        $"watch the pods and roll back as soon as a state is fatal (default: {On(Defaults.FailFast)})");
+    private readonly Option<int?> _restartThreshold = CliOptions.WholeNumber(
+        "--restart-threshold",
+        "N",
+        $"restarts after which CrashLoopBackOff/OOMKilled is fatal (default: {Defaults.RestartThreshold})",
+        n => n < 1 ? "is too small: a container must have restarted at least once to count as crash-looping" : null);
+    private readonly Option<TimeSpan?> _unschedulableGrace = CliOptions.Duration(
+        "--unschedulable-grace",
+        $"how long a pod may stay Unschedulable (default: {Duration(Defaults.UnschedulableGrace)})",
+        allowZero: true);
+    private readonly Option<string?> _kubeContext = CliOptions.KubeContext();
+    private readonly Option<string?> _kubeconfig = CliOptions.Kubeconfig();
+    private readonly Option<string?> _helm = CliOptions.Helm();
+    private readonly Option<string?> _description = CliOptions.Text("--description", "TEXT", "description recorded on the revision");
+    private readonly Option<string[]> _secret = CliOptions.List("--secret", "VALUE", "a value to mask in every output (repeatable)");
+    private readonly Option<string?> _summaryFile = CliOptions.Text("--summary-file", "F", "write the Markdown report to F");
+    private readonly Option<int?> _retries = CliOptions.WholeNumber(
+        "--retries",
+        "N",
+        $"retries of transient helm failures (default: {RetryDefaults.MaxRetries})",
+        n => n is < 0 or > 20 ? "is not a number of retries between 0 and 20" : null);
+    private readonly Option<TimeSpan?> _retryDelay = CliOptions.Duration(
+        "--retry-delay",
+        $"first retry back-off, doubling with jitter (default: {Duration(RetryDefaults.BaseDelay)})");
+
+    /// <param name="helmFlags">The words after the command line's bare <c>--</c>, for helm as given.</param>
+    public DeployCommand(IReadOnlyList<string> helmFlags)
+        : base("deploy", "One guarded helm upgrade --install: it succeeds, or the release is put back to its last good revision.")
     {
-        "create-namespace", "wait-for-jobs", "force", "reuse-values", "reset-values", "recover-stale-lock", "fail-fast", "help",
-    };
-
-    // Options of the CLI itself, not of the request.
-    private static readonly HashSet<string> CliOnly = new(StringComparer.Ordinal) { "summary-file", "retries", "retry-delay", "secret", "help" };
-
-    public const string Usage = """
-        usage: helm-sentinel deploy --release R --chart C [options] [-- extra helm flags]
-
-          --namespace, -n N          release namespace (default: default)
-          --values, -f FILE          values file (repeatable; the last wins)
-          --set k=v                  --set pair (repeatable); also --set-string, --set-file
-          --version V                chart version (repository and OCI charts)
-          --timeout D                upgrade timeout, Go duration or hh:mm:ss (default: 5m)
-          --rollback-timeout D       timeout of the explicit rollback (default: the upgrade's)
-          --history-max N            revisions kept, 0 = unlimited, never 1 (default: 10)
-          --wait watcher|legacy      Helm 4 wait strategy (default: watcher)
-          --wait-for-jobs            also wait for Jobs
-          --create-namespace         create the namespace if missing
-          --force                    Helm 3 --force / Helm 4 --force-replace
-          --reuse-values | --reset-values
-          --recover-stale-lock B     clear a provably stale pending lock first (default: true)
-          --stale-lock-margin D      how much older than --timeout a lock must be (default: 1m)
-          --fail-fast B              watch the pods and roll back as soon as a state is fatal (default: true)
-          --restart-threshold N      restarts after which CrashLoopBackOff/OOMKilled is fatal (default: 2)
-          --unschedulable-grace D    how long a pod may stay Unschedulable (default: 30s)
-          --kube-context X           kubeconfig context
-          --kubeconfig F             kubeconfig file
-          --helm PATH                helm binary (default: helm on PATH)
-          --description TEXT         description recorded on the revision
-          --secret VALUE             a value to mask in every output (repeatable)
-          --summary-file F           write the Markdown report to F
-          --retries N                retries of transient helm failures (default: 4)
-          --retry-delay D            first retry back-off, doubling with jitter (default: 2s)
-
-        exit codes: 0 succeeded, 1 failed and rolled back, 2 failed and not restored,
-                    3 rejected before any change, 4 cluster or helm unreachable
-        """;
-
-    public static async Task<int> RunAsync(CommandLine line, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
-    {
-        if (line.Value("help") is not null)
+        _helmFlags = helmFlags;
+        _release.Required = true;
+        _chart.Required = true;
+        Option[] options =
+        [
+            _release, _chart, _namespace, _values, _set, _setString, _setFile, _version, _timeout, _rollbackTimeout,
+            _historyMax, _wait, _waitForJobs, _createNamespace, _force, _reuseValues, _resetValues, _recoverStaleLock,
+            _staleLockMargin, _failFast, _restartThreshold, _unschedulableGrace, _kubeContext, _kubeconfig, _helm,
+            _description, _secret, _summaryFile, _retries, _retryDelay,
+        ];
+        foreach (var option in options)
         {
-            await stdout.WriteLineAsync(Usage);
-            return 0;
+            Options.Add(option);
         }
 
-        var inputs = line.Options
-            .Where(o => !CliOnly.Contains(o.Key))
-            .ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);
-        if (line.Options.TryGetValue("secret", out var secrets))
-        {
-            inputs["secrets"] = secrets;
-        }
-
-        if (line.Rest.Count > 0)
-        {
-            inputs["extra-args"] = [string.Join(' ', line.Rest)];
-        }
-
-        var (request, errors) = DeployInputs.Parse(inputs);
-        var retry = ParseRetry(line, errors is List<InputError> list ? list : [.. errors]);
-        if (request is null || retry is null)
-        {
-            foreach (var error in errors)
-            {
-                await stderr.WriteLineAsync($"error: {error.Input}: {error.Message}");
-            }
-
-            await stderr.WriteLineAsync("run 'helm-sentinel deploy --help' for the options.");
-            return ExitCodes.Rejected;
-        }
-
-        var engine = new DeployEngine(new CliWrapHelmProcess(), new TextDeployLog(stdout), TimeProvider.System, retry);
-        var outcome = await engine.DeployAsync(request, cancellationToken);
-        await Report.WriteAsync(outcome, request, line.Value("summary-file"), stdout);
-        return outcome.ExitCode;
+        _wait.CompletionSources.Add("watcher", "legacy");
+        TakesHelmFlags = true;
+        HelpNotes = Notes;
+        SetAction(RunAsync);
     }
 
-    private static HelmRetryOptions? ParseRetry(CommandLine line, List<InputError> errors)
+    private static string Notes => $$"""
+        Helm flags:
+          Everything after a bare -- goes to helm as given, one argument each, e.g.
+            {{CliApp.Name}} deploy --release web --chart ./web -- --skip-crds --set-json='config={"greeting":"hello world"}'
+          Flags that helm-sentinel sets itself (--atomic, --wait, --timeout, --namespace, ...) are refused there.
+
+        On/off options stand alone for true, or take true or false. Durations are Go durations (5m, 90s, 1h30m) or
+        hh:mm:ss. @FILE reads more options from FILE (several a line, # for comments).
+
+        Exit codes:
+          {{ExitCodes.Succeeded}}  succeeded: the release is deployed at the new revision
+          {{ExitCodes.RolledBack}}  failed, and rolled back to the last good revision (a failed first install is uninstalled)
+          {{ExitCodes.RollbackFailed}}  failed, and not restored: the cluster needs a person
+          {{ExitCodes.Rejected}}  rejected before any change: a command-line error, bad input, a chart that does not render,
+             or another deploy holds the release
+          {{ExitCodes.Unreachable}}  the cluster or helm is unreachable or missing; nothing was changed
+        """;
+
+    /// <summary>The request a parsed command line asks for. Pure; the engine validates it (<see cref="DeployRequestValidator"/>).</summary>
+    public DeployRequest ToRequest(ParseResult parse)
     {
-        var options = new HelmRetryOptions();
-        if (line.Value("retries") is { } retries)
+        ArgumentNullException.ThrowIfNull(parse);
+        return new DeployRequest
         {
-            if (!int.TryParse(retries, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 0 || n > 20)
-            {
-                errors.Add(new InputError("retries", $"'{retries}' is not a number of retries between 0 and 20."));
-                return null;
-            }
+            Release = parse.GetValue(_release) ?? "",
+            Chart = parse.GetValue(_chart) ?? "",
+            Namespace = parse.GetValue(_namespace) ?? Defaults.Namespace,
+            ValuesFiles = parse.GetList(_values),
+            Set = parse.GetList(_set),
+            SetString = parse.GetList(_setString),
+            SetFile = parse.GetList(_setFile),
+            ChartVersion = parse.GetValue(_version),
+            Timeout = parse.GetValue(_timeout) ?? Defaults.Timeout,
+            RollbackTimeout = parse.GetValue(_rollbackTimeout),
+            HistoryMax = parse.GetValue(_historyMax) ?? Defaults.HistoryMax,
+            WaitStrategy = parse.GetValue(_wait) ?? Defaults.WaitStrategy,
+            WaitForJobs = parse.GetSwitch(_waitForJobs, Defaults.WaitForJobs),
+            CreateNamespace = parse.GetSwitch(_createNamespace, Defaults.CreateNamespace),
+            Force = parse.GetSwitch(_force, Defaults.Force),
+            ReuseValues = parse.GetSwitch(_reuseValues, Defaults.ReuseValues),
+            ResetValues = parse.GetSwitch(_resetValues, Defaults.ResetValues),
+            RecoverStaleLock = parse.GetSwitch(_recoverStaleLock, Defaults.RecoverStaleLock),
+            StaleLockMargin = parse.GetValue(_staleLockMargin) ?? Defaults.StaleLockMargin,
+            KubeContext = parse.GetValue(_kubeContext),
+            Kubeconfig = parse.GetValue(_kubeconfig),
+            HelmPath = parse.GetValue(_helm) ?? Defaults.HelmPath,
+            Description = parse.GetValue(_description),
+            ExtraArgs = _helmFlags,
+            Secrets = parse.GetList(_secret),
+            FailFast = parse.GetSwitch(_failFast, Defaults.FailFast),
+            RestartThreshold = parse.GetValue(_restartThreshold) ?? Defaults.RestartThreshold,
+            UnschedulableGrace = parse.GetValue(_unschedulableGrace) ?? Defaults.UnschedulableGrace,
+        };
+    }
 
-            options = options with { MaxRetries = n };
-        }
-
-        if (line.Value("retry-delay") is { } delay)
+    /// <summary>How transient helm failures are retried: <c>--retries</c> and <c>--retry-delay</c> over the core's defaults. Pure.</summary>
+    public HelmRetryOptions ToRetryOptions(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        return RetryDefaults with
         {
-            if (!GoDuration.TryParse(delay, out var d))
-            {
-                errors.Add(new InputError("retry-delay", $"'{delay}' is not a positive duration such as 2s."));
-                return null;
-            }
+            MaxRetries = parse.GetValue(_retries) ?? RetryDefaults.MaxRetries,
+            BaseDelay = parse.GetValue(_retryDelay) ?? RetryDefaults.BaseDelay,
+        };
+    }
 
-            options = options with { BaseDelay = d };
-        }
+    /// <summary>How the CLI names a core input in errors: by its option (<c>history-max</c> is <c>--history-max</c>).</summary>
+    internal static string OptionName(string input) => input switch
+    {
+        DeployInputNames.Secrets => "--secret",
+        DeployInputNames.ExtraArgs => "helm flags after --",
+        _ => "--" + input,
+    };
 
-        return options;
+    private static string Duration(TimeSpan value) => GoDuration.FormatCompact(value);
+
+    private static string On(bool value) => value ? "true" : "false";
+
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var stdout = parse.InvocationConfiguration.Output;
+        var request = ToRequest(parse);
+        var engine = new DeployEngine(new CliWrapHelmProcess(), new TextDeployLog(stdout), TimeProvider.System, ToRetryOptions(parse));
+        var outcome = await engine.DeployAsync(request, new DeployOptions { InputName = OptionName }, cancellationToken);
+        await Report.WriteAsync(outcome, request, parse.GetValue(_summaryFile), stdout);
+        return outcome.ExitCode;
     }
 }

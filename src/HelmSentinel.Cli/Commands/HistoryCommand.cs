@@ -1,3 +1,5 @@
+using System.CommandLine;
+using HelmSentinel.Cli.Parsing;
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
 using HelmSentinel.Reporting;
@@ -6,27 +8,39 @@ using HelmSentinel.Resilience.Helm;
 namespace HelmSentinel.Cli.Commands;
 
 /// <summary><c>helm-sentinel history --release R</c>: the release history as a table.</summary>
-internal static class HistoryCommand
+internal sealed class HistoryCommand : CliCommand
 {
-    public const string Usage = "usage: helm-sentinel history --release R [--namespace N] [--kube-context X] [--kubeconfig F] [--helm PATH]";
+    private readonly Option<string?> _release = CliOptions.Text("--release", "R", "Helm release name");
+    private readonly Option<string?> _namespace = CliOptions.Namespace();
+    private readonly Option<string?> _kubeContext = CliOptions.KubeContext();
+    private readonly Option<string?> _kubeconfig = CliOptions.Kubeconfig();
+    private readonly Option<string?> _helm = CliOptions.Helm();
 
-    public static async Task<int> RunAsync(CommandLine line, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public HistoryCommand()
+        : base("history", "The release history as a table.")
     {
-        var release = line.Value("release");
-        if (release is null)
-        {
-            await stderr.WriteLineAsync("error: release: is required.\n" + Usage);
-            return ExitCodes.Rejected;
-        }
+        _release.Required = true;
+        Options.Add(_release);
+        Options.Add(_namespace);
+        Options.Add(_kubeContext);
+        Options.Add(_kubeconfig);
+        Options.Add(_helm);
+        SetAction(RunAsync);
+    }
 
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var stdout = parse.InvocationConfiguration.Output;
+        var stderr = parse.InvocationConfiguration.Error;
+        var release = parse.GetValue(_release) ?? "";
         var request = new DeployRequest
         {
             Release = release,
             Chart = ".",
-            Namespace = line.Value("namespace") ?? "default",
-            KubeContext = line.Value("kube-context"),
-            Kubeconfig = line.Value("kubeconfig"),
-            HelmPath = line.Value("helm") ?? "helm",
+            Namespace = parse.GetValue(_namespace) ?? "default",
+            KubeContext = parse.GetValue(_kubeContext),
+            Kubeconfig = parse.GetValue(_kubeconfig),
+            HelmPath = parse.GetValue(_helm) ?? "helm",
         };
         var masker = new SecretMasker([]);
         var log = new TextDeployLog(stderr);

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using HelmSentinel.Cli.Parsing;
 using HelmSentinel.Deploy;
 using HelmSentinel.Simulator;
 using HelmSentinel.Simulator.Cluster;
@@ -5,32 +7,43 @@ using HelmSentinel.Simulator.Cluster;
 namespace HelmSentinel.Cli.Commands;
 
 /// <summary><c>helm-sentinel simulator</c>: the Kubernetes API simulator in the foreground, for people and for kubectl/helm by hand.</summary>
-internal static class SimulatorCommand
+internal sealed class SimulatorCommand : CliCommand
 {
-    public const string Usage = "usage: helm-sentinel simulator [--port P] [--cluster cluster.yaml] [--kubeconfig out.yaml]";
+    private readonly Option<int?> _port = CliOptions.WholeNumber(
+        "--port", "P", "TCP port on 127.0.0.1 (default: 0, a free one)", n => n is < 0 or > 65535 ? "is not a TCP port (0-65535)" : null);
 
-    public static async Task<int> RunAsync(CommandLine line, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    private readonly Option<string?> _cluster = CliOptions.Text("--cluster", "cluster.yaml", "nodes, image behaviours and timings (default: the built-in cluster)");
+
+    private readonly Option<string?> _kubeconfig = CliOptions.Text(
+        "--kubeconfig", "out.yaml", "where to write a kubeconfig for it (default: helm-sentinel-simulator.kubeconfig in the temp folder)");
+
+    public SimulatorCommand()
+        : base("simulator", "Run the Kubernetes API simulator in the foreground until Ctrl+C.")
     {
-        var port = 0;
-        if (line.Value("port") is { } portText && (!int.TryParse(portText, System.Globalization.CultureInfo.InvariantCulture, out port) || port is < 0 or > 65535))
-        {
-            await stderr.WriteLineAsync($"error: port: '{portText}' is not a TCP port (0-65535).\n{Usage}");
-            return ExitCodes.Rejected;
-        }
+        Options.Add(_port);
+        Options.Add(_cluster);
+        Options.Add(_kubeconfig);
+        SetAction(RunAsync);
+    }
 
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var stdout = parse.InvocationConfiguration.Output;
+        var stderr = parse.InvocationConfiguration.Error;
+        var clusterFile = parse.GetValue(_cluster);
         ClusterConfig cluster;
         try
         {
-            cluster = line.Value("cluster") is { } file ? ClusterConfig.Load(file) : ClusterConfig.Default;
+            cluster = clusterFile is not null ? ClusterConfig.Load(clusterFile) : ClusterConfig.Default;
         }
         catch (Exception e) when (e is IOException or FormatException or InvalidOperationException or UnauthorizedAccessException)
         {
-            await stderr.WriteLineAsync($"error: cluster: cannot load '{line.Value("cluster")}': {e.Message}");
+            await stderr.WriteLineAsync($"error: --cluster: cannot load '{clusterFile}': {e.Message}");
             return ExitCodes.Rejected;
         }
 
-        await using var simulator = await KubeSimulator.StartAsync(new SimulatorOptions { Port = port, Cluster = cluster }, cancellationToken);
-        var kubeconfig = line.Value("kubeconfig") ?? Path.Combine(Path.GetTempPath(), "helm-sentinel-simulator.kubeconfig");
+        await using var simulator = await KubeSimulator.StartAsync(new SimulatorOptions { Port = parse.GetValue(_port) ?? 0, Cluster = cluster }, cancellationToken);
+        var kubeconfig = parse.GetValue(_kubeconfig) ?? Path.Combine(Path.GetTempPath(), "helm-sentinel-simulator.kubeconfig");
         simulator.WriteKubeconfig(kubeconfig);
         await stdout.WriteLineAsync($"Kubernetes API simulator listening on {simulator.BaseAddress}");
         await stdout.WriteLineAsync($"kubeconfig: {kubeconfig}   (export KUBECONFIG={kubeconfig})");
