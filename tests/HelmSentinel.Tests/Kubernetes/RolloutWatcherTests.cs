@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using HelmSentinel.Kubernetes;
 using HelmSentinel.Simulator.Storage;
 using HelmSentinel.Tests.EndToEnd;
+using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.Tests.Kubernetes;
 
@@ -90,8 +91,9 @@ public sealed class RolloutWatcherTests(SimulatorFixture cluster) : IClassFixtur
     }
 
     [Fact]
-    public async Task SlowStartAndASingleRestart_AreNotFatal()
+    public async Task SlowStartAndASingleRestart_RollOutWithoutAFatalStateOrAWarning()
     {
+        // That neither is ever fatal is proved on snapshots (RolloutEvaluatorTests); here, the real rollout.
         await Task.WhenAll(DeployHealthyAsync("w-slow"), DeployHealthyAsync("w-once"));
         await using var slow = await StartAsync("w-slow");
         await using var once = await StartAsync("w-once");
@@ -99,8 +101,7 @@ public sealed class RolloutWatcherTests(SimulatorFixture cluster) : IClassFixtur
         SetContainer("w-slow", c => c["image"] = "sim.local/slow-8");
         SetContainer("w-once", c => c["image"] = "sim.local/restart-once");
         // restart-once is fully rolled out; slow-8 has its first new pod Ready (the second needs another 8 s).
-        await WaitUntilAsync(() => Ready("w-once", "sim.local/restart-once") && ReadyCount("w-slow", "sim.local/slow-8") >= 1, TimeSpan.FromSeconds(15));
-        await Task.Delay(500);
+        await Eventually.WaitUntilAsync(() => Ready("w-once", "sim.local/restart-once") && ReadyCount("w-slow", "sim.local/slow-8") >= 1, "restart-once is rolled out and slow-8 has a Ready pod", TimeSpan.FromSeconds(15));
 
         slow.Fatal.IsCompleted.Should().BeFalse();
         once.Fatal.IsCompleted.Should().BeFalse();
@@ -110,16 +111,14 @@ public sealed class RolloutWatcherTests(SimulatorFixture cluster) : IClassFixtur
     [Fact]
     public async Task PodsOfAnUpgradeThatStartedBeforeTheFirstList_CountOnceTheStartIsKnown()
     {
-        // Helm does not wait for the watcher: the broken pods may already be in its first list.
+        // Helm does not wait for the watcher: the broken pods may already be in its first list. That they do not
+        // count until the start is known is proved on snapshots (RolloutEvaluatorTests).
         const string ns = "w-late";
         await DeployHealthyAsync(ns);
         var helmStarted = DateTimeOffset.UtcNow;
         SetContainer(ns, c => c["image"] = "sim.local/crash:1");
-        await WaitUntilAsync(() => cluster.Simulator.Store.List(ResourceTypes.Pods, ns).Any(p => p["spec"]!["containers"]![0]!["image"]!.GetValue<string>() == "sim.local/crash:1"), Patience);
+        await Eventually.WaitUntilAsync(() => cluster.Simulator.Store.List(ResourceTypes.Pods, ns).Any(p => p["spec"]!["containers"]![0]!["image"]!.GetValue<string>() == "sim.local/crash:1"), "a pod of the upgrade exists", Patience);
         await using var watcher = await StartAsync(ns);
-
-        await Task.Delay(TimeSpan.FromSeconds(4)); // long enough for two restarts
-        watcher.Fatal.IsCompleted.Should().BeFalse("until it knows when helm started, everything in its first list is the old revision's");
 
         watcher.UpgradeStarted(helmStarted);
         var diagnosis = await watcher.Fatal.WaitAsync(Patience);
@@ -129,39 +128,27 @@ public sealed class RolloutWatcherTests(SimulatorFixture cluster) : IClassFixtur
     }
 
     [Fact]
-    public async Task PodsCreatedLongBeforeTheUpgrade_NeverCount()
-    {
-        const string ns = "w-old";
-        await DeployHealthyAsync(ns);
-        SetContainer(ns, c => c["image"] = "sim.local/crash:1");
-        await WaitUntilAsync(() => cluster.Simulator.Store.List(ResourceTypes.Pods, ns).Any(p => p["spec"]!["containers"]![0]!["image"]!.GetValue<string>() == "sim.local/crash:1"), Patience);
-        await using var watcher = await StartAsync(ns);
-
-        watcher.UpgradeStarted(DateTimeOffset.UtcNow + RolloutWatcher.ClockMargin + TimeSpan.FromSeconds(5));
-        await Task.Delay(TimeSpan.FromSeconds(4));
-
-        watcher.Fatal.IsCompleted.Should().BeFalse("pods created before helm started belong to an earlier rollout");
-    }
-
-    [Fact]
     public async Task Dispose_StopsEveryWatchAndTask()
     {
         const string ns = "w-dispose";
         await DeployHealthyAsync(ns);
         var watcher = await StartAsync(ns);
         SetContainer(ns, c => c["image"] = "nginx:1.27.0");
-        await WaitUntilAsync(() => Ready(ns, "nginx:1.27.0"), Patience);
+        await Eventually.WaitUntilAsync(() => Ready(ns, "nginx:1.27.0"), "nginx:1.27.0 is rolled out", Patience);
         Requests(ns).Should().Contain(r => r.Contains("watch=true", StringComparison.Ordinal), "it watches instead of polling");
         Requests(ns).Count(r => r.Split('?')[0] == "GET /api/v1/namespaces/" + ns + "/pods" && !r.Contains("watch=true", StringComparison.Ordinal))
             .Should().Be(1, "one list, then one watch: " + string.Join(" | ", Requests(ns)));
 
+        await Eventually.WaitUntilAsync(() => cluster.Simulator.OpenWatches(ns) == 6, "a watch of each of the six kinds is open", Patience);
+
         await watcher.DisposeAsync();
         var after = Requests(ns).Count;
         SetContainer(ns, c => c["image"] = "sim.local/crash");
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
 
+        // Nothing can reconnect: every loop has ended (Stopped), and the server has seen every watch close.
         watcher.Stopped.Should().BeTrue();
         watcher.Fatal.IsCanceled.Should().BeTrue();
+        await Eventually.WaitUntilAsync(() => cluster.Simulator.OpenWatches(ns) == 0, "the server has seen every watch close", Patience);
         Requests(ns).Count.Should().Be(after, "nothing reconnects after dispose");
     }
 
@@ -203,7 +190,7 @@ public sealed class RolloutWatcherTests(SimulatorFixture cluster) : IClassFixtur
              "spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},
                      "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"nginx:1.25.0"}]}}}}
             """.Replace("NS", ns, StringComparison.Ordinal))!.AsObject());
-        await WaitUntilAsync(() => Ready(ns, "nginx:1.25.0"), Patience);
+        await Eventually.WaitUntilAsync(() => Ready(ns, "nginx:1.25.0"), "the healthy revision is rolled out", Patience);
     }
 
     private void SetContainer(string ns, Action<JsonObject> change) =>
@@ -232,18 +219,4 @@ public sealed class RolloutWatcherTests(SimulatorFixture cluster) : IClassFixtur
             .Select(p => p["metadata"]!["name"]!.GetValue<string>())];
 
     private List<string> Requests(string ns) => [.. cluster.Simulator.RequestLog.Where(r => r.Contains("/namespaces/" + ns + "/", StringComparison.Ordinal))];
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan patience)
-    {
-        var deadline = DateTime.UtcNow + patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("condition not met in time");
-            }
-
-            await Task.Delay(50);
-        }
-    }
 }
