@@ -92,6 +92,8 @@ internal sealed class RolloutEvaluator(string release, string @namespace, FailFa
             .Where(c => !IsReady(c.Pod))
             .Select(c => new FailingPod(c.Pod, c.Workload, FailFastRules.Pod(c.Pod, rules, now, DateTimeOffset.MinValue) ?? CurrentState(c.Pod)))
             .OrderBy(f => f.State.Reason == "NotReady" ? 1 : 0)
+            .ThenBy(f => f.Pod.Metadata.CreationTimestamp)
+            .ThenBy(f => f.Pod.Metadata.Name, StringComparer.Ordinal)
             .ToList();
         var workload = ReleaseWorkloads(snapshot).FirstOrDefault(w => w.Fatal is not null);
         return new Finding(pods, workload.Fatal is null ? null : new FailedWorkload(workload.Name, workload.Fatal));
@@ -153,7 +155,8 @@ internal sealed class RolloutEvaluator(string release, string @namespace, FailFa
             }
         }
 
-        foreach (var pod in snapshot.Pods.Items)
+        // Oldest first, then by name: when several pods are fatal at once, the summary names the same one every time.
+        foreach (var pod in snapshot.Pods.Items.OrderBy(p => p.Metadata.CreationTimestamp).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal))
         {
             if (Preexisting(snapshot.Pods, pod.Metadata, snapshot.CountFrom) || pod.Metadata.DeletionTimestamp is not null)
             {

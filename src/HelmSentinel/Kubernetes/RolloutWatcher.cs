@@ -192,11 +192,11 @@ public sealed class RolloutWatcher : IAsyncDisposable
                     return;
                 }
 
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                if (evaluation.WakeAt is { } at)
-                {
-                    wait.CancelAfter(Max(at - _options.Time.GetUtcNow(), TimeSpan.FromMilliseconds(10)));
-                }
+                // The wake-up is measured on the watcher's clock, like the grace it ends.
+                using var wake = evaluation.WakeAt is { } at
+                    ? new CancellationTokenSource(Max(at - _options.Time.GetUtcNow(), TimeSpan.FromMilliseconds(10)), _options.Time)
+                    : null;
+                using var wait = wake is null ? CancellationTokenSource.CreateLinkedTokenSource(ct) : CancellationTokenSource.CreateLinkedTokenSource(ct, wake.Token);
 
                 try
                 {
