@@ -184,7 +184,7 @@ public sealed record AzureTaskContext
             case "kubeconfig":
                 if (Input("kubeconfig") is { } content)
                 {
-                    cluster = new ClusterAccess(content, null, KubernetesEndpoint.CredentialsIn(content));
+                    cluster = new ClusterAccess(content, null, KubeconfigSecrets.Extract(content));
                 }
                 else
                 {
