@@ -53,8 +53,8 @@ public static class GitHubAction
         void Warn(string message) => stdout.WriteLine(WorkflowCommands.Warning(masker.Mask(message)));
 
         var context = GitHubContext.Read(environment, ReadEventPayload(environment, Warn));
-        var reporter = settings.Token is not null && context.HasRepository
-            ? new GitHubReporter(services.GitHubClient(context.ApiUrl, settings.Token), context, settings,
+        var reporter = settings.Token is not null && context.Target is { } target
+            ? new GitHubReporter(services.GitHubClient(target.ApiUrl, settings.Token), target, settings.Report,
                 GitHubRetry.Create(services.GitHubRetry, services.Time, Warn), Warn)
             : null;
         if (reporter is null)
@@ -96,7 +96,7 @@ public static class GitHubAction
         // What follows reports a deploy that has ended; a cancelled job still gets its outputs and statuses
         // for as long as the runner lets the process live.
         var markdown = MarkdownReport.Render(outcome, masker);
-        var reportPath = Path.Combine(runnerTemp, $"helm-sentinel-{Safe(outcome.Release)}-{Safe(settings.Environment)}.md");
+        var reportPath = Path.Combine(runnerTemp, $"helm-sentinel-{Safe(outcome.Release)}-{Safe(settings.Report.Environment)}.md");
         await File.WriteAllTextAsync(reportPath, markdown, CancellationToken.None);
         if (Get(environment, "GITHUB_STEP_SUMMARY") is { } summary)
         {

@@ -1,5 +1,6 @@
 using HelmSentinel.Deploy;
 using HelmSentinel.Platforms.AzureDevOps;
+using HelmSentinel.Platforms.GitHub;
 
 namespace HelmSentinel.Tests.Platforms.AzureDevOps;
 
@@ -144,6 +145,25 @@ public sealed class AzureTaskContextTests
         context.AzureRepos.Should().BeNull();
         context.GitHub.Should().Be(new GitHubPullRequestTarget(
             "contoso/web", 7, "ghp_x1", new Uri("https://api.github.com/"), "abc123", new Uri("https://dev.azure.com/contoso/Web/_build/results?buildId=42")));
+    }
+
+    [Fact]
+    public void GitHubPullRequestTarget_IsReportedAsAPullRequestEventLinkingTheBuild()
+    {
+        var build = new Uri("https://dev.azure.com/contoso/Web/_build/results?buildId=42");
+        var pullRequest = new GitHubPullRequestTarget("contoso/web", 7, "ghp_x1", new Uri("https://ghe.example/api/v3/"), "abc123", build);
+
+        pullRequest.Target.Should().Be(new GitHubTarget
+        {
+            Owner = "contoso",
+            Repository = "web",
+            ApiUrl = new Uri("https://ghe.example/api/v3/"),
+            Sha = "abc123",
+            PullRequest = 7,
+            EventName = "pull_request",
+            RunUrl = build,
+        });
+        (pullRequest with { Repository = "web" }).Target.Should().BeNull("a repository name without its owner cannot be reported to");
     }
 
     [Theory]
