@@ -1,28 +1,9 @@
 using HelmSentinel.Deploy;
-using HelmSentinel.Helm;
 using HelmSentinel.Reporting;
 using HelmSentinel.Resilience.GitHub;
-using HelmSentinel.Resilience.Helm;
 using HelmSentinel.Text;
-using Octokit;
 
 namespace HelmSentinel.Platforms.GitHub;
-
-/// <summary>What the action runs with besides its environment; tests replace the clock and the retry delays.</summary>
-public sealed record GitHubActionServices
-{
-    /// <summary>The clock of the engine and of the GitHub retries.</summary>
-    public TimeProvider Time { get; init; } = TimeProvider.System;
-
-    /// <summary>Retries of GitHub API calls.</summary>
-    public GitHubRetryOptions GitHubRetry { get; init; } = new();
-
-    /// <summary>Retries of transient helm failures.</summary>
-    public HelmRetryOptions HelmRetry { get; init; } = new();
-
-    /// <summary>Builds the GitHub client from the API URL and the token.</summary>
-    public Func<Uri, string, IGitHubClient> GitHubClient { get; init; } = GitHubReporter.CreateClient;
-}
 
 /// <summary>
 /// One run of the GitHub Action: masks the secrets, writes the kubeconfig to a private temporary file, runs the
@@ -80,16 +61,14 @@ public static class GitHubAction
             }
             else
             {
-                var request = parsed with { Secrets = settings.Secrets };
-                if (reporter is not null && DeployRequestValidator.Validate(request).Count == 0)
+                // The reporter starts once the engine has accepted the request (a rejected one gets no Deployment), in
+                // parallel with the deploy: helm's first call does not wait for GitHub's answers.
+                var options = new DeployOptions
                 {
-                    // In parallel with the deploy: helm's first call does not wait for GitHub's answers.
-                    started = reporter.StartAsync(request, cancellationToken);
-                }
-
-                var helm = new CliWrapHelmProcess(HelmEnvironment(environment));
-                var engine = new DeployEngine(helm, new GitHubDeployLog(stdout), services.Time, services.HelmRetry);
-                outcome = await engine.DeployAsync(request, cancellationToken);
+                    Accepted = request => started = reporter?.StartAsync(request, cancellationToken) ?? Task.CompletedTask,
+                };
+                var engine = new DeployEngine(services.Helm(HelmEnvironment(environment)), new GitHubDeployLog(stdout), services.Time, services.HelmRetry);
+                outcome = await engine.DeployAsync(parsed with { Secrets = settings.Secrets }, options, cancellationToken);
             }
         }
 
