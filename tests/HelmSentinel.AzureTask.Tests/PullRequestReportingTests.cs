@@ -1,5 +1,4 @@
 using System.Net;
-using HelmSentinel.Action.Tests;
 using HelmSentinel.Deploy;
 using HelmSentinel.Platforms.AzureDevOps;
 using HelmSentinel.Resilience.AzureRepos;

@@ -1,4 +1,5 @@
 using HelmSentinel.Simulator;
+using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.AzureTask.Tests;
 
