@@ -77,6 +77,17 @@ public sealed class AzureTaskContextTests
     }
 
     [Fact]
+    public void Parse_ExtraArgs_AreOneArgumentALine_AsTheCoreReadsThem()
+    {
+        var context = AzureTaskContext.Parse(Agent(("INPUT_EXTRAARGS", "--set-json=config={\"greeting\":\"hello world\"}\n--skip-crds --dependency-update\n")));
+
+        var (request, errors) = DeployInputs.Parse(context.DeployInputsWith(null));
+
+        errors.Should().BeEmpty();
+        request!.ExtraArgs.Should().Equal("--set-json=config={\"greeting\":\"hello world\"}", "--skip-crds", "--dependency-update");
+    }
+
+    [Fact]
     public void Parse_EveryTaskJsonInputIsKnown()
     {
         var known = AzureTaskContext.InputNames.Keys.Concat(["connectionType", "kubernetesServiceConnection", "kubeconfig", "commentOnPullRequest", "pullRequestStatus", "githubToken", "githubApiUrl"]);

@@ -57,6 +57,15 @@ public class ActionInputsTests
     }
 
     [Fact]
+    public void Read_ExtraArgs_AreOneArgumentALine_AsTheCoreReadsThem()
+    {
+        var (settings, _) = ActionInputs.Read(Env(("INPUT_EXTRA_ARGS", "--set-json=config={\"greeting\":\"hello world\"}\n--skip-crds --dependency-update\n")));
+
+        DeployInputs.Parse(new Dictionary<string, IReadOnlyList<string>>(settings.DeployInputs) { ["release"] = ["web"], ["chart"] = ["./chart"] })
+            .Request!.ExtraArgs.Should().Equal("--set-json=config={\"greeting\":\"hello world\"}", "--skip-crds", "--dependency-update");
+    }
+
+    [Fact]
     public void Read_WithNothing_UsesTheDefaults()
     {
         var (settings, errors) = ActionInputs.Read(Env());
