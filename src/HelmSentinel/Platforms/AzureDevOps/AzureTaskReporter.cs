@@ -7,8 +7,9 @@ using HelmSentinel.Resilience.GitHub;
 namespace HelmSentinel.Platforms.AzureDevOps;
 
 /// <summary>
-/// Tells Azure DevOps about one deploy: logging commands on the output, the summary file, the Azure Repos pull
-/// request (status and thread). A reporting failure becomes a warning; it never changes the deploy's result.
+/// Tells Azure DevOps about one deploy: logging commands on the output, the summary file, and the pull request: on
+/// Azure Repos its status and thread, on GitHub the comment and the commit status (through <see cref="GitHubReporter"/>).
+/// A reporting failure becomes a warning; it never changes the deploy's result.
 /// </summary>
 public sealed class AzureTaskReporter
 {
