@@ -16,6 +16,10 @@ public static class GitHubAction
     public const int MaxSummaryLength = 330_000;
 
     /// <summary>Runs the action; returns the process exit code (<see cref="ExitCodes"/>).</summary>
+    /// <param name="environment">The step's environment: <c>INPUT_*</c>, <c>GITHUB_*</c>, <c>RUNNER_TEMP</c>.</param>
+    /// <param name="stdout">Where the runner reads the log and the workflow commands.</param>
+    /// <param name="services">The clock, retries, GitHub client and helm; null = the defaults.</param>
+    /// <param name="cancellationToken">The runner's cancellation: helm is interrupted and the engine restores the release.</param>
     public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> environment, TextWriter stdout, GitHubActionServices? services = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(environment);
