@@ -1,58 +1,23 @@
-using System.Text;
-using HelmSentinel.Simulator;
+using System.Text.Json.Nodes;
 using HelmSentinel.TestSupport;
+using static HelmSentinel.Action.Tests.ActionScenario;
 
 namespace HelmSentinel.Action.Tests;
-
-/// <summary>One simulated cluster shared by the tests of a class.</summary>
-public sealed class ClusterFixture : IAsyncLifetime
-{
-    public KubeSimulator Simulator { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Simulator = await KubeSimulator.StartAsync(new SimulatorOptions());
-
-    public async Task DisposeAsync() => await Simulator.DisposeAsync();
-}
 
 /// <summary>
 /// The action's entry as a process, as a runner starts it, against the Kubernetes simulator with the real helm and
 /// a local GitHub API: what reaches GitHub, the files the runner reads, the log, secrets, exit codes.
 /// </summary>
-public sealed class ActionProcessTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>, IAsyncLifetime
+[Collection(ClusterCollection.Name)]
+public sealed class ActionProcessTests(ClusterFixture cluster) : IAsyncLifetime
 {
-    private const string GitHubToken = "ghs_fakeTokenForTests0123456789abcdefABCD";
-    private const string ClusterToken = "sim-bearer-7a1c0e5b9d2f4a8c";
-    private const string DatabasePassword = "hunter2-db-password-42";
-    private const string RunUrl = "https://github.example/acme/shop/actions/runs/4242";
-
     private FakeGitHubApi _api = null!;
 
     public async Task InitializeAsync() => _api = await FakeGitHubApi.StartAsync();
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
 
-    private string Kubeconfig => cluster.Simulator.KubeconfigYaml().Replace("user: {}", "user:\n    token: " + ClusterToken, StringComparison.Ordinal);
-
-    private Dictionary<string, string> Inputs(string release, int major, params string[] set) => new(StringComparer.Ordinal)
-    {
-        // The runner's own form keeps dashes (INPUT_CREATE-NAMESPACE); the composite action maps underscores. Both work.
-        ["INPUT_RELEASE"] = release,
-        ["INPUT_CHART"] = Tools.Chart("fixture-web"),
-        ["INPUT_NAMESPACE"] = release,
-        ["INPUT_CREATE-NAMESPACE"] = "true",
-        ["INPUT_HELM"] = Tools.Helm(major),
-        ["INPUT_TIMEOUT"] = "90s",
-        ["INPUT_SET"] = string.Join('\n', ["greeting=" + DatabasePassword, .. set]),
-        ["INPUT_SECRETS"] = DatabasePassword,
-        ["INPUT_KUBECONFIG"] = Kubeconfig,
-        ["INPUT_GITHUB_TOKEN"] = GitHubToken,
-        ["INPUT_ENVIRONMENT"] = "staging",
-        ["INPUT_ENVIRONMENT_URL"] = "https://staging.shop.example",
-        ["INPUT_COMMENT_ON_PR"] = "true",
-        ["INPUT_DEPLOYMENT_STATUS"] = "true",
-        ["INPUT_COMMIT_STATUS"] = "false",
-        ["INPUT_EXTRA_ARGS"] = "",
-    };
+    private Dictionary<string, string> Inputs(string release, int major, params string[] set) => ActionScenario.Inputs(cluster.Simulator, release, major, set);
 
     [Fact]
     public async Task PullRequest_InstallThenBrokenUpgrade_ReportsDeploymentsAndUpdatesOneComment()
@@ -78,7 +43,7 @@ public sealed class ActionProcessTests(ClusterFixture cluster) : IClassFixture<C
         deployment["environment"]!.GetValue<string>().Should().Be("staging");
         deployment["auto_merge"]!.GetValue<bool>().Should().BeFalse();
         deployment["required_contexts"]!.AsArray().Should().BeEmpty();
-        Statuses().Should().Equal("in_progress", "success");
+        Statuses(_api).Should().Equal("in_progress", "success");
         var status = _api.Matching("POST", "/statuses$")[^1].Json!;
         status["log_url"]!.GetValue<string>().Should().Be(RunUrl);
         status["environment_url"]!.GetValue<string>().Should().Be("https://staging.shop.example");
@@ -96,14 +61,14 @@ public sealed class ActionProcessTests(ClusterFixture cluster) : IClassFixture<C
         second.Stdout.Should().Contain("::error title=helm-sentinel%3A prweb upgrade to revision 2 failed; rolled back to revision 1 (now revision 3)::");
         second.Stdout.Should().MatchRegex(@"2 +\S+ \S+ +failed .*<- failed\n").And.MatchRegex(@"3 +\S+ \S+ +deployed .*<- restored\n");
         second.Summary.Should().Contain("| 2 ❌ failed |").And.Contain("| 3 ✅ restored |").And.Contain("first fatal state - pod prweb-");
-        Statuses().Should().Equal("in_progress", "success", "in_progress", "failure");
+        Statuses(_api).Should().Equal("in_progress", "success", "in_progress", "failure");
         _api.Matching("POST", "/issues/7/comments$").Should().ContainSingle("the second run updates the comment instead of adding one");
         _api.Matching("PATCH", "^/repos/acme/shop/issues/comments/\\d+$").Should().ContainSingle();
         _api.Comments(7).Should().ContainSingle().Which.Should().Contain("rolled back").And.Contain(RunUrl);
 
         foreach (var result in new[] { first, second })
         {
-            AssertNoSecrets(result, run);
+            AssertNoSecrets(result, run, _api);
         }
 
         Directory.GetFiles(run.RunnerTemp, "helm-sentinel-kubeconfig-*").Should().BeEmpty("the kubeconfig file is deleted at the end");
@@ -130,42 +95,7 @@ public sealed class ActionProcessTests(ClusterFixture cluster) : IClassFixture<C
         _api.Comments(12).Should().ContainSingle();
         _api.Comments(13).Should().BeEmpty();
         _api.Requests.Should().NotBeEmpty().And.OnlyContain(r => r.RawPath.StartsWith("/api/v3/repos/acme/shop/", StringComparison.Ordinal), "GITHUB_API_URL is used as given");
-        AssertNoSecrets(result, run);
-    }
-
-    [Fact]
-    public async Task GitHubAnswering502Twice_IsRetriedAndTheDeploymentIsCreated()
-    {
-        using var run = new ActionRun(_api.BaseAddress, "pull_request", Payloads.PullRequest);
-        _api.Fail("POST", "^/repos/acme/shop/deployments$", 502, times: 2);
-        _api.Fail("POST", "/issues/7/comments$", 429, times: 1, retryAfter: "1");
-
-        var result = await run.RunAsync(Inputs("retryweb", 4));
-
-        result.ExitCode.Should().Be(0, result.Log);
-        _api.Matching("POST", "^/repos/acme/shop/deployments$").Select(r => r.Status).Should().Equal(502, 502, 201);
-        _api.Matching("POST", "/issues/7/comments$").Select(r => r.Status).Should().Equal(429, 201);
-        Statuses().Should().Equal("in_progress", "success");
-        result.Stdout.Should().Contain("::warning::GitHub API: 502 BadGateway (attempt 1 of 5)");
-        result.Stdout.Should().NotContain("could not");
-    }
-
-    [Fact]
-    public async Task GitHubAnswering500Forever_LeavesTheDeployResultAndExitCodeUnchanged()
-    {
-        using var run = new ActionRun(_api.BaseAddress, "pull_request", Payloads.PullRequest);
-        _api.Fail("POST", ".*", 500, times: -1);
-        _api.Fail("GET", ".*", 500, times: -1);
-
-        var result = await run.RunAsync(Inputs("downweb", 4));
-
-        result.ExitCode.Should().Be(0, result.Log);
-        result.Outputs["result"].Should().Be("succeeded");
-        result.Stdout.Should().Contain("::warning::GitHub: could not create the deployment: 500")
-            .And.Contain("::warning::GitHub: could not read the comments of pull request #7: 500");
-        _api.Matching("POST", "/deployments$").Should().HaveCount(5, "one attempt and four retries");
-        result.Stdout.Should().NotContain("::error");
-        AssertNoSecrets(result, run);
+        AssertNoSecrets(result, run, _api);
     }
 
     [Theory]
@@ -190,7 +120,29 @@ public sealed class ActionProcessTests(ClusterFixture cluster) : IClassFixture<C
             _api.Comments(7).Should().ContainSingle().Which.Should().Contain("rejected");
         }
 
-        AssertNoSecrets(result, run);
+        AssertNoSecrets(result, run, _api);
+    }
+
+    [Fact]
+    public async Task ARequestTheEngineRefuses_IsValidatedOnce_StartsNoDeploymentOrPendingStatus_AndChangesNothingInTheCluster()
+    {
+        using var run = new ActionRun(_api.BaseAddress, "pull_request", Payloads.PullRequest);
+        var inputs = Inputs("refusedweb", 3);
+        inputs["INPUT_HISTORY_MAX"] = "1";
+        inputs["INPUT_COMMIT_STATUS"] = "true";
+
+        var result = await run.RunAsync(inputs);
+
+        result.ExitCode.Should().Be(3, result.Log);
+        result.Outputs["failure-reason"].Should().StartWith("invalid input: history-max: history-max 1 lets helm prune the last good revision");
+        result.Stdout.Split('\n').Where(l => l.Contains("invalid input 'history-max'", StringComparison.Ordinal)).Should().ContainSingle();
+        _api.Matching("POST", "/deployments$").Should().BeEmpty("a refused request gets no deployment");
+        _api.Matching("POST", "^/repos/acme/shop/statuses/").Select(r => r.Json!["state"]!.GetValue<string>())
+            .Should().Equal(["failure"], "the commit status says how the run ended, and was never pending");
+        var status = await HelmAsync(cluster.Simulator, run.Home, "status", "refusedweb", "--namespace", "refusedweb");
+        status.ExitCode.Should().NotBe(0, "helm never ran, so there is no release");
+        status.StandardError.Should().Contain("not found");
+        AssertNoSecrets(result, run, _api);
     }
 
     [Fact]
@@ -212,6 +164,22 @@ public sealed class ActionProcessTests(ClusterFixture cluster) : IClassFixture<C
     }
 
     [Fact]
+    public async Task ExtraArgs_AreOneArgumentALine_SoAFlagWithASpaceInItsValueReachesHelmWhole()
+    {
+        using var run = new ActionRun(_api.BaseAddress, "pull_request", Payloads.PullRequest);
+        var inputs = Inputs("argsweb", 3);
+        inputs["INPUT_EXTRA_ARGS"] = "--set-json=config={\"greeting\":\"hello world\"}\n--skip-crds --render-subchart-notes\n";
+
+        var result = await run.RunAsync(inputs);
+
+        result.ExitCode.Should().Be(0, result.Log);
+        var values = await HelmAsync(cluster.Simulator, run.Home, "get", "values", "argsweb", "--namespace", "argsweb", "--output", "json");
+        values.ExitCode.Should().Be(0, values.StandardError);
+        JsonNode.Parse(values.StandardOutput)!["config"]!["greeting"]!.GetValue<string>().Should().Be("hello world");
+        AssertNoSecrets(result, run, _api);
+    }
+
+    [Fact]
     public async Task MissingHelm_Exits4AndTheDeploymentEndsInError()
     {
         using var run = new ActionRun(_api.BaseAddress, "pull_request", Payloads.PullRequest);
@@ -222,8 +190,8 @@ public sealed class ActionProcessTests(ClusterFixture cluster) : IClassFixture<C
 
         result.ExitCode.Should().Be(4, result.Log);
         result.Outputs["result"].Should().Be("unreachable");
-        Statuses().Should().Equal("in_progress", "error");
-        AssertNoSecrets(result, run);
+        Statuses(_api).Should().Equal("in_progress", "error");
+        AssertNoSecrets(result, run, _api);
     }
 
     private static void CopyFolder(string from, string to)
@@ -234,27 +202,5 @@ public sealed class ActionProcessTests(ClusterFixture cluster) : IClassFixture<C
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
-    }
-
-    private List<string> Statuses() =>
-        [.. _api.Matching("POST", "^/repos/acme/shop/deployments/\\d+/statuses$").Where(r => r.Status == 201).Select(r => r.Json!["state"]!.GetValue<string>())];
-
-    // Every byte the step leaves behind: its log, the output and summary files, files in RUNNER_TEMP, and what it
-    // sent to GitHub. The only exception is the ::add-mask:: lines, which the runner consumes and never shows.
-    private void AssertNoSecrets(ActionRun.Result result, ActionRun run)
-    {
-        var lines = result.Stdout.Split('\n');
-        var masks = lines.Where(l => l.StartsWith("::add-mask::", StringComparison.Ordinal)).ToList();
-        var log = string.Join('\n', lines.Where(l => !l.StartsWith("::add-mask::", StringComparison.Ordinal)));
-        var files = Directory.GetFiles(run.RunnerTemp).Select(File.ReadAllText);
-        var everything = string.Join("\n", [log, result.Stderr, result.Output, result.Summary, .. files, .. _api.Requests.Select(r => r.Body)]);
-        foreach (var secret in new[] { GitHubToken, ClusterToken, DatabasePassword })
-        {
-            masks.Should().Contain("::add-mask::" + secret);
-            everything.Should().NotContain(secret);
-            everything.Should().NotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(secret)));
-        }
-
-        lines.TakeWhile(l => l.StartsWith("::add-mask::", StringComparison.Ordinal)).Should().HaveCount(masks.Count, "all masks come first");
     }
 }

@@ -1,13 +1,17 @@
 using System.Text;
 using CliWrap;
+using HelmSentinel.Helm;
+using HelmSentinel.Platforms.GitHub;
 using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.Action.Tests;
 
 /// <summary>
-/// The action's entry run as a process with the environment a runner gives a step: <c>GITHUB_*</c>, <c>RUNNER_TEMP</c>,
-/// an event payload file, fresh <c>$GITHUB_OUTPUT</c> and <c>$GITHUB_STEP_SUMMARY</c> files and <c>INPUT_*</c>
-/// variables (in the runner's dash-keeping form and in the composite action's underscore form).
+/// The action run with the environment a runner gives a step: <c>GITHUB_*</c>, <c>RUNNER_TEMP</c>, an event payload
+/// file, fresh <c>$GITHUB_OUTPUT</c> and <c>$GITHUB_STEP_SUMMARY</c> files and <c>INPUT_*</c> variables (in the
+/// runner's dash-keeping form and in the composite action's underscore form). <see cref="RunAsync"/> starts the entry
+/// as a process, as the runner does; <see cref="RunInProcessAsync"/> calls <see cref="GitHubAction.RunAsync"/> with
+/// services a process cannot be given (millisecond retries).
 /// </summary>
 public sealed class ActionRun : IDisposable
 {
@@ -37,11 +41,13 @@ public sealed class ActionRun : IDisposable
             ["GITHUB_STEP_SUMMARY"] = SummaryPath,
             ["GITHUB_WORKSPACE"] = _home.Root,
             ["RUNNER_TEMP"] = RunnerTemp,
-            ["HELM_SENTINEL_GITHUB_RETRY_DELAY"] = "20ms",
         };
     }
 
     public string Root => _home.Root;
+
+    /// <summary>The isolated home the run's helm uses (and a test's own helm, to look at the cluster).</summary>
+    public IsolatedHome Home => _home;
 
     public string RunnerTemp => Path.Combine(_home.Root, "runner-temp");
 
@@ -58,16 +64,10 @@ public sealed class ActionRun : IDisposable
         public string Log => Stdout + Stderr;
     }
 
+    /// <summary>Runs the entry as a process, as the runner starts it.</summary>
     public async Task<Result> RunAsync(IReadOnlyDictionary<string, string> inputs)
     {
-        File.WriteAllText(OutputPath, "");
-        File.WriteAllText(SummaryPath, "");
-        var environment = new Dictionary<string, string?>(Environment, StringComparer.Ordinal);
-        foreach (var (name, value) in inputs)
-        {
-            environment[name] = value;
-        }
-
+        var environment = Prepare(inputs);
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         var result = await Cli.Wrap("dotnet")
@@ -77,8 +77,48 @@ public sealed class ActionRun : IDisposable
             .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
             .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
             .ExecuteAsync();
+        return await ResultAsync(result.ExitCode, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>Runs <see cref="GitHubAction.RunAsync"/> in this process with the same environment and
+    /// <paramref name="services"/>; its helm gets the isolated home, as the process's helm inherits it.</summary>
+    public async Task<Result> RunInProcessAsync(IReadOnlyDictionary<string, string> inputs, GitHubActionServices services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var environment = Prepare(inputs).Where(v => v.Value is not null).ToDictionary(v => v.Key, v => v.Value!, StringComparer.Ordinal);
+        using var stdout = new StringWriter { NewLine = "\n" };
+        var exitCode = await GitHubAction.RunAsync(environment, stdout, services with { Helm = WithHome(services.Helm) });
+        return await ResultAsync(exitCode, stdout.ToString(), "");
+    }
+
+    private Dictionary<string, string?> Prepare(IReadOnlyDictionary<string, string> inputs)
+    {
+        File.WriteAllText(OutputPath, "");
+        File.WriteAllText(SummaryPath, "");
+        var environment = new Dictionary<string, string?>(Environment, StringComparer.Ordinal);
+        foreach (var (name, value) in inputs)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+
+    private Func<IReadOnlyDictionary<string, string?>, IHelmProcess> WithHome(Func<IReadOnlyDictionary<string, string?>, IHelmProcess> helm) => changes =>
+    {
+        var environment = new Dictionary<string, string?>(_home.Environment, StringComparer.Ordinal);
+        foreach (var (name, value) in changes)
+        {
+            environment[name] = value;
+        }
+
+        return helm(environment);
+    };
+
+    private async Task<Result> ResultAsync(int exitCode, string stdout, string stderr)
+    {
         var output = await File.ReadAllTextAsync(OutputPath);
-        return new Result(result.ExitCode, stdout.ToString(), stderr.ToString(), output, await File.ReadAllTextAsync(SummaryPath), ParseOutputs(output));
+        return new Result(exitCode, stdout, stderr, output, await File.ReadAllTextAsync(SummaryPath), ParseOutputs(output));
     }
 
     /// <summary>Reads <c>$GITHUB_OUTPUT</c> as the runner does: <c>name=value</c> lines or <c>name&lt;&lt;DELIM</c> heredocs.</summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using HelmSentinel.Action.Tests;
 using HelmSentinel.Deploy;
 using HelmSentinel.Platforms.AzureDevOps;
 using HelmSentinel.Resilience.AzureRepos;
@@ -11,6 +10,8 @@ namespace HelmSentinel.AzureTask.Tests;
 public sealed class PullRequestReportingTests : IAsyncLifetime, IDisposable
 {
     private static readonly AzureRestRetryOptions FastRetry = new() { MaxRetries = 3, BaseDelay = TimeSpan.FromMilliseconds(5) };
+
+    private static readonly AzureTaskServices Fast = new() { AzureReposRetry = FastRetry };
 
     private readonly IsolatedHome _home = new();
     private readonly HttpClient _http = new();
@@ -38,7 +39,7 @@ public sealed class PullRequestReportingTests : IAsyncLifetime, IDisposable
     public async Task TransientFailures_AreRetried_AndTheThreadIsCreatedOnce()
     {
         using var output = new StringWriter();
-        var reporter = new AzureTaskReporter(output, Context(), _http, FastRetry);
+        var reporter = new AzureTaskReporter(output, Context(), _http, Fast);
         _server.FailNext(2, HttpStatusCode.ServiceUnavailable);
 
         var exit = await reporter.FinishAsync(Outcome(DeployResult.Succeeded), SecretMasker.None);
@@ -53,7 +54,7 @@ public sealed class PullRequestReportingTests : IAsyncLifetime, IDisposable
     public async Task Throttling_IsRetried_WithRetryAfterCappedByMaxDelay()
     {
         using var output = new StringWriter();
-        var reporter = new AzureTaskReporter(output, Context(), _http, FastRetry with { MaxDelay = TimeSpan.FromMilliseconds(20) });
+        var reporter = new AzureTaskReporter(output, Context(), _http, Fast with { AzureReposRetry = FastRetry with { MaxDelay = TimeSpan.FromMilliseconds(20) } });
         _server.FailNext(1, (HttpStatusCode)429, retryAfterSeconds: 30);
         var started = System.Diagnostics.Stopwatch.StartNew();
 
@@ -68,7 +69,7 @@ public sealed class PullRequestReportingTests : IAsyncLifetime, IDisposable
     public async Task APersistentFailure_IsAWarning_AndNeverChangesTheResult()
     {
         using var output = new StringWriter();
-        var reporter = new AzureTaskReporter(output, Context(), _http, FastRetry);
+        var reporter = new AzureTaskReporter(output, Context(), _http, Fast);
         _server.FailNext(1000, HttpStatusCode.InternalServerError);
 
         await reporter.StartAsync("web");
@@ -85,7 +86,7 @@ public sealed class PullRequestReportingTests : IAsyncLifetime, IDisposable
     public async Task ARefusedToken_IsAWarningNamingThePermission()
     {
         using var output = new StringWriter();
-        var reporter = new AzureTaskReporter(output, Context(token: "wrong-token-value"), _http, FastRetry);
+        var reporter = new AzureTaskReporter(output, Context(token: "wrong-token-value"), _http, Fast);
 
         await reporter.FinishAsync(Outcome(DeployResult.Succeeded), SecretMasker.None);
 
@@ -107,11 +108,11 @@ public sealed class PullRequestReportingTests : IAsyncLifetime, IDisposable
         var fast = HelmSentinel.Resilience.GitHub.GitHubRetryOptions.Fast(TimeSpan.FromMilliseconds(5));
 
         using var first = new StringWriter();
-        var firstRun = new AzureTaskReporter(first, GitHubContext(), _http, FastRetry, fast);
+        var firstRun = new AzureTaskReporter(first, GitHubContext(), _http, Fast with { GitHubRetry = fast });
         await firstRun.StartAsync("web");
         await firstRun.FinishAsync(Outcome(DeployResult.RolledBack), SecretMasker.None);
         using var second = new StringWriter();
-        var secondRun = new AzureTaskReporter(second, GitHubContext(), _http, FastRetry, fast);
+        var secondRun = new AzureTaskReporter(second, GitHubContext(), _http, Fast with { GitHubRetry = fast });
         await secondRun.StartAsync("web");
         await secondRun.FinishAsync(Outcome(DeployResult.Succeeded), SecretMasker.None);
 
@@ -138,7 +139,7 @@ public sealed class PullRequestReportingTests : IAsyncLifetime, IDisposable
             .Set("BUILD_REPOSITORY_PROVIDER", "GitHub").Set("BUILD_REPOSITORY_NAME", "contoso/web")
             .Set("SYSTEM_PULLREQUEST_PULLREQUESTNUMBER", "7").Variables);
 
-        var exit = await new AzureTaskReporter(output, context, _http, FastRetry).FinishAsync(Outcome(DeployResult.Succeeded), SecretMasker.None);
+        var exit = await new AzureTaskReporter(output, context, _http, Fast).FinishAsync(Outcome(DeployResult.Succeeded), SecretMasker.None);
 
         exit.Should().Be(0);
         output.ToString().Should().Contain("##vso[task.logissue type=warning]the repository is on GitHub: give the githubToken input");

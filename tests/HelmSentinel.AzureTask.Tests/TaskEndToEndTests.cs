@@ -10,7 +10,8 @@ namespace HelmSentinel.AzureTask.Tests;
 /// The task as the agent runs it: <c>node index.js</c> with the agent's environment, the real helm against the
 /// simulated cluster, and the local Azure DevOps REST server for the pull request.
 /// </summary>
-public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper output) : IClassFixture<TaskFixture>, IDisposable
+[Collection(TaskCollection.Name)]
+public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper output) : IDisposable
 {
     private const string Output = ";isOutput=true;issecret=false]";
 
@@ -241,6 +242,30 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
         run.ExitCode.Should().Be(3, run.All);
         run.Commands[^1].Should().StartWith("##vso[task.complete result=Failed;]invalid input: ")
             .And.Contain("historyMax: ").And.Contain("overrides: ");
+    }
+
+    [Fact]
+    public async Task InputsTheEngineRefuses_OnAPullRequest_AreNamedOnce_AndStartNoPendingStatusNorHelm()
+    {
+        const string release = "web-refused";
+        var env = new AgentEnvironment(_home)
+            .Input("connectionType", "kubeconfig").Input("kubeconfig", fixture.Simulator.KubeconfigYaml())
+            .Deploy(release, 3).Input("historyMax", "1")
+            .PullRequest(fixture.AzureDevOps, 19);
+
+        var run = await RunAsync(fixture.TaskFolder, env.Variables);
+
+        run.ExitCode.Should().Be(3, run.All);
+        run.Commands.Where(c => c.Contains("invalid input 'historyMax'", StringComparison.Ordinal)).Should().ContainSingle("the request is validated once");
+        run.Commands[^1].Should().StartWith("##vso[task.complete result=Failed;]invalid input: historyMax: ");
+        fixture.AzureDevOps.StatusSequence.Where(s => s.StartsWith(release + ":", StringComparison.Ordinal))
+            .Should().Equal([$"{release}:failed"], "the status tells how the run ended, and was never pending");
+        var kubeconfig = fixture.Simulator.WriteKubeconfig(Path.Combine(_home.Root, "kubeconfig"));
+        var status = await CliWrap.Buffered.BufferedCommandExtensions.ExecuteBufferedAsync(
+            CliWrap.Cli.Wrap(Tools.Helm(3)).WithArguments(["status", release, "-n", release, "--kubeconfig", kubeconfig])
+                .WithEnvironmentVariables(_home.Environment.AsReadOnly()).WithValidation(CliWrap.CommandResultValidation.None));
+        status.ExitCode.Should().NotBe(0, "helm never ran, so there is no release");
+        status.StandardError.Should().Contain("not found");
     }
 
     [Fact]

@@ -1,8 +1,9 @@
 using HelmSentinel.Simulator;
+using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.AzureTask.Tests;
 
-/// <summary>One simulated cluster, one local Azure DevOps server and one task folder per test class.</summary>
+/// <summary>One simulated cluster, one local Azure DevOps server and one task folder for the task's deploy tests.</summary>
 public sealed class TaskFixture : IAsyncLifetime
 {
     private readonly string _root = Directory.CreateTempSubdirectory("helm-sentinel-azure-task-").FullName;
@@ -37,4 +38,11 @@ public sealed class TaskFixture : IAsyncLifetime
         {
         }
     }
+}
+
+/// <summary>The test classes that run the task against the fixture's cluster and server: one at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class TaskCollection : ICollectionFixture<TaskFixture>
+{
+    public const string Name = "task";
 }

@@ -8,15 +8,17 @@ namespace HelmSentinel.Platforms;
 /// The credential values inside a kubeconfig (tokens, keys, certificates, passwords), to be masked in every
 /// output. The whole content is a secret too, but a log line never holds all of it: these values are what
 /// could leak one line at a time. Pure: the kubeconfig is read as YAML (JSON is YAML too), every mapping at any
-/// depth, block or flow style; text that does not parse is scanned line by line instead.
+/// depth, block or flow style; text that does not parse is scanned line by line instead. The one extractor of
+/// both platforms: the action's <c>kubeconfig</c> input, the task's service connection and kubeconfig content.
 /// </summary>
 public static partial class KubeconfigSecrets
 {
-    /// <summary>The kubeconfig keys whose values are credentials.</summary>
+    /// <summary>The kubeconfig keys whose values are credentials: the user's token, password and client certificate,
+    /// the cluster's CA, and the auth-provider's tokens and secrets (<c>secret</c> as some providers name it).</summary>
     public static IReadOnlySet<string> Keys { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         "token", "client-key-data", "client-certificate-data", "certificate-authority-data", "password",
-        "id-token", "refresh-token", "access-token", "client-secret", "idp-certificate-authority-data",
+        "id-token", "refresh-token", "access-token", "client-secret", "idp-certificate-authority-data", "secret",
     };
 
     /// <summary>Every credential value found in <paramref name="kubeconfig"/>, unquoted, without duplicates.</summary>

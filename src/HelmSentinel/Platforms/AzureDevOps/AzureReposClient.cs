@@ -7,9 +7,6 @@ using Polly;
 
 namespace HelmSentinel.Platforms.AzureDevOps;
 
-/// <summary>A REST call to Azure DevOps failed for good (after retries).</summary>
-public sealed class AzureReposException(string message) : Exception(message);
-
 /// <summary>
 /// The few Azure Repos pull-request calls the task makes (REST api-version 7.1), with an <see cref="HttpClient"/>
 /// through a Polly retry: list, create and update comment threads; create statuses.

@@ -3,29 +3,6 @@ using HelmSentinel.Deploy;
 
 namespace HelmSentinel.Platforms.AzureDevOps;
 
-/// <summary>An Azure Repos pull request to report to (REST 7.1, authenticated with the job's access token).</summary>
-/// <param name="CollectionUri">Organisation or collection URL, ending in <c>/</c> (<c>System.CollectionUri</c>).</param>
-/// <param name="Project">Project id or name (<c>System.TeamProjectId</c>).</param>
-/// <param name="RepositoryId">Repository GUID (<c>Build.Repository.ID</c>).</param>
-/// <param name="PullRequestId">Pull request id (<c>System.PullRequest.PullRequestId</c>).</param>
-/// <param name="AccessToken">The job's OAuth token (<c>System.AccessToken</c>); null when the job has none.</param>
-/// <param name="BuildUrl">The run's results page, for the status link; null when unknown.</param>
-public sealed record AzurePullRequest(Uri CollectionUri, string Project, string RepositoryId, int PullRequestId, string? AccessToken, string? BuildUrl)
-{
-    /// <summary><c>{collection}{project}/_apis/git/repositories/{repository}/pullRequests/{id}</c>.</summary>
-    public Uri BaseUri => new(CollectionUri,
-        $"{Uri.EscapeDataString(Project)}/_apis/git/repositories/{Uri.EscapeDataString(RepositoryId)}/pullRequests/{PullRequestId.ToString(CultureInfo.InvariantCulture)}/");
-}
-
-/// <summary>A GitHub pull request built by Azure Pipelines (<c>Build.Repository.Provider</c> GitHub).</summary>
-/// <param name="Repository"><c>owner/name</c> (<c>Build.Repository.Name</c>).</param>
-/// <param name="Number">PR number (<c>System.PullRequest.PullRequestNumber</c>).</param>
-/// <param name="Token">The <c>githubToken</c> input; null when not given.</param>
-/// <param name="ApiUrl">The GitHub REST API (<c>githubApiUrl</c> input; https://api.github.com/ by default, https://HOST/api/v3/ on GitHub Enterprise Server).</param>
-/// <param name="Sha">The pull request's head commit (<c>System.PullRequest.SourceCommitId</c>), for the commit status.</param>
-/// <param name="BuildUrl">The build's results page, linked from the comment and the status.</param>
-public sealed record GitHubPullRequestTarget(string Repository, int Number, string? Token, Uri ApiUrl, string? Sha, Uri? BuildUrl);
-
 /// <summary>
 /// Everything the Azure Pipelines task was given, parsed once from the environment the agent builds
 /// (<c>INPUT_*</c>, <c>ENDPOINT_*</c>, predefined variables). Pure: the entry point passes the environment in.
@@ -184,7 +161,7 @@ public sealed record AzureTaskContext
             case "kubeconfig":
                 if (Input("kubeconfig") is { } content)
                 {
-                    cluster = new ClusterAccess(content, null, KubernetesEndpoint.CredentialsIn(content));
+                    cluster = new ClusterAccess(content, null, KubeconfigSecrets.Extract(content));
                 }
                 else
                 {

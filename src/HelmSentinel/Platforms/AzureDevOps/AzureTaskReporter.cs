@@ -2,45 +2,38 @@ using System.Text;
 using HelmSentinel.Deploy;
 using HelmSentinel.Platforms.GitHub;
 using HelmSentinel.Reporting;
-using HelmSentinel.Resilience.AzureRepos;
 using HelmSentinel.Resilience.GitHub;
-using Octokit;
 
 namespace HelmSentinel.Platforms.AzureDevOps;
 
 /// <summary>
-/// Tells Azure DevOps about one deploy: logging commands on the output, the summary file, the Azure Repos pull
-/// request (status and thread). A reporting failure becomes a warning; it never changes the deploy's result.
+/// Tells Azure DevOps about one deploy: logging commands on the output, the summary file, and the pull request: on
+/// Azure Repos its status and thread, on GitHub the comment and the commit status (through <see cref="GitHubReporter"/>).
+/// A reporting failure becomes a warning; it never changes the deploy's result.
 /// </summary>
 public sealed class AzureTaskReporter
 {
     private readonly TextWriter _output;
     private readonly AzureTaskContext _context;
     private readonly AzureReposClient? _repos;
+    private readonly AzureTaskServices _services;
     private readonly SecretMasker _masker;
-    private readonly Func<Uri, string, IGitHubClient> _gitHubClient;
-    private readonly GitHubRetryOptions _gitHubRetry;
 
     /// <param name="output">Where the agent reads commands (standard output).</param>
     /// <param name="context">The parsed task context.</param>
     /// <param name="http">For the REST calls; null = no pull request reporting.</param>
-    /// <param name="retry">REST retry options; null = the defaults.</param>
-    /// <param name="gitHubRetry">GitHub API retry options, for a repository on GitHub; null = the defaults.</param>
-    /// <param name="gitHubClient">Builds the GitHub client for a repository on GitHub (API URL, token); null = Octokit's.</param>
-    public AzureTaskReporter(
-        TextWriter output, AzureTaskContext context, HttpClient? http, AzureRestRetryOptions? retry = null,
-        GitHubRetryOptions? gitHubRetry = null, Func<Uri, string, IGitHubClient>? gitHubClient = null)
+    /// <param name="services">The clock, the retry options and the GitHub client; null = the defaults.</param>
+    public AzureTaskReporter(TextWriter output, AzureTaskContext context, HttpClient? http, AzureTaskServices? services = null)
     {
-        _gitHubClient = gitHubClient ?? GitHubReporter.CreateClient;
-        _gitHubRetry = gitHubRetry ?? new GitHubRetryOptions();
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(context);
+        _services = services ?? new AzureTaskServices();
         _output = output;
         _context = context;
         _masker = new SecretMasker(context.Secrets);
         if (http is not null && context.AzureRepos is { } pullRequest && (context.CommentOnPullRequest || context.PullRequestStatus))
         {
-            _repos = new AzureReposClient(http, pullRequest, retry);
+            _repos = new AzureReposClient(http, pullRequest, _services.AzureReposRetry, _services.Time);
         }
     }
 
@@ -117,44 +110,26 @@ public sealed class AzureTaskReporter
         }
     }
 
-    /// <summary>A repository on GitHub: the same GitHub reporter as the GitHub Action's, for the comment (one per
-    /// release and environment, updated in place) and, in place of the Azure Repos PR status, the commit status
-    /// <c>helm-sentinel/&lt;environment&gt;</c> on the pull request's head commit. No GitHub Deployment: that belongs to
-    /// GitHub Actions environments. Null when the repository is not on GitHub, there is no token, or no owner/name.</summary>
+    /// <summary>The GitHub reporter for a repository on GitHub, for the comment and the commit status; null when the
+    /// repository is not on GitHub, there is no token, nothing is to be reported, or the name is not owner/name. No
+    /// GitHub Deployment: that belongs to GitHub Actions environments. Its warnings are masked with <paramref name="masker"/>.</summary>
     private GitHubReporter? GitHubReporterFor(SecretMasker masker)
     {
-        if (_context.GitHub is not { Token: { } token } github || !(_context.CommentOnPullRequest || _context.PullRequestStatus))
+        if (_context.GitHub is not { Token: { } token } github || !(_context.CommentOnPullRequest || _context.PullRequestStatus)
+            || github.Target is not { } target)
         {
             return null;
         }
 
-        var slash = github.Repository.IndexOf('/', StringComparison.Ordinal);
-        if (slash <= 0 || slash == github.Repository.Length - 1)
+        var options = new GitHubReportOptions
         {
-            return null;
-        }
-
-        var context = new GitHubContext
-        {
-            Owner = github.Repository[..slash],
-            Repository = github.Repository[(slash + 1)..],
-            ApiUrl = github.ApiUrl,
-            EventName = "pull_request",
-            PullRequest = github.Number,
-            Sha = github.Sha,
-            LogUrl = github.BuildUrl,
-        };
-        var settings = new ActionSettings
-        {
-            DeployInputs = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal),
-            Token = token,
             Environment = _context.Environment ?? _context.Namespace,
             CommentOnPr = _context.CommentOnPullRequest,
             DeploymentStatus = false,
             CommitStatus = _context.PullRequestStatus && github.Sha is not null,
         };
         void Warn(string message) => _output.WriteLine(AzureCommands.Warning(masker.Mask(message)));
-        return new GitHubReporter(_gitHubClient(github.ApiUrl, token), context, settings, GitHubRetry.Create(_gitHubRetry, TimeProvider.System, Warn), Warn);
+        return new GitHubReporter(_services.GitHubClient(github.ApiUrl, token), target, options, GitHubRetry.Create(_services.GitHubRetry, _services.Time, Warn), Warn);
     }
 
     private async Task ReportToPullRequestAsync(DeployOutcome outcome, SecretMasker masker, CancellationToken cancellationToken)

@@ -1,22 +1,14 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using HelmSentinel.Deploy;
 
 namespace HelmSentinel.Platforms.AzureDevOps;
-
-/// <summary>Where the cluster is, as the task was told: kubeconfig content to write to a private file, an optional
-/// context, and the credential values inside it that must be masked.</summary>
-/// <param name="Kubeconfig">Kubeconfig text (YAML, or JSON which is YAML too).</param>
-/// <param name="Context">The context to use; null = the kubeconfig's current-context.</param>
-/// <param name="Secrets">Single-line credential values found in or used for the kubeconfig.</param>
-public sealed record ClusterAccess(string Kubeconfig, string? Context, IReadOnlyList<string> Secrets);
 
 /// <summary>
 /// Reads a Kubernetes service connection from the variables the agent sets for an endpoint
 /// (<c>ENDPOINT_URL_{id}</c>, <c>ENDPOINT_AUTH_PARAMETER_{id}_{KEY}</c>, <c>ENDPOINT_DATA_{id}_{KEY}</c>). Pure.
 /// </summary>
-public static partial class KubernetesEndpoint
+public static class KubernetesEndpoint
 {
     /// <summary>Builds the cluster access for endpoint <paramref name="id"/>. Kinds: <c>Kubeconfig</c> (or none
     /// recorded) uses the stored kubeconfig and its <c>clusterContext</c>; <c>ServiceAccount</c> builds one from the
@@ -33,7 +25,7 @@ public static partial class KubernetesEndpoint
         if (kind.Equals("Kubeconfig", StringComparison.OrdinalIgnoreCase))
         {
             return Auth("KUBECONFIG") is { } kubeconfig
-                ? (new ClusterAccess(kubeconfig, Auth("CLUSTERCONTEXT"), CredentialsIn(kubeconfig)), null)
+                ? (new ClusterAccess(kubeconfig, Auth("CLUSTERCONTEXT"), KubeconfigSecrets.Extract(kubeconfig)), null)
                 : (null, new InputError(input, $"service connection {id} has no kubeconfig; the agent gives it as ENDPOINT_AUTH_PARAMETER_{id}_KUBECONFIG."));
         }
 
@@ -89,11 +81,6 @@ public static partial class KubernetesEndpoint
         return config.ToJsonString() + "\n";
     }
 
-    /// <summary>The credential values in a kubeconfig (tokens, passwords, client keys and certificates, auth-provider
-    /// tokens), one line each, so they can be masked without masking every line of the file.</summary>
-    public static IReadOnlyList<string> CredentialsIn(string kubeconfig) =>
-        [.. CredentialPattern().Matches(kubeconfig ?? string.Empty).Select(m => m.Groups["value"].Value).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal)];
-
     // The Secret's data.token is base64; a value that does not decode (a raw JWT has dots) is used as is.
     private static string DecodeToken(string value)
     {
@@ -104,7 +91,4 @@ public static partial class KubernetesEndpoint
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
-
-    [GeneratedRegex("""(?m)["']?\b(?<key>token|id-token|refresh-token|access-token|password|client-key-data|client-certificate-data|secret)["']?\s*:\s*["']?(?<value>[^"'\s,}]+)""")]
-    private static partial Regex CredentialPattern();
 }

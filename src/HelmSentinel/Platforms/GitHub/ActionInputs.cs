@@ -3,48 +3,6 @@ using HelmSentinel.Deploy;
 namespace HelmSentinel.Platforms.GitHub;
 
 /// <summary>
-/// What the action was asked to do, beyond the deploy request: the kubeconfig content, the token and how to
-/// report to GitHub. Parsed once from the environment by <see cref="ActionInputs.Read"/>.
-/// </summary>
-public sealed record ActionSettings
-{
-    /// <summary>The deploy inputs (kebab-case, as <see cref="DeployInputs.Parse"/> takes them), without <c>kubeconfig</c>.</summary>
-    public required IReadOnlyDictionary<string, IReadOnlyList<string>> DeployInputs { get; init; }
-
-    /// <summary>The kubeconfig given as content, or null to use helm's default (<c>$KUBECONFIG</c>, <c>~/.kube/config</c>).</summary>
-    public string? KubeconfigContent { get; init; }
-
-    /// <summary>The token for the GitHub API; null or empty disables every GitHub call.</summary>
-    public string? Token { get; init; }
-
-    /// <summary>The GitHub environment of the deployment (default: the namespace).</summary>
-    public required string Environment { get; init; }
-
-    /// <summary>The URL shown on the deployment, if any.</summary>
-    public string? EnvironmentUrl { get; init; }
-
-    /// <summary>Create or update one pull request comment per release and environment.</summary>
-    public bool CommentOnPr { get; init; } = true;
-
-    /// <summary>Create a GitHub Deployment and its statuses.</summary>
-    public bool DeploymentStatus { get; init; } = true;
-
-    /// <summary>Set the commit status <c>helm-sentinel/&lt;environment&gt;</c>.</summary>
-    public bool CommitStatus { get; init; }
-
-    /// <summary>Mark the deployment as production; null leaves it to GitHub (production when the environment is named so).</summary>
-    public bool? ProductionEnvironment { get; init; }
-
-    /// <summary>Mark the deployment's environment as transient (it will be destroyed).</summary>
-    public bool TransientEnvironment { get; init; }
-
-    /// <summary>Every value to mask line by line: the token, the kubeconfig's credentials and the <c>secrets</c> input.
-    /// (The kubeconfig content as a whole is registered with the runner too, but not split into lines: most of
-    /// its lines, such as <c>kind: Config</c>, are not secret.)</summary>
-    public IReadOnlyList<string> Secrets { get; init; } = [];
-}
-
-/// <summary>
 /// Reads the action's inputs from <c>INPUT_*</c> variables. The runner names them <c>INPUT_</c> + the name
 /// upper-cased with spaces as <c>_</c> (dashes kept: <c>INPUT_SET-STRING</c>); the composite action maps them
 /// with dashes as <c>_</c> (<c>INPUT_SET_STRING</c>). Both are accepted; an empty value counts as not given,
@@ -131,13 +89,16 @@ public static class ActionInputs
             DeployInputs = deployInputs,
             KubeconfigContent = kubeconfig,
             Token = token,
-            Environment = Get(environment, "environment")?.Trim() ?? Get(environment, "namespace")?.Trim() ?? "default",
-            EnvironmentUrl = Get(environment, "environment-url")?.Trim(),
-            CommentOnPr = Bool("comment-on-pr") ?? true,
-            DeploymentStatus = Bool("deployment-status") ?? true,
-            CommitStatus = Bool("commit-status") ?? false,
-            ProductionEnvironment = Bool("production-environment"),
-            TransientEnvironment = Bool("transient-environment") ?? false,
+            Report = new GitHubReportOptions
+            {
+                Environment = Get(environment, "environment")?.Trim() ?? Get(environment, "namespace")?.Trim() ?? "default",
+                EnvironmentUrl = Get(environment, "environment-url")?.Trim(),
+                CommentOnPr = Bool("comment-on-pr") ?? true,
+                DeploymentStatus = Bool("deployment-status") ?? true,
+                CommitStatus = Bool("commit-status") ?? false,
+                ProductionEnvironment = Bool("production-environment"),
+                TransientEnvironment = Bool("transient-environment") ?? false,
+            },
             Secrets = secrets.Distinct(StringComparer.Ordinal).ToList(),
         };
         return (settings, errors);

@@ -1,28 +1,9 @@
 using HelmSentinel.Deploy;
-using HelmSentinel.Helm;
 using HelmSentinel.Reporting;
 using HelmSentinel.Resilience.GitHub;
-using HelmSentinel.Resilience.Helm;
 using HelmSentinel.Text;
-using Octokit;
 
 namespace HelmSentinel.Platforms.GitHub;
-
-/// <summary>What the action runs with besides its environment; tests replace the clock and the retry delays.</summary>
-public sealed record GitHubActionServices
-{
-    /// <summary>The clock of the engine and of the GitHub retries.</summary>
-    public TimeProvider Time { get; init; } = TimeProvider.System;
-
-    /// <summary>Retries of GitHub API calls.</summary>
-    public GitHubRetryOptions GitHubRetry { get; init; } = new();
-
-    /// <summary>Retries of transient helm failures.</summary>
-    public HelmRetryOptions HelmRetry { get; init; } = new();
-
-    /// <summary>Builds the GitHub client from the API URL and the token.</summary>
-    public Func<Uri, string, IGitHubClient> GitHubClient { get; init; } = GitHubReporter.CreateClient;
-}
 
 /// <summary>
 /// One run of the GitHub Action: masks the secrets, writes the kubeconfig to a private temporary file, runs the
@@ -35,6 +16,10 @@ public static class GitHubAction
     public const int MaxSummaryLength = 330_000;
 
     /// <summary>Runs the action; returns the process exit code (<see cref="ExitCodes"/>).</summary>
+    /// <param name="environment">The step's environment: <c>INPUT_*</c>, <c>GITHUB_*</c>, <c>RUNNER_TEMP</c>.</param>
+    /// <param name="stdout">Where the runner reads the log and the workflow commands.</param>
+    /// <param name="services">The clock, retries, GitHub client and helm; null = the defaults.</param>
+    /// <param name="cancellationToken">The runner's cancellation: helm is interrupted and the engine restores the release.</param>
     public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> environment, TextWriter stdout, GitHubActionServices? services = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(environment);
@@ -53,8 +38,8 @@ public static class GitHubAction
         void Warn(string message) => stdout.WriteLine(WorkflowCommands.Warning(masker.Mask(message)));
 
         var context = GitHubContext.Read(environment, ReadEventPayload(environment, Warn));
-        var reporter = settings.Token is not null && context.HasRepository
-            ? new GitHubReporter(services.GitHubClient(context.ApiUrl, settings.Token), context, settings,
+        var reporter = settings.Token is not null && context.Target is { } target
+            ? new GitHubReporter(services.GitHubClient(target.ApiUrl, settings.Token), target, settings.Report,
                 GitHubRetry.Create(services.GitHubRetry, services.Time, Warn), Warn)
             : null;
         if (reporter is null)
@@ -80,23 +65,21 @@ public static class GitHubAction
             }
             else
             {
-                var request = parsed with { Secrets = settings.Secrets };
-                if (reporter is not null && DeployRequestValidator.Validate(request).Count == 0)
+                // The reporter starts once the engine has accepted the request (a rejected one gets no Deployment), in
+                // parallel with the deploy: helm's first call does not wait for GitHub's answers.
+                var options = new DeployOptions
                 {
-                    // In parallel with the deploy: helm's first call does not wait for GitHub's answers.
-                    started = reporter.StartAsync(request, cancellationToken);
-                }
-
-                var helm = new CliWrapHelmProcess(HelmEnvironment(environment));
-                var engine = new DeployEngine(helm, new GitHubDeployLog(stdout), services.Time, services.HelmRetry);
-                outcome = await engine.DeployAsync(request, cancellationToken);
+                    Accepted = request => started = reporter?.StartAsync(request, cancellationToken) ?? Task.CompletedTask,
+                };
+                var engine = new DeployEngine(services.Helm(HelmEnvironment(environment)), new GitHubDeployLog(stdout), services.Time, services.HelmRetry);
+                outcome = await engine.DeployAsync(parsed with { Secrets = settings.Secrets }, options, cancellationToken);
             }
         }
 
         // What follows reports a deploy that has ended; a cancelled job still gets its outputs and statuses
         // for as long as the runner lets the process live.
         var markdown = MarkdownReport.Render(outcome, masker);
-        var reportPath = Path.Combine(runnerTemp, $"helm-sentinel-{Safe(outcome.Release)}-{Safe(settings.Environment)}.md");
+        var reportPath = Path.Combine(runnerTemp, $"helm-sentinel-{Safe(outcome.Release)}-{Safe(settings.Report.Environment)}.md");
         await File.WriteAllTextAsync(reportPath, markdown, CancellationToken.None);
         if (Get(environment, "GITHUB_STEP_SUMMARY") is { } summary)
         {

@@ -36,16 +36,27 @@ public sealed record GitHubContext
     /// <summary>The pull request of a <c>pull_request</c>-like event; null for other events.</summary>
     public int? PullRequest { get; init; }
 
-    /// <summary>Where the run's log is when it is not a GitHub Actions run (an Azure Pipelines build); overrides <see cref="RunUrl"/>.</summary>
-    public Uri? LogUrl { get; init; }
-
     /// <summary>The link to this run's log.</summary>
-    public Uri? RunUrl => LogUrl ?? (Owner is null || Repository is null || RunId is null
+    public Uri? RunUrl => Owner is null || Repository is null || RunId is null
         ? null
-        : new Uri(ServerUrl, $"{Owner}/{Repository}/actions/runs/{RunId}" + (RunAttempt is > 1 ? $"/attempts/{RunAttempt.Value.ToString(CultureInfo.InvariantCulture)}" : "")));
+        : new Uri(ServerUrl, $"{Owner}/{Repository}/actions/runs/{RunId}" + (RunAttempt is > 1 ? $"/attempts/{RunAttempt.Value.ToString(CultureInfo.InvariantCulture)}" : ""));
 
     /// <summary>True when the repository is known, so GitHub can be called.</summary>
     public bool HasRepository => Owner is not null && Repository is not null;
+
+    /// <summary>Where this run's reports go on GitHub; null when the repository is not known.</summary>
+    public GitHubTarget? Target => Owner is { } owner && Repository is { } repository
+        ? new GitHubTarget
+        {
+            Owner = owner,
+            Repository = repository,
+            ApiUrl = ApiUrl,
+            Sha = Sha,
+            PullRequest = PullRequest,
+            EventName = EventName,
+            RunUrl = RunUrl,
+        }
+        : null;
 
     /// <summary>Builds the context from the environment and the event payload's text (null when there is none).</summary>
     public static GitHubContext Read(IReadOnlyDictionary<string, string> environment, string? eventPayload)

@@ -20,28 +20,25 @@ public sealed class GitHubReporter
     public const int MaxStatusDescription = 140;
 
     private readonly IGitHubClient _client;
-    private readonly GitHubContext _context;
-    private readonly ActionSettings _settings;
+    private readonly GitHubTarget _target;
+    private readonly GitHubReportOptions _options;
     private readonly ResiliencePipeline _retry;
     private readonly Action<string> _warn;
     private long? _deploymentId;
 
     /// <param name="client">An authenticated client (see <see cref="CreateClient"/>).</param>
-    /// <param name="context">The run; its repository must be known.</param>
-    /// <param name="settings">What to report.</param>
+    /// <param name="target">The repository, commit and pull request to report to.</param>
+    /// <param name="options">What to report, and under which environment.</param>
     /// <param name="retry">The pipeline from <see cref="GitHubRetry.Create"/>.</param>
     /// <param name="warn">Receives a line for each report that could not be made (the caller masks and prints it).</param>
-    public GitHubReporter(IGitHubClient client, GitHubContext context, ActionSettings settings, ResiliencePipeline retry, Action<string> warn)
+    public GitHubReporter(IGitHubClient client, GitHubTarget target, GitHubReportOptions options, ResiliencePipeline retry, Action<string> warn)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (!context.HasRepository)
-        {
-            throw new ArgumentException("The repository (GITHUB_REPOSITORY) is not known.", nameof(context));
-        }
-
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentException.ThrowIfNullOrWhiteSpace(target.Owner, nameof(target));
+        ArgumentException.ThrowIfNullOrWhiteSpace(target.Repository, nameof(target));
         _client = client ?? throw new ArgumentNullException(nameof(client));
-        _context = context;
-        _settings = settings ?? throw new ArgumentNullException(nameof(settings));
+        _target = target;
+        _options = options ?? throw new ArgumentNullException(nameof(options));
         _retry = retry ?? throw new ArgumentNullException(nameof(retry));
         _warn = warn ?? throw new ArgumentNullException(nameof(warn));
     }
@@ -77,7 +74,7 @@ public sealed class GitHubReporter
     };
 
     /// <summary>The commit status context: <c>helm-sentinel/&lt;environment&gt;</c>.</summary>
-    public string StatusContext => "helm-sentinel/" + _settings.Environment;
+    public string StatusContext => "helm-sentinel/" + _options.Environment;
 
     /// <summary>Before the deploy: creates the Deployment with status <c>in_progress</c>, and a pending commit status.</summary>
     public Task StartAsync(DeployRequest request, CancellationToken cancellationToken = default)
@@ -87,27 +84,27 @@ public sealed class GitHubReporter
     }
 
     /// <summary>Before the deploy of <paramref name="release"/> to <paramref name="namespace"/>: the Deployment
-    /// (<c>in_progress</c>) and the pending commit status, as far as the settings ask for them.</summary>
+    /// (<c>in_progress</c>) and the pending commit status, as far as the options ask for them.</summary>
     public async Task StartAsync(string release, string @namespace, CancellationToken cancellationToken = default)
     {
         var request = (Release: release, Namespace: @namespace);
-        var (owner, repo) = (_context.Owner!, _context.Repository!);
-        if (_context.Sha is not { } sha)
+        var (owner, repo) = (_target.Owner, _target.Repository);
+        if (_target.Sha is not { } sha)
         {
             _warn("GitHub: the commit (GITHUB_SHA) is not known; no deployment or commit status is reported.");
             return;
         }
 
-        if (_settings.DeploymentStatus)
+        if (_options.DeploymentStatus)
         {
             var deployment = await TryAsync("create the deployment", () => _client.Repository.Deployment.Create(owner, repo, new NewDeployment(sha)
             {
-                Environment = _settings.Environment,
+                Environment = _options.Environment,
                 Task = "deploy",
                 AutoMerge = false,
                 RequiredContexts = new Collection<string>(),
-                TransientEnvironment = _settings.TransientEnvironment,
-                ProductionEnvironment = _settings.ProductionEnvironment,
+                TransientEnvironment = _options.TransientEnvironment,
+                ProductionEnvironment = _options.ProductionEnvironment,
                 Description = Describe($"helm-sentinel: {request.Release} to namespace {request.Namespace}"),
             }), cancellationToken);
             _deploymentId = deployment?.Id;
@@ -118,14 +115,14 @@ public sealed class GitHubReporter
             }
         }
 
-        if (_settings.CommitStatus)
+        if (_options.CommitStatus)
         {
             await TryAsync("set the commit status", () => _client.Repository.Status.Create(owner, repo, sha, new NewCommitStatus
             {
                 State = CommitState.Pending,
                 Context = StatusContext,
                 Description = Describe($"deploying {request.Release}"),
-                TargetUrl = _context.RunUrl?.AbsoluteUri,
+                TargetUrl = _target.RunUrl?.AbsoluteUri,
             }), cancellationToken);
         }
     }
@@ -135,7 +132,7 @@ public sealed class GitHubReporter
     {
         ArgumentNullException.ThrowIfNull(outcome);
         ArgumentNullException.ThrowIfNull(markdownReport);
-        var (owner, repo) = (_context.Owner!, _context.Repository!);
+        var (owner, repo) = (_target.Owner, _target.Repository);
         var headline = Describe(TextReport.Headline(outcome));
         if (_deploymentId is { } id)
         {
@@ -143,35 +140,35 @@ public sealed class GitHubReporter
                 Status(DeploymentStateFor(outcome.Result), headline)), cancellationToken);
         }
 
-        if (_settings.CommentOnPr)
+        if (_options.CommentOnPr)
         {
             await CommentAsync(outcome, markdownReport, cancellationToken);
         }
 
-        if (_settings.CommitStatus && _context.Sha is { } sha)
+        if (_options.CommitStatus && _target.Sha is { } sha)
         {
             await TryAsync("set the commit status", () => _client.Repository.Status.Create(owner, repo, sha, new NewCommitStatus
             {
                 State = CommitStateFor(outcome.Result),
                 Context = StatusContext,
                 Description = headline,
-                TargetUrl = _context.RunUrl?.AbsoluteUri,
+                TargetUrl = _target.RunUrl?.AbsoluteUri,
             }), cancellationToken);
         }
     }
 
     private async Task CommentAsync(DeployOutcome outcome, string markdownReport, CancellationToken cancellationToken)
     {
-        var (owner, repo) = (_context.Owner!, _context.Repository!);
-        IReadOnlyList<int> pulls = _context.PullRequest is { } number ? [number] : [];
-        if (pulls.Count == 0 && _context.EventName == "push" && _context.Sha is { } sha)
+        var (owner, repo) = (_target.Owner, _target.Repository);
+        IReadOnlyList<int> pulls = _target.PullRequest is { } number ? [number] : [];
+        if (pulls.Count == 0 && _target.EventName == "push" && _target.Sha is { } sha)
         {
             var found = await TryAsync("find the pull requests of the commit", () => _client.Repository.Commit.PullRequests(owner, repo, sha), cancellationToken);
             pulls = found?.Where(p => p.State.StringValue == "open").Select(p => p.Number).Distinct().ToList() ?? [];
         }
 
-        var marker = PullRequestComment.Marker(outcome.Release, _settings.Environment);
-        var body = PullRequestComment.Body(marker, markdownReport, _context.RunUrl);
+        var marker = PullRequestComment.Marker(outcome.Release, _options.Environment);
+        var body = PullRequestComment.Body(marker, markdownReport, _target.RunUrl);
         foreach (var pull in pulls)
         {
             var comments = await TryAsync($"read the comments of pull request #{pull}", () => _client.Issue.Comment.GetAllForIssue(owner, repo, pull), cancellationToken);
@@ -193,9 +190,9 @@ public sealed class GitHubReporter
 
     private NewDeploymentStatus Status(DeploymentState state, string description) => new(state)
     {
-        LogUrl = _context.RunUrl?.AbsoluteUri,
-        EnvironmentUrl = _settings.EnvironmentUrl,
-        Environment = _settings.Environment,
+        LogUrl = _target.RunUrl?.AbsoluteUri,
+        EnvironmentUrl = _options.EnvironmentUrl,
+        Environment = _options.Environment,
         Description = Describe(description),
     };
 

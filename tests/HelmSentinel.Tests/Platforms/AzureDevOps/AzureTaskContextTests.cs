@@ -1,5 +1,6 @@
 using HelmSentinel.Deploy;
 using HelmSentinel.Platforms.AzureDevOps;
+using HelmSentinel.Platforms.GitHub;
 
 namespace HelmSentinel.Tests.Platforms.AzureDevOps;
 
@@ -76,6 +77,17 @@ public sealed class AzureTaskContextTests
     }
 
     [Fact]
+    public void Parse_ExtraArgs_AreOneArgumentALine_AsTheCoreReadsThem()
+    {
+        var context = AzureTaskContext.Parse(Agent(("INPUT_EXTRAARGS", "--set-json=config={\"greeting\":\"hello world\"}\n--skip-crds --dependency-update\n")));
+
+        var (request, errors) = DeployInputs.Parse(context.DeployInputsWith(null));
+
+        errors.Should().BeEmpty();
+        request!.ExtraArgs.Should().Equal("--set-json=config={\"greeting\":\"hello world\"}", "--skip-crds", "--dependency-update");
+    }
+
+    [Fact]
     public void Parse_EveryTaskJsonInputIsKnown()
     {
         var known = AzureTaskContext.InputNames.Keys.Concat(["connectionType", "kubernetesServiceConnection", "kubeconfig", "commentOnPullRequest", "pullRequestStatus", "githubToken", "githubApiUrl"]);
@@ -144,6 +156,25 @@ public sealed class AzureTaskContextTests
         context.AzureRepos.Should().BeNull();
         context.GitHub.Should().Be(new GitHubPullRequestTarget(
             "contoso/web", 7, "ghp_x1", new Uri("https://api.github.com/"), "abc123", new Uri("https://dev.azure.com/contoso/Web/_build/results?buildId=42")));
+    }
+
+    [Fact]
+    public void GitHubPullRequestTarget_IsReportedAsAPullRequestEventLinkingTheBuild()
+    {
+        var build = new Uri("https://dev.azure.com/contoso/Web/_build/results?buildId=42");
+        var pullRequest = new GitHubPullRequestTarget("contoso/web", 7, "ghp_x1", new Uri("https://ghe.example/api/v3/"), "abc123", build);
+
+        pullRequest.Target.Should().Be(new GitHubTarget
+        {
+            Owner = "contoso",
+            Repository = "web",
+            ApiUrl = new Uri("https://ghe.example/api/v3/"),
+            Sha = "abc123",
+            PullRequest = 7,
+            EventName = "pull_request",
+            RunUrl = build,
+        });
+        (pullRequest with { Repository = "web" }).Target.Should().BeNull("a repository name without its owner cannot be reported to");
     }
 
     [Theory]

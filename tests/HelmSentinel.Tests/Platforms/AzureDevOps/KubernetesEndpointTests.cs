@@ -71,9 +71,4 @@ public sealed class KubernetesEndpointTests
         error!.Input.Should().Be("kubernetesServiceConnection");
         error.Message.Should().Contain(message);
     }
-
-    [Fact]
-    public void CredentialsIn_FindsYamlAndJsonCredentials_NotOtherFields() =>
-        KubernetesEndpoint.CredentialsIn("""{"users":[{"user":{"token":"tok123","password":"pw9"}}],"clusters":[{"cluster":{"server":"https://x"}}]}""")
-            .Should().Equal("tok123", "pw9");
 }

@@ -43,12 +43,12 @@ public class ActionInputsTests
         settings.DeployInputs["set"].Should().Equal("a=1\nb=2");
         settings.KubeconfigContent.Should().Be(Kubeconfig);
         settings.Token.Should().Be("ghs_abcdef");
-        settings.Environment.Should().Be("shop", "the environment defaults to the namespace");
-        settings.EnvironmentUrl.Should().Be("https://shop.example");
-        settings.CommitStatus.Should().BeTrue();
-        settings.CommentOnPr.Should().BeFalse();
-        settings.DeploymentStatus.Should().BeTrue();
-        settings.ProductionEnvironment.Should().BeNull();
+        settings.Report.Environment.Should().Be("shop", "the environment defaults to the namespace");
+        settings.Report.EnvironmentUrl.Should().Be("https://shop.example");
+        settings.Report.CommitStatus.Should().BeTrue();
+        settings.Report.CommentOnPr.Should().BeFalse();
+        settings.Report.DeploymentStatus.Should().BeTrue();
+        settings.Report.ProductionEnvironment.Should().BeNull();
         settings.Secrets.Should().BeEquivalentTo("ghs_abcdef", "kube-token-123456", "pw-one", "pw-two");
 
         var (request, parseErrors) = DeployInputs.Parse(settings.DeployInputs);
@@ -57,16 +57,25 @@ public class ActionInputsTests
     }
 
     [Fact]
+    public void Read_ExtraArgs_AreOneArgumentALine_AsTheCoreReadsThem()
+    {
+        var (settings, _) = ActionInputs.Read(Env(("INPUT_EXTRA_ARGS", "--set-json=config={\"greeting\":\"hello world\"}\n--skip-crds --dependency-update\n")));
+
+        DeployInputs.Parse(new Dictionary<string, IReadOnlyList<string>>(settings.DeployInputs) { ["release"] = ["web"], ["chart"] = ["./chart"] })
+            .Request!.ExtraArgs.Should().Equal("--set-json=config={\"greeting\":\"hello world\"}", "--skip-crds", "--dependency-update");
+    }
+
+    [Fact]
     public void Read_WithNothing_UsesTheDefaults()
     {
         var (settings, errors) = ActionInputs.Read(Env());
 
         errors.Should().BeEmpty();
-        settings.Environment.Should().Be("default");
-        settings.CommentOnPr.Should().BeTrue();
-        settings.DeploymentStatus.Should().BeTrue();
-        settings.CommitStatus.Should().BeFalse();
-        settings.TransientEnvironment.Should().BeFalse();
+        settings.Report.Environment.Should().Be("default");
+        settings.Report.CommentOnPr.Should().BeTrue();
+        settings.Report.DeploymentStatus.Should().BeTrue();
+        settings.Report.CommitStatus.Should().BeFalse();
+        settings.Report.TransientEnvironment.Should().BeFalse();
         settings.Token.Should().BeNull();
     }
 

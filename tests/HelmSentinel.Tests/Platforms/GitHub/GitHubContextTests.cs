@@ -79,5 +79,23 @@ public class GitHubContextTests
 
         context.HasRepository.Should().BeFalse();
         context.RunUrl.Should().BeNull();
+        context.Target.Should().BeNull();
+    }
+
+    [Fact]
+    public void Target_IsWhereTheReportsOfThisRunGo()
+    {
+        var context = GitHubContext.Read(Run, """{"number": 7, "pull_request": {"number": 7, "head": {"sha": "head111"}}}""");
+
+        context.Target.Should().Be(new GitHubTarget
+        {
+            Owner = "acme",
+            Repository = "shop",
+            ApiUrl = new Uri("https://api.github.com/"),
+            Sha = "head111",
+            PullRequest = 7,
+            EventName = "pull_request",
+            RunUrl = new Uri("https://github.com/acme/shop/actions/runs/99"),
+        });
     }
 }

@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace HelmSentinel.Action.Tests;
+namespace HelmSentinel.TestSupport;
 
 /// <summary>One request the fake API received.</summary>
 /// <param name="Method">HTTP method.</param>
@@ -73,9 +73,12 @@ public sealed class FakeGitHubApi : IAsyncDisposable
     public IReadOnlyList<RecordedRequest> Matching(string method, string pathPattern) =>
         [.. Requests.Where(r => r.Method == method && Regex.IsMatch(r.Path, pathPattern))];
 
+    /// <summary>Stops at once: a request still under way (a run killed half-way through a call) is aborted after half a
+    /// second instead of holding the test for Kestrel's 30 s of graceful shutdown.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        using var grace = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        await _app.StopAsync(grace.Token);
         await _app.DisposeAsync();
     }
 

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace HelmSentinel.AzureTask.Tests;
+namespace HelmSentinel.TestSupport;
 
 /// <summary>
 /// A local Azure DevOps REST server (Kestrel on 127.0.0.1) with the pull-request calls the task makes:
@@ -84,9 +84,12 @@ public sealed partial class FakeAzureDevOps : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Stops at once: a request still under way (a run killed half-way through a call) is aborted after half a
+    /// second instead of holding the test for Kestrel's 30 s of graceful shutdown.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        using var grace = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        await _app.StopAsync(grace.Token);
         await _app.DisposeAsync();
     }
 

@@ -1,0 +1,73 @@
+using HelmSentinel.Deploy;
+
+namespace HelmSentinel.Platforms.AzureDevOps;
+
+/// <summary>
+/// One run of the Azure Pipelines task: registers the secrets with the agent, writes the kubeconfig of the service
+/// connection (or the given content) to a private temporary file, runs the deploy, and reports it with logging
+/// commands, the summary file and the pull request (Azure Repos, or GitHub for a repository there). The entry point
+/// hands it the environment the agent built and standard output.
+/// </summary>
+public static class AzureTask
+{
+    // How long one Azure DevOps REST request may take.
+    private static readonly TimeSpan RestTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Runs the task; returns the process exit code (<see cref="ExitCodes"/>).</summary>
+    /// <param name="environment">The agent's environment: <c>INPUT_*</c>, <c>ENDPOINT_*</c>, predefined variables.</param>
+    /// <param name="stdout">Where the agent reads the log and the logging commands.</param>
+    /// <param name="services">The clock, retries, HTTP handler, GitHub client and helm; null = the defaults.</param>
+    /// <param name="cancellationToken">The agent's cancellation: helm is interrupted and the engine restores the release.</param>
+    public static async Task<int> RunAsync(
+        IReadOnlyDictionary<string, string?> environment, TextWriter stdout, AzureTaskServices? services = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(stdout);
+        services ??= new AzureTaskServices();
+        stdout = TextWriter.Synchronized(stdout);
+        var context = AzureTaskContext.Parse(environment);
+        using var http = services.HttpHandler is { } handler ? new HttpClient(handler, disposeHandler: false) : new HttpClient();
+        http.Timeout = RestTimeout;
+        var reporter = new AzureTaskReporter(stdout, context, http, services);
+
+        // Before anything else is printed: the agent masks these in every later line of the log.
+        reporter.RegisterSecrets();
+        if (context.Errors.Count > 0)
+        {
+            return await reporter.FinishAsync(AzureTaskReport.Rejected(context.Release, context.Namespace, context.Errors), new SecretMasker(context.Secrets), CancellationToken.None);
+        }
+
+        using var kubeconfig = context.Cluster is { } cluster ? TemporaryKubeconfig.Write(cluster.Kubeconfig, context.TempDirectory) : null;
+        var inputs = new Dictionary<string, IReadOnlyList<string>>(context.DeployInputsWith(kubeconfig?.Path), StringComparer.Ordinal)
+        {
+            [DeployInputNames.Secrets] = context.Secrets,
+        };
+        var (request, errors) = DeployInputs.Parse(inputs);
+        if (request is null)
+        {
+            return await reporter.FinishAsync(AzureTaskReport.Rejected(context.Release, context.Namespace, errors), new SecretMasker(context.Secrets), CancellationToken.None);
+        }
+
+        // The engine validates the request and names the task's inputs in what it refuses; the pending status goes
+        // out once it has accepted the request, in parallel with the deploy.
+        var started = Task.CompletedTask;
+        var options = new DeployOptions
+        {
+            InputName = AzureTaskContext.TaskInputName,
+            Accepted = accepted => started = reporter.StartAsync(accepted.Release, cancellationToken),
+        };
+        var engine = new DeployEngine(services.Helm(AzureTaskContext.WithoutCredentials(environment.Keys)), new AzureDeployLog(stdout), services.Time, services.HelmRetry);
+        var outcome = await engine.DeployAsync(request, options, cancellationToken);
+        try
+        {
+            await started;
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled before the pull request answered: the final status below still goes out.
+        }
+
+        // What follows reports a deploy that has ended; a cancelled task still gets its outputs and statuses.
+        return await reporter.FinishAsync(outcome, new SecretMasker(request.Secrets), CancellationToken.None);
+    }
+}

@@ -1,0 +1,28 @@
+using HelmSentinel.Deploy;
+
+namespace HelmSentinel.Platforms.GitHub;
+
+/// <summary>
+/// What the action was asked to do, beyond the deploy request: the kubeconfig content, the token and how to
+/// report to GitHub. Parsed once from the environment by <see cref="ActionInputs.Read"/>.
+/// </summary>
+public sealed record ActionSettings
+{
+    /// <summary>The deploy inputs (kebab-case, as <see cref="DeployInputs.Parse"/> takes them), without <c>kubeconfig</c>.</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyList<string>> DeployInputs { get; init; }
+
+    /// <summary>The kubeconfig given as content, or null to use helm's default (<c>$KUBECONFIG</c>, <c>~/.kube/config</c>).</summary>
+    public string? KubeconfigContent { get; init; }
+
+    /// <summary>The token for the GitHub API; null or empty disables every GitHub call.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>What to report to GitHub (<c>environment</c>, <c>environment-url</c>, <c>comment-on-pr</c>,
+    /// <c>deployment-status</c>, <c>commit-status</c>, <c>production-environment</c>, <c>transient-environment</c>).</summary>
+    public required GitHubReportOptions Report { get; init; }
+
+    /// <summary>Every value to mask line by line: the token, the kubeconfig's credentials and the <c>secrets</c> input.
+    /// (The kubeconfig content as a whole is registered with the runner too, but not split into lines: most of
+    /// its lines, such as <c>kind: Config</c>, are not secret.)</summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
+}
