@@ -1,5 +1,3 @@
-using System.Text;
-using CliWrap;
 using HelmSentinel.Helm;
 using HelmSentinel.Platforms.GitHub;
 using HelmSentinel.TestSupport;
@@ -67,17 +65,8 @@ public sealed class ActionRun : IDisposable
     /// <summary>Runs the entry as a process, as the runner starts it.</summary>
     public async Task<Result> RunAsync(IReadOnlyDictionary<string, string> inputs)
     {
-        var environment = Prepare(inputs);
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        var result = await Cli.Wrap("dotnet")
-            .WithArguments([Path.Combine(AppContext.BaseDirectory, "HelmSentinel.Action.dll")])
-            .WithEnvironmentVariables(environment.AsReadOnly())
-            .WithValidation(CommandResultValidation.None)
-            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
-            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
-            .ExecuteAsync();
-        return await ResultAsync(result.ExitCode, stdout.ToString(), stderr.ToString());
+        var result = await ProcessRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "HelmSentinel.Action.dll")], Prepare(inputs));
+        return await ResultAsync(result.ExitCode, result.StandardOutput, result.StandardError);
     }
 
     /// <summary>Runs <see cref="GitHubAction.RunAsync"/> in this process with the same environment and

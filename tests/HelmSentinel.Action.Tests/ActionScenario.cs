@@ -1,6 +1,4 @@
 using System.Text;
-using CliWrap;
-using CliWrap.Buffered;
 using HelmSentinel.Simulator;
 using HelmSentinel.TestSupport;
 
@@ -47,11 +45,10 @@ internal static class ActionScenario
         [.. api.Matching("POST", "^/repos/acme/shop/deployments/\\d+/statuses$").Where(r => r.Status == 201).Select(r => r.Json!["state"]!.GetValue<string>())];
 
     /// <summary>Runs helm against the simulator (its own kubeconfig, an isolated home) to look at what a run left.</summary>
-    public static async Task<BufferedCommandResult> HelmAsync(KubeSimulator simulator, IsolatedHome home, params string[] arguments)
+    public static async Task<ProcessResult> HelmAsync(KubeSimulator simulator, IsolatedHome home, params string[] arguments)
     {
         var kubeconfig = simulator.WriteKubeconfig(Path.Combine(home.Root, "inspect-kubeconfig"));
-        return await Cli.Wrap(Tools.Helm(3)).WithArguments([.. arguments, "--kubeconfig", kubeconfig])
-            .WithEnvironmentVariables(home.Environment.AsReadOnly()).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+        return await ProcessRunner.RunAsync(Tools.Helm(3), [.. arguments, "--kubeconfig", kubeconfig], home.Environment);
     }
 
     // Every byte the step leaves behind: its log, the output and summary files, files in RUNNER_TEMP, and what it

@@ -203,9 +203,7 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
         stdout.ToString().Should().Contain("##vso[task.setvariable variable=failureReason;isOutput=true;issecret=false]the deploy was cancelled while helm was upgrading",
             "a cancelled deploy says so, whatever the pods looked like");
         var kubeconfig = fixture.Simulator.WriteKubeconfig(Path.Combine(_home.Root, "kubeconfig"));
-        var history = await CliWrap.Buffered.BufferedCommandExtensions.ExecuteBufferedAsync(
-            CliWrap.Cli.Wrap(Tools.Helm(3)).WithArguments(["history", release, "-n", release, "--kubeconfig", kubeconfig, "-o", "json"])
-                .WithEnvironmentVariables(_home.Environment.AsReadOnly()).WithValidation(CliWrap.CommandResultValidation.None));
+        var history = await ProcessRunner.RunAsync(Tools.Helm(3), ["history", release, "-n", release, "--kubeconfig", kubeconfig, "-o", "json"], _home.Environment);
         history.StandardOutput.Should().NotContain("pending-", "helm was interrupted, not orphaned holding the lock");
     }
 
@@ -261,9 +259,7 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
         fixture.AzureDevOps.StatusSequence.Where(s => s.StartsWith(release + ":", StringComparison.Ordinal))
             .Should().Equal([$"{release}:failed"], "the status tells how the run ended, and was never pending");
         var kubeconfig = fixture.Simulator.WriteKubeconfig(Path.Combine(_home.Root, "kubeconfig"));
-        var status = await CliWrap.Buffered.BufferedCommandExtensions.ExecuteBufferedAsync(
-            CliWrap.Cli.Wrap(Tools.Helm(3)).WithArguments(["status", release, "-n", release, "--kubeconfig", kubeconfig])
-                .WithEnvironmentVariables(_home.Environment.AsReadOnly()).WithValidation(CliWrap.CommandResultValidation.None));
+        var status = await ProcessRunner.RunAsync(Tools.Helm(3), ["status", release, "-n", release, "--kubeconfig", kubeconfig], _home.Environment);
         status.ExitCode.Should().NotBe(0, "helm never ran, so there is no release");
         status.StandardError.Should().Contain("not found");
     }

@@ -1,5 +1,3 @@
-using System.Text;
-using CliWrap;
 using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.AzureTask.Tests;
@@ -41,17 +39,7 @@ internal static class TaskProcess
 
     public static async Task<Result> RunAsync(string taskFolder, IReadOnlyDictionary<string, string?> environment, string node = "node")
     {
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var result = await Cli.Wrap(node)
-            .WithArguments([Path.Combine(taskFolder, "index.js")])
-            .WithWorkingDirectory(taskFolder)
-            .WithEnvironmentVariables(environment)
-            .WithValidation(CommandResultValidation.None)
-            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
-            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
-            .ExecuteAsync(timeout.Token);
-        return new Result(result.ExitCode, stdout.ToString(), stderr.ToString());
+        var result = await ProcessRunner.RunAsync(node, [Path.Combine(taskFolder, "index.js")], environment, workingDirectory: taskFolder);
+        return new Result(result.ExitCode, result.StandardOutput, result.StandardError);
     }
 }

@@ -1,5 +1,3 @@
-using System.Text;
-using CliWrap;
 using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.Cli.Tests;
@@ -22,17 +20,8 @@ internal static class CliProcess
     /// <summary>Runs any program with the home's environment; killed after <see cref="Timeout"/>.</summary>
     public static async Task<Result> RunToolAsync(IsolatedHome home, string program, params string[] args)
     {
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        using var timeout = new CancellationTokenSource(Timeout);
-        var result = await CliWrap.Cli.Wrap(program)
-            .WithArguments(args)
-            .WithEnvironmentVariables(home.Environment.AsReadOnly())
-            .WithValidation(CommandResultValidation.None)
-            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
-            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
-            .ExecuteAsync(timeout.Token);
-        return new Result(result.ExitCode, stdout.ToString(), stderr.ToString());
+        var result = await ProcessRunner.RunAsync(program, args, home.Environment, Timeout);
+        return new Result(result.ExitCode, result.StandardOutput, result.StandardError);
     }
 
     /// <summary>A helm wrapper that appends each invocation's arguments to a log, then runs the real helm.</summary>

@@ -1,3 +1,5 @@
+using HelmSentinel.Helm;
+
 namespace HelmSentinel.TestSupport;
 
 /// <summary>
@@ -9,19 +11,12 @@ public static class Tools
     /// <summary>The repository root (the folder holding Pipelines.sln).</summary>
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    /// <summary>The pinned Helm 3 release. The core's <c>HelmSentinel.Helm.PinnedHelm</c> is the one place for it, but
-    /// TestSupport does not reference the core; <c>PinnedToolsTests</c> fails when the two (or .ci/fetch-tools.sh) differ.</summary>
-    public const string Helm3Version = "3.17.2";
-
-    /// <summary>The pinned Helm 4 release (see <see cref="Helm3Version"/>).</summary>
-    public const string Helm4Version = "4.1.4";
-
     /// <summary>The pinned kubectl release, as .ci/fetch-tools.sh installs it.</summary>
     public const string KubectlVersion = "1.32.3";
 
-    public static string Helm3 => Require("HELM3_PATH", Path.Combine(RepoRoot, ".tools", "helm-" + Helm3Version, "helm"));
+    public static string Helm3 => Require("HELM3_PATH", Path.Combine(RepoRoot, ".tools", PinnedHelm.ToolsPath(3)));
 
-    public static string Helm4 => Require("HELM4_PATH", Path.Combine(RepoRoot, ".tools", "helm-" + Helm4Version, "helm"));
+    public static string Helm4 => Require("HELM4_PATH", Path.Combine(RepoRoot, ".tools", PinnedHelm.ToolsPath(4)));
 
     public static string Kubectl => Require("KUBECTL_PATH", Path.Combine(RepoRoot, ".tools", "kubectl-" + KubectlVersion, "kubectl"));
 

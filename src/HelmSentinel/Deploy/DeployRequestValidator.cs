@@ -81,6 +81,19 @@ public static partial class DeployRequestValidator
                 $"stale-lock-margin is {GoDuration.Format(request.StaleLockMargin)}; expected zero or a positive duration such as 1m.");
         }
 
+        if (request.RestartThreshold < 1)
+        {
+            Add(DeployInputNames.RestartThreshold,
+                $"restart-threshold is {request.RestartThreshold.ToString(CultureInfo.InvariantCulture)}; expected at least 1: a container " +
+                "must have restarted at least once to count as crash-looping.");
+        }
+
+        if (request.UnschedulableGrace < TimeSpan.Zero)
+        {
+            Add(DeployInputNames.UnschedulableGrace,
+                $"unschedulable-grace is {GoDuration.Format(request.UnschedulableGrace)}; expected zero or a positive duration such as 30s.");
+        }
+
         CheckExtraArgs(request.ExtraArgs, Add, Q);
 
         // Values are masked where they are quoted; this pass also covers resolved paths and anything else.

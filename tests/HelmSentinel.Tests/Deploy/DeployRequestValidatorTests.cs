@@ -593,4 +593,19 @@ public sealed class DeployRequestValidatorTests : IDisposable
             error.Message.Should().MatchRegex(@"is set by helm-sentinel from the '[a-z-]+' input|is not allowed: .+; remove it\.", "--" + flag);
         }
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-3)]
+    public void Validate_RestartThresholdBelowOne_IsRejected(int threshold)
+    {
+        Single(DeployRequestValidator.Validate(Valid() with { RestartThreshold = threshold }), "restart-threshold")
+            .Message.Should().Contain("expected at least 1");
+    }
+
+    [Fact]
+    public void Validate_NegativeUnschedulableGrace_IsRejected()
+    {
+        Single(DeployRequestValidator.Validate(Valid() with { UnschedulableGrace = TimeSpan.FromSeconds(-1) }), "unschedulable-grace");
+    }
 }
