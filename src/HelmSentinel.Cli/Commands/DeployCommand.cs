@@ -61,6 +61,9 @@ internal sealed class DeployCommand : CliCommand
         "--unschedulable-grace",
         $"how long a pod may stay Unschedulable (default: {Duration(Defaults.UnschedulableGrace)})",
         allowZero: true);
+    private readonly Option<OnOff?> _forceRollbackPods = CliOptions.Switch(
+        "--force-rollback-pods",
+        $"after a rollback, delete StatefulSet pods stuck on the failed revision (default: {On(Defaults.ForceRollbackPods)})");
     private readonly Option<string?> _kubeContext = CliOptions.KubeContext();
     private readonly Option<string?> _kubeconfig = CliOptions.Kubeconfig();
     private readonly Option<string?> _helm = CliOptions.Helm();
@@ -153,6 +156,7 @@ internal sealed class DeployCommand : CliCommand
             FailFast = parse.GetSwitch(_failFast, Defaults.FailFast),
             RestartThreshold = parse.GetValue(_restartThreshold) ?? Defaults.RestartThreshold,
             UnschedulableGrace = parse.GetValue(_unschedulableGrace) ?? Defaults.UnschedulableGrace,
+            ForceRollbackPods = parse.GetSwitch(_forceRollbackPods, Defaults.ForceRollbackPods),
         };
     }
 

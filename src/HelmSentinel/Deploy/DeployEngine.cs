@@ -50,7 +50,8 @@ public sealed class DeployEngine
                     _log.Warning($"invalid input '{options.InputName(error.Input)}': {error.Message}");
                 }
 
-                return outcome.End(DeployResult.Rejected, DeployOutcome.InvalidInput(errors, options.InputName));
+                await ReadHistoryOfRejectedAsync(request, errors, outcome, cancellationToken);
+                return outcome.End(new Verdict(DeployResult.Rejected, DeployOutcome.InvalidInput(errors, options.InputName)));
             }
         }
 
@@ -60,6 +61,32 @@ public sealed class DeployEngine
         // detected and the history read, so a healthy deploy does not wait for them.
         await using var watcher = request.FailFast ? new PendingWatcher(request, outcome.Masker, _time, cancellationToken) : null;
         var helm = new HelmCli(_process, request.HelmPath, _log, outcome.Masker, HelmCli.Pipeline(_retry, _time, _log, outcome.Masker));
-        return await new DeploySession(request, helm, outcome, _log, watcher, cancellationToken).RunAsync();
+        await using var session = new DeploySession(request, helm, outcome, _log, watcher, cancellationToken);
+        return await session.RunAsync();
+    }
+
+    // A rejected request changes nothing, but its report should still show the release as it is (a report saying "no
+    // revisions" about a release with four reads, at 2 a.m., as "the release is gone"). One read-only helm history,
+    // without retries, when the inputs that name the release and reach the cluster are valid; any failure is ignored.
+    private async Task ReadHistoryOfRejectedAsync(DeployRequest request, IReadOnlyList<InputError> errors, OutcomeBuilder outcome, CancellationToken cancellationToken)
+    {
+        string[] reach = [DeployInputNames.Release, DeployInputNames.Namespace, DeployInputNames.Helm, DeployInputNames.Kubeconfig, DeployInputNames.KubeContext];
+        if (errors.Any(e => reach.Contains(e.Input)))
+        {
+            return;
+        }
+
+        try
+        {
+            var helm = new HelmCli(_process, request.HelmPath, _log, outcome.Masker, HelmRetry.Create(new HelmRetryOptions { MaxRetries = 0 }, _time));
+            var history = await helm.HistoryAsync(request.Target, cancellationToken);
+            outcome.History = history;
+            outcome.PreviousRevision = history.LastGood?.Revision;
+            outcome.Before = history.Deployed is { } deployed ? new ChartSnapshot(deployed.Chart, deployed.AppVersion) : null;
+        }
+        catch (Exception e) when (e is HelmCommandException or HelmNotFoundException or FormatException or InvalidOperationException or OperationCanceledException)
+        {
+            // Unreachable or no helm: the rejection says what is wrong with the input; the history is a courtesy.
+        }
     }
 }

@@ -90,12 +90,15 @@ public static class DeployInputNames
     /// <summary>How long a pod may stay Unschedulable.</summary>
     public const string UnschedulableGrace = "unschedulable-grace";
 
+    /// <summary>Delete the StatefulSet pods a rollback leaves on the failed revision.</summary>
+    public const string ForceRollbackPods = "force-rollback-pods";
+
     /// <summary>Every input name, in the order the README lists them.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Release, Chart, Namespace, Values, Set, SetString, SetFile, Version, Timeout, RollbackTimeout, HistoryMax, Wait,
         WaitForJobs, CreateNamespace, Force, ReuseValues, ResetValues, RecoverStaleLock, StaleLockMargin, KubeContext,
-        Kubeconfig, Helm, Description, ExtraArgs, Secrets, FailFast, RestartThreshold, UnschedulableGrace,
+        Kubeconfig, Helm, Description, ExtraArgs, Secrets, FailFast, RestartThreshold, UnschedulableGrace, ForceRollbackPods,
     ];
 
     /// <summary>The helm flag each owned flag corresponds to, when an input sets it (<c>--force-replace</c> → <c>force</c>).</summary>

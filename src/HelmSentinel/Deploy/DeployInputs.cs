@@ -158,6 +158,7 @@ public static class DeployInputs
             FailFast = Bool(DeployInputNames.FailFast, defaults.FailFast),
             RestartThreshold = restartThreshold ?? defaults.RestartThreshold,
             UnschedulableGrace = Duration(DeployInputNames.UnschedulableGrace, allowZero: true) ?? defaults.UnschedulableGrace,
+            ForceRollbackPods = Bool(DeployInputNames.ForceRollbackPods, defaults.ForceRollbackPods),
         };
         return errors.Count > 0 ? (null, errors) : (request, errors);
     }

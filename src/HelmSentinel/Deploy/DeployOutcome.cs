@@ -70,6 +70,14 @@ public sealed record DeployOutcome
     /// <summary>Why the rollout failed, pod by pod, when the watcher (or the post-mortem) found out.</summary>
     public RolloutDiagnosis? Diagnosis { get; init; }
 
+    /// <summary>StatefulSet pods the forced rollback deleted so that their controller recreates them from the restored
+    /// template (or from the current one, when an earlier failure had left them stuck), in order.</summary>
+    public IReadOnlyList<PodReplacement> ReplacedPods { get; init; } = [];
+
+    /// <summary>StatefulSet pods left on a revision their StatefulSet no longer wants, which a person must delete
+    /// (forced rollback off, or a delete that failed); each says the command.</summary>
+    public IReadOnlyList<StuckPod> StuckPods { get; init; } = [];
+
     /// <summary>Moments of the deploy worth a timeline: upgrade start, first fatal state, rollback start, restored.</summary>
     public IReadOnlyList<TimelineEvent> Timeline { get; init; } = [];
 

@@ -90,6 +90,11 @@ public sealed record DeployRequest
     /// <summary>How long a pod may stay Unschedulable before that counts as fatal.</summary>
     public TimeSpan UnschedulableGrace { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>After a rollback, delete the StatefulSet pods that still run the failed revision and that their controller
+    /// will not replace (Kubernetes' "forced rollback"), and replace pods left stuck by an earlier failure before upgrading.
+    /// Off: such pods are named in the report with the command to delete them.</summary>
+    public bool ForceRollbackPods { get; init; } = true;
+
     /// <summary>Values that must never be printed (masked in logs and reports).</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
 

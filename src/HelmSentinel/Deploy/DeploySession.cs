@@ -6,23 +6,35 @@ namespace HelmSentinel.Deploy;
 
 /// <summary>
 /// One validated deploy, as its phases: detect helm, read the history, clear a stale lock, clean a failed first
-/// install, upgrade (with the watcher), verify, and restore. Each phase returns what the next continues with, or the
-/// outcome the deploy ended with.
+/// install, replace pods an earlier failure left stuck, upgrade (with the watcher and the forced rollback), verify, and
+/// restore. Each phase returns what the next continues with, or the verdict the deploy ended with; every verdict gets
+/// the same clean-up (the watchers stopped) before it becomes the outcome.
 /// </summary>
 internal sealed class DeploySession(
     DeployRequest request, HelmCli helm, OutcomeBuilder outcome, IDeployLog log, PendingWatcher? pending, CancellationToken cancellationToken)
+    : IAsyncDisposable
 {
     private readonly HelmUpgrade _upgrade = request.ToHelmUpgrade();
     private HelmVersion _version = null!;
 
+    // The fail-fast watcher once it has joined the upgrade; it stays until the deploy ends, because the forced rollback of
+    // an explicit rollback needs what it saw. A watcher started only to replace stuck pods is stopped after that.
+    private RolloutWatcher? _watcher;
+    private PendingWatcher? _standalone;
+
     public async Task<DeployOutcome> RunAsync()
     {
-        if ((await DetectHelmAsync()).Ended(out var ended, out _version))
-        {
-            return ended;
-        }
+        var verdict = await RunPhasesAsync();
+        await StopWatcherAsync();
+        return outcome.End(verdict);
+    }
 
-        if ((await ReadHistoryAsync()).Ended(out ended, out var history)
+    public ValueTask DisposeAsync() => new(StopWatcherAsync());
+
+    private async Task<Verdict> RunPhasesAsync()
+    {
+        if ((await DetectHelmAsync()).Ended(out var ended, out _version)
+            || (await ReadHistoryAsync()).Ended(out ended, out var history)
             || (await RecoverLockAsync(history)).Ended(out ended, out history)
             || (await CleanFailedInstallAsync(history)).Ended(out ended, out history))
         {
@@ -34,6 +46,7 @@ internal sealed class DeploySession(
         outcome.PreviousRevision = before.LastGood?.Revision;
         outcome.Before = before.LastGood is null || before.FirstInstall ? null : new ChartSnapshot(before.LastGood.Chart, before.LastGood.AppVersion);
         WarnAboutHistoryReach(history);
+        await ReplaceStuckPodsOfAnEarlierFailureAsync(history);
 
         HelmProcessResult upgrade;
         using (log.Group(before.FirstInstall ? $"helm install {request.Release}" : $"helm upgrade {request.Release}"))
@@ -52,20 +65,16 @@ internal sealed class DeploySession(
         if (upgrade.Succeeded)
         {
             var deployed = after.Deployed;
-            outcome.CurrentRevision = deployed?.Revision;
             outcome.AttemptedRevision ??= deployed?.Revision;
-            outcome.After = deployed is null ? null : new ChartSnapshot(deployed.Chart, deployed.AppVersion);
             outcome.Mark($"deployed at revision {deployed?.Revision}");
-            return outcome.End(DeployResult.Succeeded, null);
+            return new Verdict(DeployResult.Succeeded, null);
         }
 
         var reason = FailureReason(upgrade);
         if (created.Count == 0 && SameLatest(history, after) && HelmErrorClassifier.Classify(upgrade.StandardError) is not HelmErrorClass.Uninstalled)
         {
             // Nothing was written: helm stopped before creating a revision (render, schema, lock, or an unreachable cluster).
-            outcome.CurrentRevision = after.Deployed?.Revision;
-            outcome.After = outcome.Before;
-            return outcome.End(HelmRetry.IsTransientFailure(upgrade) ? DeployResult.Unreachable : DeployResult.Rejected, reason + " (nothing was changed)", upgrade);
+            return new Verdict(HelmRetry.IsTransientFailure(upgrade) ? DeployResult.Unreachable : DeployResult.Rejected, reason + " (nothing was changed)", upgrade);
         }
 
         using (outcome.Phase("rollback"))
@@ -87,13 +96,13 @@ internal sealed class DeploySession(
             }
             catch (Exception e) when (e is HelmNotFoundException or FormatException)
             {
-                return outcome.End(DeployResult.Unreachable, e.Message);
+                return new Verdict(DeployResult.Unreachable, e.Message);
             }
 
             outcome.HelmVersion = version.Text;
             if (!version.IsSupported)
             {
-                return outcome.End(DeployResult.Unreachable, new UnsupportedHelmVersionException(version).Message);
+                return new Verdict(DeployResult.Unreachable, new UnsupportedHelmVersionException(version).Message);
             }
 
             log.Info($"helm {version.Text} (Helm {version.Major} dialect)");
@@ -108,7 +117,7 @@ internal sealed class DeploySession(
             var read = await TryReadHistoryAsync(cancellationToken);
             if (read.History is not { } history)
             {
-                return outcome.End(DeployResult.Unreachable, read.Error ?? "cannot read the release history");
+                return new Verdict(DeployResult.Unreachable, read.Error ?? "cannot read the release history");
             }
 
             outcome.History = history;
@@ -129,7 +138,7 @@ internal sealed class DeploySession(
         {
             if (!decision.RequiresRecovery)
             {
-                return outcome.End(DeployResult.Rejected, decision.Action switch
+                return new Verdict(DeployResult.Rejected, decision.Action switch
                 {
                     LockAction.FailInProgress => "another deploy seems to be in progress: " + decision.Explanation,
                     LockAction.FailNoRecovery => decision.Explanation + " (recover-stale-lock is off, so nothing was done)",
@@ -138,6 +147,7 @@ internal sealed class DeploySession(
             }
 
             outcome.Action("stale lock: " + decision.Explanation);
+            outcome.Mutating();
             var cleared = await helm.RunMutatingAsync(
                 decision.Action == LockAction.RollbackToLastGood
                     ? HelmArguments.Rollback(_upgrade, _version, decision.TargetRevision!.Value, request.EffectiveRollbackTimeout)
@@ -145,16 +155,17 @@ internal sealed class DeploySession(
                 cancellationToken);
             if (!cleared.Succeeded)
             {
-                return outcome.End(DeployResult.RollbackFailed, "could not clear the stale lock: " + outcome.Masker.Mask(cleared.ErrorText), cleared);
+                return new Verdict(DeployResult.RollbackFailed, "could not clear the stale lock: " + outcome.Masker.Mask(cleared.ErrorText), cleared);
             }
 
             var read = await TryReadHistoryAsync(cancellationToken);
             if (read.History is not { } recovered)
             {
-                return outcome.End(DeployResult.Unreachable, "the lock was cleared but the history cannot be read: " + read.Error);
+                return new Verdict(DeployResult.Unreachable, "the lock was cleared but the history cannot be read: " + read.Error);
             }
 
             outcome.History = recovered;
+            ExplainPendingLeftBehind(recovered);
             return Step<ReleaseHistory>.Continue(recovered);
         }
     }
@@ -171,11 +182,12 @@ internal sealed class DeploySession(
         using (outcome.Phase("clean-failed-install"))
         {
             outcome.Action($"release has only failed revisions (latest {history.Latest!.Revision}); uninstalled it so the install starts clean");
+            outcome.Mutating();
             var removed = await helm.RunMutatingAsync(
                 HelmArguments.Uninstall(request.Target, _version, keepHistory: false, request.EffectiveRollbackTimeout), CancellationToken.None);
             if (!removed.Succeeded)
             {
-                return outcome.End(DeployResult.RollbackFailed, "could not remove the failed release: " + outcome.Masker.Mask(removed.ErrorText), removed);
+                return new Verdict(DeployResult.RollbackFailed, "could not remove the failed release: " + outcome.Masker.Mask(removed.ErrorText), removed);
             }
 
             var clean = (await TryReadHistoryAsync(CancellationToken.None)).History ?? ReleaseHistory.Empty;
@@ -184,19 +196,64 @@ internal sealed class DeploySession(
         }
     }
 
+    // A StatefulSet pod left stuck by an earlier failed deploy blocks every later rollout of its StatefulSet (the
+    // controller waits for it forever). Only looked for when the history says the last deploy did not end cleanly, so a
+    // healthy deploy pays nothing for it; and never with fail-fast and the forced rollback both off, when the engine
+    // leaves the cluster to helm alone.
+    private async Task ReplaceStuckPodsOfAnEarlierFailureAsync(ReleaseHistory history)
+    {
+        if (!EndedInAFailure(history) || !(request.FailFast || request.ForceRollbackPods))
+        {
+            return;
+        }
+
+        await using var standalone = pending is null ? new PendingWatcher(request, outcome.Masker, outcome.Time, cancellationToken) : null;
+        var start = await (standalone ?? pending!).Start;
+        if (start.Watcher is not { } watcher)
+        {
+            return;
+        }
+
+        var stuck = watcher.StuckPods(StuckPodScope.Any);
+        if (stuck.Count == 0)
+        {
+            return;
+        }
+
+        if (!request.ForceRollbackPods)
+        {
+            outcome.Stuck(stuck);
+            return;
+        }
+
+        using (outcome.Phase("force-rollback-pods"))
+        {
+            var (replaced, ready) = await watcher.ReplaceStuckPodsNowAsync(StuckPodScope.Any, request.EffectiveRollbackTimeout, cancellationToken);
+            outcome.Replaced(replaced, "a revision an earlier deploy left behind");
+            outcome.Mark(ready ? "stuck pods replaced: the StatefulSets are Ready again" : "stuck pods replaced, but the StatefulSets are not Ready yet");
+            if (!ready)
+            {
+                outcome.Warning($"the StatefulSets of {request.Release} were not Ready {GoDuration.FormatCompact(request.EffectiveRollbackTimeout)} after their stuck pods were replaced; the upgrade goes on");
+            }
+        }
+    }
+
     /// <summary>Runs <c>helm upgrade --install</c>; with fail-fast, a rollout watcher runs beside it and a fatal pod state
     /// interrupts helm (SIGINT: both majors then mark the revision failed and roll back by themselves, see
-    /// Kubernetes/SIGNALS.md). The verify phase that follows makes sure of the end state either way.</summary>
+    /// Kubernetes/SIGNALS.md). While helm runs, the forced rollback replaces the StatefulSet pods its rollback leaves on
+    /// the failed revision. The verify phase that follows makes sure of the end state either way.</summary>
     private async Task<HelmProcessResult> UpgradeAsync(bool firstInstall)
     {
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var helmExited = new CancellationTokenSource();
         outcome.Mark(firstInstall ? "install started" : "upgrade started");
         var startedAt = outcome.Time.GetUtcNow();
+        outcome.Mutating();
         var running = helm.RunMutatingAsync(HelmArguments.Upgrade(_upgrade, _version), interrupt.Token);
 
         // Helm starts at once; the watcher joins as soon as its first lists are in (see RolloutWatcher.UpgradeStarted).
         // A helm that succeeds before then does not wait for it; one that fails does, for the diagnosis.
-        RolloutWatcher? watcher = null;
+        Task<IReadOnlyList<PodReplacement>>? repair = null;
         if (pending is not null && (await Task.WhenAny(running, pending.Start) == pending.Start || !(await running).Succeeded))
         {
             var start = await pending.Start;
@@ -205,13 +262,19 @@ internal sealed class DeploySession(
                 outcome.Warning(cannotStart);
             }
 
-            watcher = start.Watcher;
-            watcher?.UpgradeStarted(startedAt);
+            _watcher = start.Watcher;
+            _watcher?.UpgradeStarted(startedAt);
+            if (_watcher is not null && request.ForceRollbackPods && !firstInstall)
+            {
+                // Safe from the start: a pod of this upgrade's revision counts only once its StatefulSet's template has
+                // moved on from it, which only a rollback does.
+                repair = _watcher.ReplaceStuckPodsAsync(StuckPodScope.RevisionsOfThisUpgrade, helmExited.Token);
+            }
         }
 
-        if (watcher is not null && await Task.WhenAny(running, watcher.Fatal) != running && watcher.Fatal.IsCompletedSuccessfully)
+        if (_watcher is not null && await Task.WhenAny(running, _watcher.Fatal) != running && _watcher.Fatal.IsCompletedSuccessfully)
         {
-            var diagnosis = await watcher.Fatal;
+            var diagnosis = await _watcher.Fatal;
             outcome.Diagnosis = diagnosis;
             outcome.Mark("first fatal state: " + diagnosis.Summary);
             log.Warning($"fail-fast: {outcome.Masker.Mask(diagnosis.Summary)}; interrupting helm so that the release returns to its last good revision now");
@@ -222,6 +285,12 @@ internal sealed class DeploySession(
         }
 
         var upgrade = await running;
+        await helmExited.CancelAsync();
+        if (repair is not null)
+        {
+            RecordRepair(await repair, helmStarted: startedAt);
+        }
+
         if (upgrade.Succeeded)
         {
             outcome.Diagnosis = null; // helm finished first: whatever the watcher saw last did not stop the rollout
@@ -229,18 +298,14 @@ internal sealed class DeploySession(
 
         outcome.Mark(upgrade.Cancelled ? (outcome.Diagnosis is { Fatal: true } ? "helm exited after its own rollback" : "helm interrupted")
             : upgrade.Succeeded ? "helm reported success" : "helm reported failure");
-        if (watcher is not null)
+        if (_watcher is not null && !upgrade.Succeeded && outcome.Diagnosis is null)
         {
-            if (!upgrade.Succeeded && outcome.Diagnosis is null)
-            {
-                outcome.Diagnosis = await watcher.DiagnoseAsync(CancellationToken.None);
-            }
+            outcome.Diagnosis = await _watcher.DiagnoseAsync(CancellationToken.None);
+        }
 
-            await watcher.DisposeAsync();
-            foreach (var warning in watcher.Warnings)
-            {
-                outcome.Warning(warning);
-            }
+        if (upgrade.Succeeded)
+        {
+            await StopWatcherAsync(); // nothing to repair or name: stop watching now
         }
 
         return upgrade;
@@ -253,7 +318,7 @@ internal sealed class DeploySession(
             var read = await TryReadHistoryAsync(CancellationToken.None);
             if (read.History is not { } after)
             {
-                return outcome.End(
+                return new Verdict(
                     upgrade.Succeeded ? DeployResult.Unreachable : DeployResult.RollbackFailed,
                     "the upgrade " + (upgrade.Succeeded ? "reported success" : "failed") + " but the history cannot be read: " + read.Error,
                     upgrade);
@@ -264,17 +329,18 @@ internal sealed class DeploySession(
         }
     }
 
-    private async Task<DeployOutcome> EnsureUninstalledAsync(ReleaseHistory after, string reason, HelmProcessResult upgrade)
+    private async Task<Verdict> EnsureUninstalledAsync(ReleaseHistory after, string reason, HelmProcessResult upgrade)
     {
         if (after.IsFirstInstall)
         {
             outcome.Mark("failed install removed");
             outcome.Uninstalled = true;
             outcome.Action("the failed first install was removed by Helm; nothing of it is left in the cluster");
-            return outcome.End(DeployResult.RolledBack, reason, upgrade);
+            return new Verdict(DeployResult.RolledBack, reason, upgrade);
         }
 
         outcome.Action($"Helm left the failed first install as revision {after.Latest!.Revision} ({after.Latest.Status}); uninstalling it");
+        outcome.Mutating();
         var removed = await helm.RunMutatingAsync(
             HelmArguments.Uninstall(request.Target, _version, keepHistory: false, request.EffectiveRollbackTimeout), CancellationToken.None);
         var final = (await TryReadHistoryAsync(CancellationToken.None)).History;
@@ -287,39 +353,36 @@ internal sealed class DeploySession(
         {
             outcome.Mark("failed install removed");
             outcome.Uninstalled = true;
-            return outcome.End(DeployResult.RolledBack, reason, upgrade);
+            return new Verdict(DeployResult.RolledBack, reason, upgrade);
         }
 
-        return outcome.End(DeployResult.RollbackFailed, reason + "; removing the failed install also failed: " + outcome.Masker.Mask(removed.ErrorText), upgrade);
+        return new Verdict(DeployResult.RollbackFailed, reason + "; removing the failed install also failed: " + outcome.Masker.Mask(removed.ErrorText), upgrade);
     }
 
-    private async Task<DeployOutcome> EnsureRestoredAsync(HistoryEntry? lastGood, ReleaseHistory after, string reason, HelmProcessResult upgrade)
+    private async Task<Verdict> EnsureRestoredAsync(HistoryEntry? lastGood, ReleaseHistory after, string reason, HelmProcessResult upgrade)
     {
         if (lastGood is null)
         {
-            return outcome.End(DeployResult.RollbackFailed, reason + "; the history holds no good revision to return to", upgrade);
+            return new Verdict(DeployResult.RollbackFailed, reason + "; the history holds no good revision to return to", upgrade);
         }
 
         if (IsRestored(after, lastGood))
         {
             outcome.RestoredRevision = after.Latest!.Revision;
-            outcome.CurrentRevision = after.Latest.Revision;
-            outcome.After = new ChartSnapshot(after.Latest.Chart, after.Latest.AppVersion);
             outcome.Action($"Helm rolled back to revision {lastGood.Revision} as revision {after.Latest.Revision}");
             outcome.Mark($"restored revision {lastGood.Revision} as revision {after.Latest.Revision}");
-            return outcome.End(DeployResult.RolledBack, reason, upgrade);
+            return await PodsRestoredAsync(new Verdict(DeployResult.RolledBack, reason, upgrade), lastGood);
         }
 
         var latest = after.Latest!;
         outcome.Action(
             $"Helm's own rollback did not leave revision {lastGood.Revision} deployed (latest is revision {latest.Revision}, {latest.Status}); " +
             $"rolling back explicitly with its own timeout of {GoDuration.Format(request.EffectiveRollbackTimeout)}");
-        HelmProcessResult rollback;
         outcome.Mark($"explicit rollback to revision {lastGood.Revision} started");
+        HelmProcessResult rollback;
         using (log.Group($"helm rollback {request.Release} {lastGood.Revision}"))
         {
-            rollback = await helm.RunMutatingAsync(
-                HelmArguments.Rollback(_upgrade, _version, lastGood.Revision, request.EffectiveRollbackTimeout), CancellationToken.None);
+            rollback = await RollbackWithForcedRollbackAsync(lastGood, after);
         }
 
         var final = (await TryReadHistoryAsync(CancellationToken.None)).History;
@@ -331,15 +394,150 @@ internal sealed class DeploySession(
         if (rollback.Succeeded && final is not null && IsRestored(final, lastGood))
         {
             outcome.RestoredRevision = final.Latest!.Revision;
-            outcome.CurrentRevision = final.Latest.Revision;
-            outcome.After = new ChartSnapshot(final.Latest.Chart, final.Latest.AppVersion);
             outcome.Mark($"restored revision {lastGood.Revision} as revision {final.Latest.Revision}");
-            return outcome.End(DeployResult.RolledBack, reason, upgrade);
+            ExplainPendingLeftBehind(final);
+            return await PodsRestoredAsync(new Verdict(DeployResult.RolledBack, reason, upgrade), lastGood);
         }
 
-        outcome.CurrentRevision = final?.Deployed?.Revision;
         var why = rollback.Succeeded ? "the rollback reported success but the release is not deployed at the restored content" : outcome.Masker.Mask(rollback.ErrorText);
-        return outcome.End(DeployResult.RollbackFailed, $"{reason}; the rollback to revision {lastGood.Revision} failed: {why}", upgrade);
+        outcome.Mark($"explicit rollback to revision {lastGood.Revision} failed");
+        if (final is not null)
+        {
+            ExplainPendingLeftBehind(final);
+        }
+
+        NameStuckPods();
+        return new Verdict(DeployResult.RollbackFailed, $"{reason}; the rollback to revision {lastGood.Revision} failed: {why}{StuckPodsHint()}", upgrade);
+    }
+
+    // The explicit rollback, with the forced rollback beside it: the watcher of the upgrade knows which revisions it
+    // created; without one (fail-fast off), a watcher started now may replace any stuck pod once Helm's own rollback has
+    // put the template back (the history then shows a rollback to the last good revision after the failed one).
+    private async Task<HelmProcessResult> RollbackWithForcedRollbackAsync(HistoryEntry lastGood, ReleaseHistory after)
+    {
+        RolloutWatcher? watcher = _watcher;
+        StuckPodScope? scope = _watcher is null ? null : StuckPodScope.RevisionsOfThisUpgrade;
+        if (request.ForceRollbackPods && _watcher is null
+            && after.Entries.Any(e => e.Revision > lastGood.Revision && e.Description.StartsWith($"Rollback to {lastGood.Revision}", StringComparison.Ordinal)))
+        {
+            _standalone = new PendingWatcher(request, outcome.Masker, outcome.Time, cancellationToken);
+            var start = await _standalone.Start;
+            if (start.Error is { } error)
+            {
+                outcome.Warning(error.Replace("fail-fast is off for this deploy", "the forced rollback is off for this deploy", StringComparison.Ordinal));
+            }
+
+            _watcher = watcher = start.Watcher;
+            scope = StuckPodScope.Any;
+        }
+
+        using var helmExited = new CancellationTokenSource();
+        var started = outcome.Time.GetUtcNow();
+        var repair = request.ForceRollbackPods && watcher is not null ? watcher.ReplaceStuckPodsAsync(scope!, helmExited.Token) : null;
+        outcome.Mutating();
+        var rollback = await helm.RunMutatingAsync(
+            HelmArguments.Rollback(_upgrade, _version, lastGood.Revision, request.EffectiveRollbackTimeout), CancellationToken.None);
+        await helmExited.CancelAsync();
+        if (repair is not null)
+        {
+            RecordRepair(await repair, started);
+        }
+
+        return rollback;
+    }
+
+    // Helm's wait counts a StatefulSet with updateStrategy OnDelete as ready whatever its pods run: after a restore, no
+    // pod of this upgrade's revision may be left behind.
+    private async Task<Verdict> PodsRestoredAsync(Verdict restored, HistoryEntry lastGood)
+    {
+        if (_watcher is null || _watcher.StuckPods(StuckPodScope.RevisionsOfThisUpgrade).Count == 0)
+        {
+            return restored;
+        }
+
+        if (!request.ForceRollbackPods)
+        {
+            NameStuckPods();
+            return new Verdict(DeployResult.RollbackFailed, restored.Reason + "; revision " + lastGood.Revision + " is restored but pods of the failed revision remain" + StuckPodsHint(), restored.Helm);
+        }
+
+        var started = outcome.Time.GetUtcNow();
+        var (replaced, ready) = await _watcher.ReplaceStuckPodsNowAsync(StuckPodScope.RevisionsOfThisUpgrade, request.EffectiveRollbackTimeout, CancellationToken.None);
+        outcome.Replaced(replaced, "the failed revision");
+        outcome.Phase("force-rollback-pods", started, outcome.Time.GetUtcNow());
+        if (ready)
+        {
+            return restored;
+        }
+
+        NameStuckPods();
+        return new Verdict(DeployResult.RollbackFailed, restored.Reason + "; the StatefulSets were not Ready again after their pods of the failed revision were replaced" + StuckPodsHint(), restored.Helm);
+    }
+
+    private void RecordRepair(IReadOnlyList<PodReplacement> replaced, DateTimeOffset helmStarted)
+    {
+        if (replaced.Count == 0)
+        {
+            return;
+        }
+
+        outcome.Replaced(replaced, "the failed revision");
+        outcome.Phase("force-rollback-pods", replaced[0].At, outcome.Time.GetUtcNow() > helmStarted ? outcome.Time.GetUtcNow() : helmStarted);
+    }
+
+    // With the forced rollback off (or after it failed), the pods that keep the release from its last good state are
+    // named, each with the command that replaces it.
+    private void NameStuckPods()
+    {
+        if (_watcher is { } watcher)
+        {
+            outcome.Stuck(watcher.StuckPods(StuckPodScope.RevisionsOfThisUpgrade));
+        }
+    }
+
+    private string StuckPodsHint()
+    {
+        var stuck = _watcher?.StuckPods(StuckPodScope.RevisionsOfThisUpgrade) ?? [];
+        return stuck.Count == 0
+            ? string.Empty
+            : $"; StatefulSet pods still run the failed revision ({string.Join(", ", stuck.Select(p => p.Pod))}): " +
+              string.Join("; ", stuck.Select(p => p.DeleteCommand(request.Namespace))) +
+              (request.ForceRollbackPods ? string.Empty : ", or deploy with force-rollback-pods on");
+    }
+
+    // A helm killed while it held the lock leaves its revision pending-* for ever: Helm never rewrites an old revision.
+    private void ExplainPendingLeftBehind(ReleaseHistory history)
+    {
+        if (history.Latest is not { } latest)
+        {
+            return;
+        }
+
+        foreach (var pending in history.Entries.Where(e => e.IsPending && e.Revision < latest.Revision))
+        {
+            outcome.Action(
+                $"revision {pending.Revision} stays {pending.Status} in the history: the helm that wrote it was stopped before it finished; " +
+                $"revision {latest.Revision} ({latest.Status}) superseded it, and Helm never rewrites an old revision");
+        }
+    }
+
+    private async Task StopWatcherAsync()
+    {
+        if (_watcher is { } watcher)
+        {
+            _watcher = null;
+            await watcher.DisposeAsync();
+            foreach (var warning in watcher.Warnings)
+            {
+                outcome.Warning(warning);
+            }
+        }
+
+        if (_standalone is { } standalone)
+        {
+            _standalone = null;
+            await standalone.DisposeAsync();
+        }
     }
 
     private async Task<HistoryRead> TryReadHistoryAsync(CancellationToken token)
@@ -378,6 +576,11 @@ internal sealed class DeploySession(
         var lastLine = diagnosis.Pods.FirstOrDefault()?.LastLogLines.LastOrDefault();
         return lastLine is null ? diagnosis.Summary : $"{diagnosis.Summary}; last log line: {lastLine.Trim()}";
     }
+
+    // The last deploy did not end cleanly: its newest revision failed, or is a rollback (Helm's own, or ours).
+    private static bool EndedInAFailure(ReleaseHistory history) =>
+        history.Latest is { } latest && !history.IsFirstInstall &&
+        (latest.Status == ReleaseStatus.Failed || latest.Description.StartsWith("Rollback to ", StringComparison.Ordinal));
 
     // Restored = the newest revision is deployed and is a rollback to the last good one (Helm's atomic
     // rollback and ours both write "Rollback to N").

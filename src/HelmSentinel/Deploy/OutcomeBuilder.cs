@@ -15,6 +15,10 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
     private readonly List<string> _actions = [];
     private readonly List<string> _warnings = [];
     private readonly List<TimelineEvent> _timeline = [];
+    private readonly List<PodReplacement> _replaced = [];
+    private readonly List<StuckPod> _stuck = [];
+    private readonly List<PhaseScope> _open = [];
+    private bool _historyCurrent = true;
 
     /// <summary>Masks the request's secrets.</summary>
     public SecretMasker Masker { get; } = new(request.Secrets);
@@ -26,7 +30,16 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
 
     public string? HelmVersion { get; set; }
 
-    public ReleaseHistory History { get; set; } = ReleaseHistory.Empty;
+    /// <summary>The release history as last read; setting it marks it current until the next mutating helm run.</summary>
+    public ReleaseHistory History
+    {
+        get;
+        set
+        {
+            field = value;
+            _historyCurrent = true;
+        }
+    } = ReleaseHistory.Empty;
 
     public bool FirstInstall { get; set; }
 
@@ -61,40 +74,107 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
     }
 
     /// <summary>Times a phase from now until the result is disposed.</summary>
-    public IDisposable Phase(string name) => new PhaseScope(this, name, time.GetUtcNow());
+    public IDisposable Phase(string name)
+    {
+        var scope = new PhaseScope(this, name, time.GetUtcNow());
+        _open.Add(scope);
+        return scope;
+    }
+
+    /// <summary>A phase that ran beside another (the forced rollback during helm's rollback), with its own start and length.</summary>
+    public void Phase(string name, DateTimeOffset started, DateTimeOffset ended) => _phases.Add(new PhaseTiming(name, started, ended - started));
+
+    /// <summary>A helm command that may change the release is about to run: the history read so far is no longer the end state.</summary>
+    public void Mutating() => _historyCurrent = false;
+
+    /// <summary>Pods the forced rollback deleted: each an action and a moment of the timeline.</summary>
+    /// <param name="replacements">The deletions.</param>
+    /// <param name="ran">What the pods ran, e.g. <c>the failed revision</c>.</param>
+    public void Replaced(IEnumerable<PodReplacement> replacements, string ran)
+    {
+        foreach (var pod in replacements)
+        {
+            _replaced.Add(pod);
+            if (pod.Deleted)
+            {
+                Action($"deleted {pod.Pod} ({pod.Workload}): it ran {ran} ({pod.Revision}); {pod.Why}");
+                _timeline.Add(new TimelineEvent(pod.At, Masker.Mask($"deleted pod {pod.Pod} (forced rollback)")));
+            }
+            else
+            {
+                Warning($"could not delete {pod.Pod} ({pod.Workload}), which runs {ran} ({pod.Revision}): {pod.Error}");
+            }
+        }
+    }
+
+    /// <summary>Pods a person must delete: named, with the command, in the warnings.</summary>
+    public void Stuck(IEnumerable<StuckPod> pods)
+    {
+        foreach (var pod in pods)
+        {
+            _stuck.Add(pod);
+            Warning($"{pod.Pod} ({pod.Workload}) is stuck on revision {pod.Revision} (its template is at {pod.CurrentRevision}): {pod.Why}; " +
+                $"delete it to let the StatefulSet recreate it: {pod.DeleteCommand(request.Namespace)}");
+        }
+    }
 
     /// <summary>A moment worth the timeline.</summary>
     public void Mark(string what) => _timeline.Add(new TimelineEvent(time.GetUtcNow(), Masker.Mask(what)));
 
-    /// <summary>The outcome, as far as the deploy has got: phases still running are not in it.</summary>
-    public DeployOutcome End(DeployResult result, string? reason, HelmProcessResult? helmResult = null) => new()
+    /// <summary>The outcome. Phases still running end now; when the history was read after the last change, what is deployed
+    /// now (revision, chart, app version) is taken from it, so that the report never says otherwise than its history.</summary>
+    public DeployOutcome End(Verdict verdict)
     {
-        Result = result,
-        Release = request.Release,
-        Namespace = request.Namespace,
-        ChartReference = request.Chart,
-        HelmVersion = HelmVersion,
-        FirstInstall = FirstInstall,
-        Before = Before,
-        After = After,
-        PreviousRevision = PreviousRevision,
-        AttemptedRevision = AttemptedRevision,
-        RestoredRevision = RestoredRevision,
-        CurrentRevision = CurrentRevision,
-        Uninstalled = Uninstalled,
-        FailureReason = reason is null ? null : Masker.Mask(reason),
-        HelmError = helmResult is { Succeeded: false } ? Masker.Mask(helmResult.StandardError.Trim()) : null,
-        Diagnosis = Diagnosis,
-        Actions = [.. _actions],
-        Warnings = [.. _warnings],
-        Phases = [.. _phases],
-        Timeline = [.. _timeline],
-        History = History.Entries,
-        Duration = time.GetUtcNow() - _start,
-    };
+        var (result, reason, helmResult) = (verdict.Result, verdict.Reason, verdict.Helm);
+        var now = time.GetUtcNow();
+        if (_historyCurrent && History.Entries.Count > 0)
+        {
+            var deployed = History.Deployed;
+            CurrentRevision = deployed?.Revision;
+            After = deployed is null ? null : new ChartSnapshot(deployed.Chart, deployed.AppVersion);
+        }
+
+        return new DeployOutcome
+        {
+            Result = result,
+            Release = request.Release,
+            Namespace = request.Namespace,
+            ChartReference = request.Chart,
+            HelmVersion = HelmVersion,
+            FirstInstall = FirstInstall,
+            Before = Before,
+            After = After,
+            PreviousRevision = PreviousRevision,
+            AttemptedRevision = AttemptedRevision,
+            RestoredRevision = RestoredRevision,
+            CurrentRevision = CurrentRevision,
+            Uninstalled = Uninstalled,
+            FailureReason = reason is null ? null : Masker.Mask(reason),
+            HelmError = helmResult is { Succeeded: false } ? Masker.Mask(helmResult.StandardError.Trim()) : null,
+            Diagnosis = Diagnosis,
+            Actions = [.. _actions],
+            Warnings = [.. _warnings],
+            ReplacedPods = [.. _replaced],
+            StuckPods = [.. _stuck],
+            Phases = [.. _phases, .. _open.Select(p => new PhaseTiming(p.Name, p.Started, now - p.Started))],
+            Timeline = [.. _timeline.OrderBy(t => t.At)],
+            History = History.Entries,
+            Duration = now - _start,
+        };
+    }
 
     private sealed class PhaseScope(OutcomeBuilder outcome, string name, DateTimeOffset started) : IDisposable
     {
-        public void Dispose() => outcome._phases.Add(new PhaseTiming(name, started, outcome.Time.GetUtcNow() - started));
+        public string Name => name;
+
+        public DateTimeOffset Started => started;
+
+        public void Dispose()
+        {
+            if (outcome._open.Remove(this))
+            {
+                outcome._phases.Add(new PhaseTiming(name, started, outcome.Time.GetUtcNow() - started));
+            }
+        }
     }
 }

@@ -217,7 +217,8 @@ internal sealed class RolloutEvaluator(string release, string @namespace, FailFa
         kind.InFirstList(metadata.Uid) &&
         (countFrom is not { } from || metadata.CreationTimestamp is not { } created || DateTime.SpecifyKind(created, DateTimeKind.Utc) < from.UtcDateTime);
 
-    private bool BelongsToRelease(V1ObjectMeta metadata) =>
+    /// <summary>True for an object Helm created for this release (its ownership annotations).</summary>
+    internal bool BelongsToRelease(V1ObjectMeta metadata) =>
         metadata.Annotations is { } a &&
         a.TryGetValue(ReleaseNameAnnotation, out var name) && name == release &&
         (!a.TryGetValue(ReleaseNamespaceAnnotation, out var ns) || ns == @namespace);

@@ -23,6 +23,7 @@ public sealed class RolloutWatcher : IAsyncDisposable
     private readonly IKubernetes _client;
     private readonly RolloutEvaluator _evaluator;
     private readonly PostMortem _postMortem;
+    private readonly ForcedRollback _forcedRollback;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<RolloutDiagnosis> _fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -42,6 +43,7 @@ public sealed class RolloutWatcher : IAsyncDisposable
     private int _connectionWarned;
     private long _countFromTicks; // helm's start less ClockMargin, as UTC ticks; 0 while not known
     private int _disposed;
+    private TaskCompletionSource _nextChange = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private RolloutWatcher(RolloutWatcherOptions options, IKubernetes client)
     {
@@ -56,6 +58,7 @@ public sealed class RolloutWatcher : IAsyncDisposable
         _daemonSets = Inform(c => client.AppsV1.ListNamespacedDaemonSetAsync(ns, cancellationToken: c), (rv, c) => client.AppsV1.WatchListNamespacedDaemonSetAsync(ns, resourceVersion: rv, cancellationToken: c));
         _jobs = Inform(c => client.BatchV1.ListNamespacedJobAsync(ns, cancellationToken: c), (rv, c) => client.BatchV1.WatchListNamespacedJobAsync(ns, resourceVersion: rv, cancellationToken: c));
         _postMortem = new PostMortem(client, options, uid => _replicaSets.Get(uid), () => _evaluator.NotReady(Snapshot()), Warn);
+        _forcedRollback = new ForcedRollback(client, _evaluator, ns, Snapshot, () => Evaluate().Evaluation.Memory, options.Mask, options.Time);
     }
 
     /// <summary>Completes with the diagnosis when a fatal state is seen; cancelled when the watcher is disposed first.</summary>
@@ -128,6 +131,77 @@ public sealed class RolloutWatcher : IAsyncDisposable
         }
 
         return await _postMortem.BuildAsync(finding, fatal: false, cancellationToken);
+    }
+
+    /// <summary>The release's StatefulSet pods that are stuck now and that <paramref name="scope"/> allows to replace:
+    /// not Ready, on a revision their StatefulSet no longer wants, which its controller will not replace.</summary>
+    /// <param name="scope">Which stuck pods count.</param>
+    public IReadOnlyList<StuckPod> StuckPods(StuckPodScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        return _forcedRollback.Stuck(scope);
+    }
+
+    /// <summary>
+    /// The forced rollback, while a rollback runs: deletes each pod <paramref name="scope"/> allows as soon as it is stuck
+    /// (its StatefulSet's template has been restored and the controller will not replace it), until <paramref name="stop"/>
+    /// is cancelled. Each pod is deleted at most once. Returns every deletion, in order; never throws for cluster errors.
+    /// </summary>
+    /// <param name="scope">Which stuck pods to replace.</param>
+    /// <param name="stop">Ends the repair (when helm has exited).</param>
+    public async Task<IReadOnlyList<PodReplacement>> ReplaceStuckPodsAsync(StuckPodScope scope, CancellationToken stop)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var done = new List<PodReplacement>();
+        try
+        {
+            await Synced.WaitAsync(stop);
+            while (!stop.IsCancellationRequested)
+            {
+                var change = _nextChange.Task; // before looking: a change during the deletes wakes the next round
+                done.AddRange(await _forcedRollback.DeleteAsync(_forcedRollback.Stuck(scope), CancellationToken.None));
+                await change.WaitAsync(stop);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Helm has exited: the repair ends with it.
+        }
+
+        return done;
+    }
+
+    /// <summary>Replaces the stuck pods <paramref name="scope"/> allows now, then waits at most <paramref name="timeout"/>
+    /// until every release StatefulSet has all replicas Ready on its current template. Returns the deletions and whether
+    /// the StatefulSets were Ready in time.</summary>
+    /// <param name="scope">Which stuck pods to replace.</param>
+    /// <param name="timeout">How long the replacements may take to be Ready.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    public async Task<(IReadOnlyList<PodReplacement> Replaced, bool Ready)> ReplaceStuckPodsNowAsync(
+        StuckPodScope scope, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        await Synced.WaitAsync(cancellationToken);
+        var replaced = await _forcedRollback.DeleteAsync(_forcedRollback.Stuck(scope), cancellationToken);
+        using var deadline = new CancellationTokenSource(timeout, _options.Time);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            while (true)
+            {
+                var change = _nextChange.Task;
+                if (_forcedRollback.AllReady())
+                {
+                    return (replaced, true);
+                }
+
+                await change.WaitAsync(wait.Token);
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return (replaced, false);
+        }
     }
 
     /// <summary>Stops every watch and the evaluator and waits for them; the client is disposed.</summary>
@@ -248,7 +322,11 @@ public sealed class RolloutWatcher : IAsyncDisposable
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    private void Changed() => _changes.Writer.TryWrite(true);
+    private void Changed()
+    {
+        _changes.Writer.TryWrite(true);
+        Interlocked.Exchange(ref _nextChange, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
 
     private void Warn(string text) => _warnings.Enqueue(text);
 }

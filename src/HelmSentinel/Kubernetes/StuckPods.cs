@@ -8,7 +8,7 @@ namespace HelmSentinel.Kubernetes;
 /// <param name="Workload">Its StatefulSet, as <c>StatefulSet/name</c>.</param>
 /// <param name="Revision">The revision it runs (its <c>controller-revision-hash</c> label).</param>
 /// <param name="CurrentRevision">The revision of the StatefulSet's template (<c>status.updateRevision</c>).</param>
-/// <param name="Why">Why the controller leaves it, in words for the report.</param>
+/// <param name="Why">Why its controller leaves it, in words for the report (e.g. <c>StatefulSets do not replace a pod that is not Ready</c>).</param>
 public sealed record StuckPod(string Pod, string Workload, string Revision, string CurrentRevision, string Why)
 {
     /// <summary>The command a person would run to replace it by hand.</summary>
@@ -50,8 +50,8 @@ public static class StuckPods
         var onDelete = strategy?.Type == "OnDelete";
         var partition = onDelete ? 0 : strategy?.RollingUpdate?.Partition ?? 0;
         var why = onDelete
-            ? "it runs a revision the StatefulSet no longer wants, and a StatefulSet with updateStrategy OnDelete never replaces a pod"
-            : "it runs a revision the StatefulSet no longer wants, and a StatefulSet does not replace a pod that is not Ready";
+            ? "a StatefulSet with updateStrategy OnDelete never replaces a pod"
+            : "StatefulSets do not replace a pod that is not Ready";
         return [.. pods
             .Where(p => p.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == statefulSet.Metadata.Uid) == true)
             .Where(p => p.Metadata.DeletionTimestamp is null && !IsReady(p) && Ordinal(p.Metadata.Name, name) >= partition)

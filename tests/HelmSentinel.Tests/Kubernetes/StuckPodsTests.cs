@@ -17,7 +17,7 @@ public sealed class StuckPodsTests
 
         stuck.Should().ContainSingle().Which.Should().Be(new StuckPod(
             "worker-1", "StatefulSet/worker", Broken, Good,
-            "it runs a revision the StatefulSet no longer wants, and a StatefulSet does not replace a pod that is not Ready"));
+            "StatefulSets do not replace a pod that is not Ready"));
         stuck[0].DeleteCommand("shop").Should().Be("kubectl delete pod worker-1 --namespace shop");
     }
 
@@ -60,7 +60,7 @@ public sealed class StuckPodsTests
         var stuck = StuckPods.Of(set, [Pod(0, Broken, ready: false), Pod(1, Broken, ready: false)]);
 
         stuck.Select(p => p.Pod).Should().Equal(["worker-1", "worker-0"], "the partition does not apply to OnDelete; highest ordinal first");
-        stuck[0].Why.Should().Contain("OnDelete never replaces a pod");
+        stuck[0].Why.Should().Be("a StatefulSet with updateStrategy OnDelete never replaces a pod");
     }
 
     [Fact]

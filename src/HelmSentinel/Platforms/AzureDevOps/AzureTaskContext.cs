@@ -25,6 +25,7 @@ public sealed record AzureTaskContext
         ["historyMax"] = "history-max",
         ["waitStrategy"] = "wait",
         ["failFast"] = "fail-fast",
+        ["forceRollbackPods"] = "force-rollback-pods",
         ["restartThreshold"] = "restart-threshold",
         ["createNamespace"] = "create-namespace",
         ["recoverStaleLock"] = "recover-stale-lock",
