@@ -44,6 +44,36 @@ public class DeployEngineTests
     }
 
     [Fact]
+    public async Task BadInput_OnAReleaseWithHistory_ShowsThatHistory_AndRunsNothingThatChangesIt()
+    {
+        var process = new ScriptedHelmProcess()
+            .Then("history", Ok(Json(Rev(1, "superseded"), Rev(2, "superseded"), Rev(3, "superseded"), Rev(4, "deployed"))));
+
+        var outcome = await Engine(process).DeployAsync(Request() with { Set = ["image.tag"] });
+
+        outcome.Result.Should().Be(DeployResult.Rejected);
+        outcome.FailureReason.Should().Contain("set item 'image.tag' has no '='");
+        outcome.History.Select(h => h.Revision).Should().Equal(1, 2, 3, 4);
+        outcome.CurrentRevision.Should().Be(4);
+        outcome.After!.Chart.Should().Be("web-1.4.0");
+        outcome.Before.Should().Be(outcome.After, "nothing was changed");
+        process.Commands.Should().Equal("history");
+        process.Invocations[0].Should().Contain(["--output", "json"], "read-only");
+    }
+
+    [Fact]
+    public async Task BadInput_NamingTheReleaseWrongly_ReadsNoHistory()
+    {
+        var process = new ScriptedHelmProcess();
+
+        var outcome = await Engine(process).DeployAsync(Request() with { Release = "Web_App", Set = ["image.tag"] });
+
+        outcome.Result.Should().Be(DeployResult.Rejected);
+        outcome.History.Should().BeEmpty();
+        process.Invocations.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task FirstInstall_Succeeds()
     {
         var process = new ScriptedHelmProcess().WithVersion(4)
@@ -88,6 +118,7 @@ public class DeployEngineTests
         outcome.HelmError.Should().Contain("UPGRADE FAILED");
         Mutating(process).Should().Equal("upgrade");
         outcome.Timeline.Select(t => t.What).Should().Equal("upgrade started", "helm reported failure", "restored revision 2 as revision 4");
+        outcome.ShouldAgreeWithItsHistory();
     }
 
     [Fact]
@@ -111,6 +142,7 @@ public class DeployEngineTests
         outcome.Actions.Should().Contain(a => a.Contains("rolling back explicitly", StringComparison.Ordinal));
         outcome.Timeline.Select(t => t.What).Should().Equal(
             "upgrade started", "helm reported failure", "explicit rollback to revision 2 started", "restored revision 2 as revision 6");
+        outcome.ShouldAgreeWithItsHistory();
     }
 
     [Fact]
@@ -128,6 +160,32 @@ public class DeployEngineTests
         outcome.Result.Should().Be(DeployResult.RollbackFailed);
         outcome.ExitCode.Should().Be(2);
         outcome.FailureReason.Should().Contain("rollback to revision 1 failed");
+
+        // The exit-2 report agrees with its history: nothing is deployed, the explicit rollback is a phase with an end.
+        outcome.ShouldAgreeWithItsHistory();
+        outcome.CurrentRevision.Should().BeNull();
+        outcome.After.Should().BeNull();
+        outcome.Phases.Select(p => p.Name).Should().Equal("validate", "detect-helm", "read-history", "upgrade", "verify", "rollback");
+        outcome.Timeline.Select(t => t.What).Should().EndWith("explicit rollback to revision 1 failed");
+    }
+
+    [Fact]
+    public async Task APendingRevisionLeftByAKilledHelm_IsExplainedOnceTheRollbackSupersededIt()
+    {
+        var process = new ScriptedHelmProcess().WithVersion(3)
+            .Then("history", Ok(Json(Rev(1, "deployed"))))
+            .Then("upgrade", new HelmProcessResult(-1, "", "", TimeSpan.FromSeconds(30), Cancelled: true))
+            .Then("history", Ok(Json(Rev(1, "deployed"), Rev(2, "failed"), Rev(3, "pending-rollback", "Rollback to 1"))))
+            .Then("rollback", Ok("Rollback was a success! Happy Helming!\n"))
+            .Then("history", Ok(Json(Rev(1, "superseded"), Rev(2, "failed"), Rev(3, "pending-rollback", "Rollback to 1"), Rev(4, "deployed", "Rollback to 1"))));
+
+        var outcome = await Engine(process).DeployAsync(Request());
+
+        outcome.Result.Should().Be(DeployResult.RolledBack);
+        outcome.Actions.Should().Contain(
+            "revision 3 stays pending-rollback in the history: the helm that wrote it was stopped before it finished; " +
+            "revision 4 (deployed) superseded it, and Helm never rewrites an old revision");
+        outcome.ShouldAgreeWithItsHistory();
     }
 
     [Fact]

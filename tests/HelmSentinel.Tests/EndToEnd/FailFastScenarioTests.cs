@@ -60,6 +60,7 @@ public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixt
             "upgrade started", "first fatal state: " + diagnosis.Summary, "rollback started: helm interrupted, its atomic rollback runs",
             "helm exited after its own rollback", "restored revision 1 as revision 3");
         outcome.Warnings.Should().BeEmpty();
+        outcome.ShouldAgreeWithItsHistory();
         await WaitUntilAsync(() => ServingImages(release).SequenceEqual(["nginx:1.25.0"]), "v1's pods serve again");
         await NoWatchOutlivesTheDeployAsync(release);
     }

@@ -52,6 +52,7 @@ public sealed class ForcedRollbackScenarioTests(SimulatorFixture cluster) : ICla
             $"deleted pod {release}-worker-1 (forced rollback)", "helm exited after its own rollback", "restored revision 1 as revision 3");
         outcome.Actions.Should().NotContain(a => a.Contains("rolling back explicitly", StringComparison.Ordinal));
         outcome.Phases.Select(p => p.Name).Should().Contain("force-rollback-pods");
+        outcome.ShouldAgreeWithItsHistory();
 
         // The end state: every worker pod Ready, on the restored template's image and revision.
         await WaitUntilAsync(() => WorkerPodsRestored(release, good), "every worker pod is Ready on the restored revision");
@@ -84,6 +85,8 @@ public sealed class ForcedRollbackScenarioTests(SimulatorFixture cluster) : ICla
         failed.FailureReason.Should().Contain(command).And.Contain("force-rollback-pods");
         failed.Warnings.Should().Contain(w => w.Contains(command, StringComparison.Ordinal));
         Pod(release, 1)["spec"]!["containers"]![0]!["image"]!.GetValue<string>().Should().Be("registry.example/missing:1", "nothing deleted it");
+        failed.ShouldAgreeWithItsHistory();
+        failed.Phases.Select(p => p.Name).Should().Contain("rollback");
 
         var healed = await engine.DeployAsync(Request(major, release, "greeting=again"));
 
@@ -91,6 +94,7 @@ public sealed class ForcedRollbackScenarioTests(SimulatorFixture cluster) : ICla
         healed.ReplacedPods.Select(p => p.Pod).Should().Equal($"{release}-worker-1");
         healed.Actions.Should().Contain(a => a.StartsWith($"deleted {release}-worker-1 (StatefulSet/{release}-worker): it ran a revision an earlier deploy left behind", StringComparison.Ordinal));
         healed.Timeline.Select(t => t.What).Should().ContainInOrder($"deleted pod {release}-worker-1 (forced rollback)", "stuck pods replaced: the StatefulSets are Ready again", "upgrade started");
+        healed.ShouldAgreeWithItsHistory();
         await WaitUntilAsync(() => WorkerPodsRestored(release, good), "every worker pod is Ready on the current revision");
     }
 
