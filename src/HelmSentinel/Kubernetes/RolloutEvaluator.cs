@@ -95,6 +95,21 @@ internal sealed class RolloutEvaluator(string release, string @namespace, FailFa
             .ThenBy(f => f.Pod.Metadata.CreationTimestamp)
             .ThenBy(f => f.Pod.Metadata.Name, StringComparer.Ordinal)
             .ToList();
+
+        // A StatefulSet pod stuck on an older revision (an earlier failure's) blocks the rollout without being of the
+        // new template: it is the reason, and the post-mortem names it too.
+        var named = pods.Select(p => p.Pod.Metadata.Uid).ToHashSet(StringComparer.Ordinal);
+        foreach (var set in snapshot.StatefulSets.Items.Where(s => BelongsToRelease(s.Metadata)))
+        {
+            foreach (var stuck in StuckPods.Of(set, snapshot.Pods.Items))
+            {
+                if (snapshot.Pods.Items.FirstOrDefault(p => p.Metadata.Name == stuck.Pod) is { } pod && named.Add(pod.Metadata.Uid))
+                {
+                    pods.Add(new FailingPod(pod, stuck.Workload, FailFastRules.Pod(pod, rules, now, DateTimeOffset.MinValue) ?? CurrentState(pod)));
+                }
+            }
+        }
+
         var workload = ReleaseWorkloads(snapshot).FirstOrDefault(w => w.Fatal is not null);
         return new Finding(pods, workload.Fatal is null ? null : new FailedWorkload(workload.Name, workload.Fatal));
     }

@@ -339,6 +339,25 @@ public sealed class RolloutEvaluatorTests
     }
 
     [Fact]
+    public void Failing_NamesAStatefulSetPodStuckOnAnEarlierRevision_ThoughItIsNotOfTheNewTemplate()
+    {
+        var db = StatefulSet("db", "db-new");
+        var ok = Pod("db-0", db, HelmStarted.AddSeconds(2), Running(ready: true), revisionHash: "db-new", ready: true);
+        var stuck = Pod("db-1", db, HelmStarted.AddHours(-3), Waiting("ImagePullBackOff", "Back-off pulling image \"registry.example/missing:1\""),
+            phase: "Pending", revisionHash: "db-broken");
+        var snapshot = new RolloutSnapshot { StatefulSets = Later(db), Pods = Listed(ok, stuck), CountFrom = CountFrom };
+        var memory = _evaluator.Evaluate(snapshot, RolloutMemory.Empty, Now).Memory;
+
+        var finding = _evaluator.Failing(snapshot, memory, Now);
+
+        memory.Seen.Values.Select(c => c.Pod.Metadata.Name).Should().NotContain("db-1", "it is not of the new template, so fail-fast never counts it");
+        var named = finding.Pods.Should().ContainSingle().Subject;
+        named.Pod.Metadata.Name.Should().Be("db-1");
+        named.Workload.Should().Be("StatefulSet/db");
+        named.State.Reason.Should().Be("ImagePullBackOff");
+    }
+
+    [Fact]
     public void NotReady_DescribesEachReleaseWorkloadThatIsNotReady()
     {
         var web = Deployment(generation: 2);
