@@ -1,6 +1,6 @@
 namespace HelmSentinel;
 
-/// <summary>A log that writes plain lines to a <see cref="TextWriter"/>; warnings are prefixed, groups become headings.</summary>
+/// <summary>A log that writes plain lines to a <see cref="TextWriter"/>; warnings and errors are prefixed, groups become headings.</summary>
 public sealed class TextDeployLog(TextWriter writer) : IDeployLog
 {
     /// <inheritdoc />
@@ -8,6 +8,9 @@ public sealed class TextDeployLog(TextWriter writer) : IDeployLog
 
     /// <inheritdoc />
     public void Warning(string message) => writer.WriteLine("warning: " + message);
+
+    /// <inheritdoc />
+    public void Error(string message) => writer.WriteLine("error: " + message);
 
     /// <inheritdoc />
     public IDisposable Group(string title)

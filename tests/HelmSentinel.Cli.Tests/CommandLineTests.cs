@@ -253,6 +253,37 @@ public class CommandHelpTests
     }
 
     [Fact]
+    public async Task UnknownOptionAsTheLastWord_Exits3NamingIt_NotAsAMissingValue_AndNamesNoActionInput()
+    {
+        // Regression: the hand-made parser took the last option for one that lacked its value ("needs a value") and
+        // listed the action's input names as the known inputs.
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var code = await CliApp.RunAsync(["deploy", "--release", "web", "--chart", "./c", "--bogus-flag"], stdout, stderr, CancellationToken.None);
+
+        code.Should().Be(ExitCodes.Rejected);
+        stderr.ToString().Should().Contain("'--bogus-flag'")
+            .And.NotContain("needs a value")
+            .And.NotContain("Known inputs")
+            .And.NotContain("secrets")
+            .And.NotContain("extra-args");
+        stdout.ToString().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task DeployHelp_ListsTheRetryAndSummaryOptions()
+    {
+        using var stdout = new StringWriter();
+
+        var code = await CliApp.RunAsync(["deploy", "--help"], stdout, TextWriter.Null, CancellationToken.None);
+
+        code.Should().Be(0);
+        stdout.ToString().Should().MatchRegex(@"(?m)^\s+--retries <N>\s").And.MatchRegex(@"(?m)^\s+--retry-delay <D>\s")
+            .And.MatchRegex(@"(?m)^\s+--summary-file <F>\s");
+    }
+
+    [Fact]
     public async Task NoCommand_Exits3WithTheCommands()
     {
         using var stderr = new StringWriter();

@@ -78,7 +78,8 @@ public sealed class DeployCommandTests : IDisposable
         var result = await CliProcess.RunAsync(_home, "deploy", "--release", "web", "--chart", Tools.Chart("fixture-web"), "--helm", "/no/such/helm");
 
         result.ExitCode.Should().Be(4, result.All);
-        result.All.Should().Contain("/no/such/helm");
+        result.All.Should().Contain("Cannot run helm: there is no file at '/no/such/helm'; a path is used as given, PATH is not searched.")
+            .And.Contain("Install Helm 3 or 4").And.NotContain("An error occurred trying to start process");
     }
 
     [Fact]

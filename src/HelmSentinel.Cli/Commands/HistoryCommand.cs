@@ -7,7 +7,8 @@ using HelmSentinel.Resilience.Helm;
 
 namespace HelmSentinel.Cli.Commands;
 
-/// <summary><c>helm-sentinel history --release R</c>: the release history as a table.</summary>
+/// <summary><c>helm-sentinel history --release R</c>: the release history as a table; exit code 3 when the release does
+/// not exist in the namespace, 4 when helm or the cluster cannot be reached.</summary>
 internal sealed class HistoryCommand : CliCommand
 {
     private readonly Option<string?> _release = CliOptions.Text("--release", "R", "Helm release name");
@@ -25,8 +26,16 @@ internal sealed class HistoryCommand : CliCommand
         Options.Add(_kubeContext);
         Options.Add(_kubeconfig);
         Options.Add(_helm);
+        HelpNotes = Notes;
         SetAction(RunAsync);
     }
+
+    private static string Notes => $"""
+        Exit codes:
+          {ExitCodes.Succeeded}  the history was printed
+          {ExitCodes.Rejected}  the release does not exist in that namespace (or a command-line error)
+          {ExitCodes.Unreachable}  helm or the cluster is unreachable, or helm is missing
+        """;
 
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
@@ -50,8 +59,9 @@ internal sealed class HistoryCommand : CliCommand
             var history = await helm.HistoryAsync(request.Target, cancellationToken);
             if (history.Entries.Count == 0)
             {
-                await stdout.WriteLineAsync($"release '{release}' not found in namespace '{request.Namespace}'");
-                return 0;
+                // helm history says "release: not found": a release name or namespace that is wrong, not an empty history.
+                await stderr.WriteLineAsync($"error: release '{release}' does not exist in namespace '{request.Namespace}'.");
+                return ExitCodes.Rejected;
             }
 
             await stdout.WriteLineAsync(HistoryTable.Render(history.Entries, null, null));

@@ -47,7 +47,7 @@ public sealed class DeployEngine
             {
                 foreach (var error in errors)
                 {
-                    _log.Warning($"invalid input '{options.InputName(error.Input)}': {error.Message}");
+                    _log.Error($"invalid input '{options.InputName(error.Input)}': {error.Message}");
                 }
 
                 await ReadHistoryOfRejectedAsync(request, errors, outcome, cancellationToken);

@@ -56,11 +56,60 @@ public sealed class CliWrapHelmProcess : IHelmProcess
         }
         catch (Win32Exception e)
         {
-            throw new HelmNotFoundException(invocation.HelmPath, e);
+            throw NotStarted(invocation.HelmPath, e);
         }
-        catch (InvalidOperationException e) when (e.InnerException is Win32Exception)
+        catch (InvalidOperationException e) when (e.InnerException is Win32Exception start)
         {
-            throw new HelmNotFoundException(invocation.HelmPath, e.InnerException);
+            throw NotStarted(invocation.HelmPath, start);
         }
     }
+
+    private static HelmNotFoundException NotStarted(string helmPath, Win32Exception start) =>
+        new(helmPath, Problem(helmPath, Environment.GetEnvironmentVariable("PATH"), new Win32Exception(start.NativeErrorCode).Message), start);
+
+    /// <summary>
+    /// Why <paramref name="helmPath"/> did not start, in one clause: the file tried, and whether PATH was searched.
+    /// .NET's own message ("An error occurred trying to start process … with working directory …") names neither.
+    /// </summary>
+    /// <param name="helmPath">The path or bare name that was given.</param>
+    /// <param name="path">The PATH the name was looked up on (this process's: .NET resolves a bare name with it).</param>
+    /// <param name="osError">The operating system's error text, for a file that exists and still did not start.</param>
+    internal static string Problem(string helmPath, string? path, string osError)
+    {
+        ArgumentNullException.ThrowIfNull(helmPath);
+        if (helmPath.Length == 0)
+        {
+            return "no helm binary was given (an empty path)";
+        }
+
+        if (IsPath(helmPath))
+        {
+            var where = Path.IsPathRooted(helmPath) ? $"'{helmPath}'" : $"'{helmPath}' (relative to {Environment.CurrentDirectory})";
+            return Directory.Exists(helmPath) ? $"{where} is a directory, not the helm binary; a path is used as given, PATH is not searched"
+                : !File.Exists(helmPath) ? $"there is no file at {where}; a path is used as given, PATH is not searched"
+                : !IsExecutable(helmPath) ? $"{where} is not executable ({Mode(helmPath)}); make it executable (chmod +x) if it is helm"
+                : $"{where} could not be started: {osError}";
+        }
+
+        var directories = (path ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (directories.Length == 0)
+        {
+            return $"'{helmPath}' was looked up on PATH, but PATH is empty";
+        }
+
+        string[] names = OperatingSystem.IsWindows() ? [helmPath, helmPath + ".exe"] : [helmPath];
+        var found = directories.SelectMany(d => names.Select(n => Path.Combine(d, n))).Where(File.Exists).ToList();
+        return found.FirstOrDefault(IsExecutable) is { } file ? $"'{helmPath}' was found on PATH at '{file}' but could not be started: {osError}"
+            : found.Count > 0 ? $"'{helmPath}' was looked up on PATH and found only at '{found[0]}', which is not executable ({Mode(found[0])})"
+            : $"'{helmPath}' was looked up on PATH and is in none of its {directories.Length} directories ({string.Join(Path.PathSeparator, directories)})";
+    }
+
+    private static bool IsPath(string helmPath) =>
+        Path.IsPathRooted(helmPath) || helmPath.Contains('/', StringComparison.Ordinal) || (OperatingSystem.IsWindows() && helmPath.Contains('\\', StringComparison.Ordinal));
+
+    private static bool IsExecutable(string file) =>
+        OperatingSystem.IsWindows() || (File.GetUnixFileMode(file) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
+
+    private static string Mode(string file) =>
+        OperatingSystem.IsWindows() ? "not a program" : "mode " + Convert.ToString((int)File.GetUnixFileMode(file), 8);
 }

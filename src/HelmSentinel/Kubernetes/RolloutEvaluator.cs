@@ -114,7 +114,8 @@ internal sealed class RolloutEvaluator(string release, string @namespace, FailFa
         return new Finding(pods, workload.Fatal is null ? null : new FailedWorkload(workload.Name, workload.Fatal));
     }
 
-    /// <summary>The release's workloads that are not ready, with a short status each.</summary>
+    /// <summary>The release's workloads that are not ready, with a short status each: a Deployment, StatefulSet or
+    /// DaemonSet with fewer ready replicas than wanted, a Job that failed.</summary>
     public IReadOnlyList<NotReadyWorkload> NotReady(RolloutSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -123,7 +124,8 @@ internal sealed class RolloutEvaluator(string release, string @namespace, FailFa
         {
             var text = obj switch
             {
-                V1Deployment d when (d.Status?.ReadyReplicas ?? 0) < (d.Spec?.Replicas ?? 1) || (d.Status?.UpdatedReplicas ?? 0) < (d.Spec?.Replicas ?? 1) =>
+                // Fewer ready than wanted; a rollout still replacing pods while all wanted replicas are ready is not "not ready".
+                V1Deployment d when (d.Status?.ReadyReplicas ?? 0) < (d.Spec?.Replicas ?? 1) =>
                     $"{d.Status?.ReadyReplicas ?? 0}/{d.Spec?.Replicas ?? 1} ready, {d.Status?.UpdatedReplicas ?? 0} updated",
                 V1StatefulSet s when (s.Status?.ReadyReplicas ?? 0) < (s.Spec?.Replicas ?? 1) =>
                     $"{s.Status?.ReadyReplicas ?? 0}/{s.Spec?.Replicas ?? 1} ready",

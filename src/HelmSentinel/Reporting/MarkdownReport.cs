@@ -1,6 +1,5 @@
 using System.Text;
 using HelmSentinel.Deploy;
-using HelmSentinel.Helm;
 using HelmSentinel.Kubernetes;
 using HelmSentinel.Text;
 
@@ -56,14 +55,16 @@ public static class MarkdownReport
             Row(md, "Chart reference", Markdown.Code(outcome.ChartReference));
         }
 
-        if (outcome.Before is not null || outcome.After is not null)
+        if (TextReport.Failed(outcome))
+        {
+            // What was tried and what runs now, not "from -> to": after a rollback both ends are the old chart.
+            Row(md, "Attempted", Attempted(outcome));
+            Row(md, "Deployed now", DeployedNow(outcome));
+        }
+        else if (outcome.Before is not null || outcome.After is not null)
         {
             Row(md, "Chart", FromTo(outcome.Before?.Chart, outcome.After?.Chart));
             Row(md, "App version", FromTo(outcome.Before?.AppVersion, outcome.After?.AppVersion));
-        }
-        if (Attempted(outcome) is { } attempted)
-        {
-            Row(md, "Attempted", $"{Markdown.Code(attempted.Chart)} (app {Markdown.Code(attempted.AppVersion)}) as revision {TextFormat.Number(attempted.Revision)}");
         }
 
         Row(md, "Revisions", Revisions(outcome));
@@ -72,17 +73,34 @@ public static class MarkdownReport
         md.Append('\n');
     }
 
-    // The failed revision's chart, when it differs from what runs now (a failed upgrade to a new chart).
-    private static HistoryEntry? Attempted(DeployOutcome outcome)
+    // "`web-1.2.0` (app `1.2`) as revision 3, failed": the attempted revision's history entry; without one (a removed
+    // first install) the revision and the status alone.
+    private static string Attempted(DeployOutcome outcome)
     {
-        if (TextReport.FailedRevision(outcome) is not { } failed)
+        var parts = new List<string>();
+        var entry = TextReport.AttemptedEntry(outcome);
+        if (entry is not null)
         {
-            return null;
+            parts.Add($"{Chart(entry.Chart, entry.AppVersion)} as revision {TextFormat.Number(entry.Revision)}");
+        }
+        else if (outcome.AttemptedRevision is { } revision)
+        {
+            parts.Add($"revision {TextFormat.Number(revision)}");
         }
 
-        var entry = outcome.History.FirstOrDefault(e => e.Revision == failed);
-        return entry is not null && entry.Chart != outcome.After?.Chart ? entry : null;
+        parts.Add(Markdown.EscapeCell(TextReport.AttemptedStatus(outcome)));
+        return string.Join(", ", parts);
     }
+
+    private static string DeployedNow(DeployOutcome outcome) => TextReport.DeployedNow(outcome) switch
+    {
+        ({ } chart, { } revision) => $"{Chart(chart.Chart, chart.AppVersion)} as revision {TextFormat.Number(revision)}",
+        ({ } chart, null) => Chart(chart.Chart, chart.AppVersion),
+        (null, { } revision) => $"revision {TextFormat.Number(revision)}",
+        _ => "nothing",
+    };
+
+    private static string Chart(string chart, string appVersion) => $"{Markdown.Code(chart)} (app {Markdown.Code(appVersion)})";
 
     private static string Revisions(DeployOutcome outcome)
     {

@@ -88,10 +88,42 @@ public static class TextReport
             ? error
             : string.Concat(error.AsSpan(0, MaxHelmErrorLength), $"\n... ({TextFormat.Number(error.Length - MaxHelmErrorLength)} more characters cut)");
 
+    /// <summary>True when the deploy changed the release and failed: rolled back, uninstalled, or left for a person.</summary>
+    internal static bool Failed(DeployOutcome outcome) => outcome.Result is DeployResult.RolledBack or DeployResult.RollbackFailed;
+
+    /// <summary>The history entry of the attempted revision, when the history still holds it.</summary>
+    internal static HistoryEntry? AttemptedEntry(DeployOutcome outcome) =>
+        outcome.AttemptedRevision is { } attempted ? outcome.History.FirstOrDefault(e => e.Revision == attempted) : null;
+
+    /// <summary>The attempted revision's status as the history table shows it; <c>failed</c> when the history no longer
+    /// holds it (a removed first install).</summary>
+    internal static string AttemptedStatus(DeployOutcome outcome) => AttemptedEntry(outcome)?.Status ?? ReleaseStatus.Failed;
+
+    /// <summary>What is deployed now: <see cref="DeployOutcome.After"/> at <see cref="DeployOutcome.CurrentRevision"/>, with
+    /// the chart from the history entry when only the revision is known, and the history's deployed revision when the
+    /// outcome names none (so the line never says "nothing" above a table with a deployed row); null when nothing is.</summary>
+    internal static (ChartSnapshot? Chart, int? Revision)? DeployedNow(DeployOutcome outcome)
+    {
+        var entry = outcome.CurrentRevision is { } current
+            ? outcome.History.FirstOrDefault(e => e.Revision == current)
+            : outcome.After is null ? outcome.History.LastOrDefault(e => e.Status == ReleaseStatus.Deployed) : null;
+        var chart = outcome.After ?? (entry is null ? null : new ChartSnapshot(entry.Chart, entry.AppVersion));
+        var revision = outcome.CurrentRevision ?? entry?.Revision;
+        return chart is null && revision is null ? null : (chart, revision);
+    }
+
     private static string Facts(DeployOutcome outcome)
     {
         var facts = new List<string> { $"release {outcome.Release} in namespace {outcome.Namespace}" };
-        if (outcome.Before is not null || outcome.After is not null)
+        if (Failed(outcome))
+        {
+            facts.Add(FailedCharts(outcome));
+        }
+        else if (outcome.Result is DeployResult.Rejected or DeployResult.Unreachable && DeployedNow(outcome) is { } unchanged)
+        {
+            facts.Add($"{(unchanged.Chart is null ? "" : "chart ")}{DeployedNowText(unchanged)}, nothing was changed");
+        }
+        else if (outcome.Result is DeployResult.Succeeded && (outcome.Before is not null || outcome.After is not null))
         {
             facts.Add($"chart {outcome.Before?.Chart ?? "(not installed)"} -> {outcome.After?.Chart ?? "(nothing deployed)"}");
         }
@@ -104,6 +136,24 @@ public static class TextReport
         facts.Add("took " + GoDuration.FormatCompact(outcome.Duration));
         return TextFormat.OneLine(string.Join(", ", facts));
     }
+
+    // "chart web-1.2.0 attempted (revision 3, failed), web-1.1.0 deployed now (revision 4)": what the failed deploy tried,
+    // then what runs, both from the outcome's revisions and the history the report prints below.
+    private static string FailedCharts(DeployOutcome outcome)
+    {
+        var attempted = AttemptedEntry(outcome)?.Chart ?? outcome.ChartReference ?? "(unknown)";
+        var revision = outcome.AttemptedRevision is { } number ? $"revision {TextFormat.Number(number)}, " : string.Empty;
+        var now = DeployedNow(outcome) is { } deployed ? DeployedNowText(deployed) : "nothing deployed now";
+        return $"chart {attempted} attempted ({revision}{AttemptedStatus(outcome)}), {now}";
+    }
+
+    private static string DeployedNowText((ChartSnapshot? Chart, int? Revision) deployed) => deployed switch
+    {
+        ({ } chart, { } revision) => $"{chart.Chart} deployed now (revision {TextFormat.Number(revision)})",
+        ({ } chart, null) => $"{chart.Chart} deployed now",
+        (null, { } revision) => $"revision {TextFormat.Number(revision)} deployed now",
+        _ => "nothing deployed now",
+    };
 
     private static void AppendDiagnosis(StringBuilder text, RolloutDiagnosis? diagnosis, SecretMasker masker)
     {

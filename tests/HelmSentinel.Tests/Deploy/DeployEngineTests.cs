@@ -74,6 +74,17 @@ public class DeployEngineTests
     }
 
     [Fact]
+    public async Task BadInput_IsLoggedAsErrors_NotWarnings()
+    {
+        var outcome = await Engine(new ScriptedHelmProcess()).DeployAsync(Request() with { Release = "Web_App", Timeout = TimeSpan.Zero });
+
+        outcome.Result.Should().Be(DeployResult.Rejected);
+        _log.Lines.Should().Contain(l => l.StartsWith("error: invalid input 'release': ", StringComparison.Ordinal))
+            .And.Contain(l => l.StartsWith("error: invalid input 'timeout': ", StringComparison.Ordinal))
+            .And.NotContain(l => l.StartsWith("warning: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task FirstInstall_Succeeds()
     {
         var process = new ScriptedHelmProcess().WithVersion(4)

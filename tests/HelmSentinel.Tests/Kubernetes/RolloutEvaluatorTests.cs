@@ -377,6 +377,22 @@ public sealed class RolloutEvaluatorTests
             new NotReadyWorkload("Job/web-migrate", "BackoffLimitExceeded: Job has reached the specified backoff limit"));
     }
 
+    [Fact]
+    public void NotReady_LeavesOutADeploymentWithAllWantedReplicasReady_EvenWhileItsRolloutIsIncomplete()
+    {
+        // "Deployment/web: 2/2 ready, 1 updated" is a rollout still replacing pods, not a workload that is not ready.
+        var web = Deployment(generation: 2);
+        web.Status.ReadyReplicas = 2;
+        web.Status.UpdatedReplicas = 1;
+        var api = Deployment("api", generation: 2);
+        api.Status.ReadyReplicas = 1;
+        api.Status.UpdatedReplicas = 2;
+
+        var notReady = _evaluator.NotReady(new RolloutSnapshot { Deployments = Later(web, api), CountFrom = CountFrom });
+
+        notReady.Should().Equal(new NotReadyWorkload("Deployment/api", "1/2 ready, 2 updated"));
+    }
+
     private static RolloutSnapshot Cluster(V1Deployment deployment, V1ReplicaSet[] replicaSets, V1Pod[] pods) => new()
     {
         Deployments = Later(deployment),

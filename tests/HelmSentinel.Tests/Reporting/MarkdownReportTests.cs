@@ -60,6 +60,33 @@ public class MarkdownReportTests
     }
 
     [Fact]
+    public void Render_FailedUpgrade_SaysWhatWasAttemptedAndWhatIsDeployedNow_AsTheHistoryDoes()
+    {
+        var markdown = MarkdownReport.Render(Outcomes.RolledBack, Masker);
+
+        markdown.Should()
+            .Contain("| Attempted | `web-1.2.0` (app `1.2`) as revision 3, failed |\n| Deployed now | `web-1.1.0` (app `1.1`) as revision 4 |\n")
+            .And.Contain("| 3 ❌ failed | 2026-11-24 12:00:00 | failed | web-1.2.0 | 1.2 |")
+            .And.Contain("| 4 ✅ restored | 2026-11-24 12:05:00 | deployed | web-1.1.0 | 1.1 |")
+            .And.NotContain("\n| Chart |").And.NotContain("(unchanged)");
+    }
+
+    [Fact]
+    public void Render_FailedFirstInstall_SaysNothingIsDeployed()
+    {
+        MarkdownReport.Render(Outcomes.FirstInstallUninstalled, Masker).Should()
+            .Contain("| Attempted | revision 1, failed |\n| Deployed now | nothing |\n");
+    }
+
+    [Fact]
+    public void Render_Succeeded_KeepsFromTo()
+    {
+        MarkdownReport.Render(Outcomes.Succeeded, Masker).Should()
+            .Contain("| Chart | `web-1.1.0` → `web-1.2.0` |\n| App version | `1.1` → `1.2` |\n")
+            .And.NotContain("| Attempted |");
+    }
+
+    [Fact]
     public void Render_LongHelmError_IsCutAndSaysHowMuch()
     {
         var outcome = Outcomes.RollbackFailed with { HelmError = "Error: " + new string('x', 5000) };

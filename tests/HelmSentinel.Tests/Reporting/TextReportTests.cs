@@ -14,7 +14,7 @@ public class TextReportTests
 
         text.Should().Be(
             "helm-sentinel: web upgrade to revision 3 failed; rolled back to revision 2 (now revision 4)\n" +
-            "release web in namespace shop, chart web-1.1.0 -> web-1.1.0, helm v4.1.4+g05fa379, took 5m2s\n" +
+            "release web in namespace shop, chart web-1.2.0 attempted (revision 3, failed), web-1.1.0 deployed now (revision 4), helm v4.1.4+g05fa379, took 5m2s\n" +
             "reason: the upgrade did not become ready within 5m0s\n" +
             "helm error:\n" +
             "    Error: UPGRADE FAILED: release web failed, and has been rolled back due to rollback-on-failure being set: resource Deployment/shop/web not ready. status: InProgress, message: Available: 0/3 (DB_PASSWORD=***)\n" +
@@ -79,9 +79,94 @@ public class TextReportTests
         var text = TextReport.Render(Outcomes.RollbackFailed, Masker);
 
         text.Should().StartWith("helm-sentinel: web rollback failed: the cluster needs a person\n")
-            .And.Contain("chart web-1.1.0 -> (nothing deployed)")
+            .And.Contain("chart web-1.2.0 attempted (revision 5, failed), nothing deployed now, helm")
             .And.Contain("actions:\n  - Helm's rollback did not restore revision 4")
             .And.MatchRegex("(?m)^5 .*failed: context deadline exceeded +<- failed$");
+    }
+
+    [Fact]
+    public void Render_Succeeded_SaysFromWhichChartToWhich()
+    {
+        TextReport.Render(Outcomes.Succeeded, Masker).Should().Contain("\nrelease web in namespace shop, chart web-1.1.0 -> web-1.2.0, helm ");
+    }
+
+    [Fact]
+    public void Render_FailedFirstInstall_SaysWhatWasAttemptedAndThatNothingIsDeployed()
+    {
+        // Helm removed the install: the history no longer holds revision 1, so the chart is the one asked for.
+        TextReport.Render(Outcomes.FirstInstallUninstalled, Masker).Should()
+            .Contain("\nrelease api in namespace team-a, chart acme/api attempted (revision 1, failed), nothing deployed now, helm ");
+    }
+
+    [Fact]
+    public void Render_FailedUpgradeOfTheSameChart_NamesItTwiceWithTheirRevisions()
+    {
+        // The report that prompted this: a values-only upgrade that failed and was rolled back.
+        var outcome = Outcomes.RolledBack with
+        {
+            Before = new ChartSnapshot("demo-web-1.0.0", "1.0"),
+            After = new ChartSnapshot("demo-web-1.0.0", "1.0"),
+            PreviousRevision = 1,
+            AttemptedRevision = 2,
+            RestoredRevision = 3,
+            CurrentRevision = 3,
+            History =
+            [
+                Outcomes.Rev(1, "superseded", "demo-web-1.0.0", "1.0", "Install complete"),
+                Outcomes.Rev(2, "failed", "demo-web-1.0.0", "1.0", "Upgrade \"web\" failed"),
+                Outcomes.Rev(3, "deployed", "demo-web-1.0.0", "1.0", "Rollback to 1"),
+            ],
+        };
+
+        TextReport.Render(outcome, Masker).Should()
+            .Contain(", chart demo-web-1.0.0 attempted (revision 2, failed), demo-web-1.0.0 deployed now (revision 3), ")
+            .And.NotContain(" -> ");
+    }
+
+    [Fact]
+    public void Render_RollbackFailedWithADeployedRevision_NamesItFromTheHistory()
+    {
+        // The explicit rollback ran but did not restore the content; the revision deployed now is known, its chart only from the history.
+        var outcome = Outcomes.RollbackFailed with
+        {
+            CurrentRevision = 7,
+            History = [.. Outcomes.RollbackFailed.History, Outcomes.Rev(7, "deployed", "web-1.0.0", "1.0", "Rollback to 4", 10)],
+        };
+
+        TextReport.Render(outcome, Masker).Should().Contain(", chart web-1.2.0 attempted (revision 5, failed), web-1.0.0 deployed now (revision 7), ");
+    }
+
+    [Fact]
+    public void Render_FailedWithoutACurrentRevision_TakesTheDeployedOneFromTheHistory()
+    {
+        // Clearing a stale lock failed: no revision was attempted and the outcome names no current one, but the history does.
+        var outcome = Outcomes.RollbackFailed with
+        {
+            Before = null,
+            PreviousRevision = null,
+            AttemptedRevision = null,
+            History = [Outcomes.Rev(3, "deployed", "web-1.0.0", "1.0", "Upgrade complete", -60), Outcomes.Rev(4, "pending-upgrade", "web-1.1.0", "1.1", "Preparing upgrade", -30)],
+        };
+
+        TextReport.Render(outcome, Masker).Should().Contain(", chart ./charts/web attempted (failed), web-1.0.0 deployed now (revision 3), ");
+    }
+
+    [Theory]
+    [InlineData(DeployResult.Rejected)]
+    [InlineData(DeployResult.Unreachable)]
+    public void Render_NothingChanged_SaysWhatIsStillDeployed(DeployResult result)
+    {
+        var outcome = Outcomes.Succeeded with
+        {
+            Result = result,
+            After = Outcomes.Succeeded.Before,
+            AttemptedRevision = null,
+            CurrentRevision = 2,
+            History = Outcomes.Succeeded.History.Take(2).Select(e => e.Revision == 2 ? e with { Status = "deployed" } : e).ToList(),
+        };
+
+        TextReport.Render(outcome, Masker).Should().Contain(", chart web-1.1.0 deployed now (revision 2), nothing was changed, helm ")
+            .And.NotContain("attempted");
     }
 
     [Theory]

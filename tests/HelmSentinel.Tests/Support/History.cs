@@ -32,6 +32,8 @@ public sealed class RecordingLog : HelmSentinel.IDeployLog
 
     public void Warning(string message) => Lines.Add("warning: " + message);
 
+    public void Error(string message) => Lines.Add("error: " + message);
+
     public IDisposable Group(string title)
     {
         Lines.Add("group: " + title);

@@ -1,7 +1,7 @@
 namespace HelmSentinel.Platforms.AzureDevOps;
 
 /// <summary>The engine's live log in the agent's syntax: plain lines (defused, so helm or a chart cannot issue
-/// commands), warnings as <c>task.logissue type=warning</c>, groups as <c>##[group]</c>/<c>##[endgroup]</c>.</summary>
+/// commands), warnings and errors as <c>task.logissue type=warning</c> and <c>type=error</c>, groups as <c>##[group]</c>/<c>##[endgroup]</c>.</summary>
 public sealed class AzureDeployLog(TextWriter writer) : IDeployLog
 {
     private readonly Lock _gate = new();
@@ -20,6 +20,9 @@ public sealed class AzureDeployLog(TextWriter writer) : IDeployLog
 
     /// <inheritdoc />
     public void Warning(string message) => Write(AzureCommands.Warning(message));
+
+    /// <inheritdoc />
+    public void Error(string message) => Write(AzureCommands.Error(message));
 
     /// <inheritdoc />
     public IDisposable Group(string title)

@@ -2,7 +2,7 @@ namespace HelmSentinel.Platforms.GitHub;
 
 /// <summary>
 /// The engine's live log in a GitHub Actions step: groups as <c>::group::</c> sections (GitHub does not nest
-/// them, so an inner group is a plain heading), warnings as annotations. A line of helm's output that would
+/// them, so an inner group is a plain heading), warnings and errors as annotations. A line of helm's output that would
 /// read as a workflow command (<c>::…</c>, e.g. from a chart's NOTES) is defused with a zero-width space.
 /// </summary>
 public sealed class GitHubDeployLog(TextWriter writer) : IDeployLog
@@ -21,6 +21,9 @@ public sealed class GitHubDeployLog(TextWriter writer) : IDeployLog
 
     /// <inheritdoc />
     public void Warning(string message) => _writer.WriteLine(WorkflowCommands.Warning(message ?? string.Empty));
+
+    /// <inheritdoc />
+    public void Error(string message) => _writer.WriteLine(WorkflowCommands.Error(message ?? string.Empty));
 
     /// <inheritdoc />
     public IDisposable Group(string title)

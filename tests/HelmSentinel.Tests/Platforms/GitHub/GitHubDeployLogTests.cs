@@ -23,6 +23,16 @@ public class GitHubDeployLogTests
     }
 
     [Fact]
+    public void Error_IsAnErrorAnnotation_EscapedAsWorkflowCommandData()
+    {
+        var writer = new StringWriter { NewLine = "\n" };
+
+        new GitHubDeployLog(writer).Error("invalid input 'timeout': 100% wrong\r\nsee: docs, page 2");
+
+        writer.ToString().Should().Be("::error::invalid input 'timeout': 100%25 wrong%0D%0Asee: docs, page 2\n");
+    }
+
+    [Fact]
     public void Info_DefusesHelmOutputThatLooksLikeAWorkflowCommand()
     {
         var writer = new StringWriter { NewLine = "\n" };
