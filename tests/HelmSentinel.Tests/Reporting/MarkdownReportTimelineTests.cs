@@ -1,5 +1,6 @@
 using HelmSentinel.Deploy;
 using HelmSentinel.Reporting;
+using HelmSentinel.Tests.Support;
 
 namespace HelmSentinel.Tests.Reporting;
 
@@ -13,8 +14,9 @@ public class MarkdownReportTimelineTests
         [
             new TimelineEvent(Start, "upgrade started"),
             new TimelineEvent(Start.AddSeconds(6.4), "first fatal state: pod web-7d9f8-x2x4q (Deployment web): CrashLoopBackOff after 2 restarts, exit code 1"),
-            new TimelineEvent(Start.AddSeconds(6.5), "helm interrupted"),
-            new TimelineEvent(Start.AddSeconds(9.25), "restored revision 4 as revision 6"),
+            new TimelineEvent(Start.AddSeconds(6.4), "rollback started: helm interrupted, its atomic rollback runs"),
+            new TimelineEvent(Start.AddSeconds(6.5), "helm exited after its own rollback"),
+            new TimelineEvent(Start.AddSeconds(9.25), "restored revision 2 as revision 4"),
         ],
     };
 
@@ -23,6 +25,7 @@ public class MarkdownReportTimelineTests
     {
         var markdown = MarkdownReport.Render(FailFastWithTimeline, new SecretMasker([Outcomes.Secret]));
 
+        FailFastWithTimeline.ShouldAgreeWithItsHistory();
         GoldenFile.Verify(markdown, "report-fail-fast-timeline.md");
         markdown.IndexOf("```mermaid", StringComparison.Ordinal).Should().BeLessThan(markdown.IndexOf("#### Release history", StringComparison.Ordinal));
     }

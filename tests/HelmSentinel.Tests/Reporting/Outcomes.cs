@@ -144,7 +144,7 @@ internal static class Outcomes
             "explicit rollback to revision 4 failed: timed out waiting for the condition",
         ],
         Warnings = ["revision 6 is failed; run 'helm history web -n shop' and look at the pods before retrying"],
-        Phases = Phases(("validate", 0.01), ("detect-helm", 0.2), ("read-history", 0.3), ("upgrade", 300.4), ("rollback", 300.2)),
+        Phases = Phases(("validate", 0.01), ("detect-helm", 0.2), ("read-history", 0.3), ("upgrade", 300.4), ("verify", 0.4), ("rollback", 300.2)),
         History =
         [
             Rev(3, "superseded", "web-1.0.0", "1.0", "Upgrade complete", -2880),
