@@ -23,7 +23,9 @@ public sealed class DemoAndSimulatorCommandTests : IDisposable
         result.ExitCode.Should().Be(0, result.All);
         result.Stdout.Should().Contain("demo-web installed revision 1")
             .And.Contain("rolled back to revision 1")
-            .And.Contain("1.0.0 was put back, as expected");
+            .And.Contain("1.0.0 was put back, as expected")
+            .And.Contain("deleted demo-web-worker-1 (StatefulSet/demo-web-worker): it ran the failed revision")
+            .And.Contain("its StatefulSet is really back on 1.0.0");
         var report = await File.ReadAllTextAsync(summary);
         report.Should().Contain("#### Release history").And.Contain("Rollback to 1");
     }

@@ -68,7 +68,7 @@ internal sealed class DemoCommand : CliCommand
                 TimeProvider.System,
                 new HelmRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(200) });
 
-            DeployRequest Request(string version) => new()
+            DeployRequest Request(string version, params string[] set) => new()
             {
                 Release = Release,
                 Chart = WriteChart(work.FullName, version),
@@ -76,6 +76,7 @@ internal sealed class DemoCommand : CliCommand
                 Kubeconfig = kubeconfig,
                 HelmPath = helm,
                 Timeout = timeout,
+                Set = set,
             };
 
             await stdout.WriteLineAsync("\n### Step 1: deploy demo-web 1.0.0 (healthy image)\n");
@@ -87,10 +88,17 @@ internal sealed class DemoCommand : CliCommand
             var summary = parse.GetValue(_summaryFile) ?? Path.Combine(Path.GetTempPath(), "helm-sentinel-demo-report.md");
             await Report.WriteAsync(second, Request("2.0.0"), summary, stdout);
 
-            var asExpected = first.Result == DeployResult.Succeeded && second.Result == DeployResult.RolledBack;
+            await stdout.WriteLineAsync("\n### Step 3: upgrade the worker StatefulSet to an image tag with a typo (it cannot be pulled)\n");
+            string[] typo = ["worker.image=ghcr.io/helm-sentinel/demo-worker:1.0.l"];
+            var third = await engine.DeployAsync(Request("1.0.0", typo), cancellationToken);
+            await Report.WriteAsync(third, Request("1.0.0", typo), null, stdout);
+
+            var asExpected = first.Result == DeployResult.Succeeded && second.Result == DeployResult.RolledBack
+                && third.Result == DeployResult.RolledBack && third.ReplacedPods.Count > 0;
             await stdout.WriteLineAsync(asExpected
-                ? "\ndemo: 1.0.0 deployed, 2.0.0 failed and 1.0.0 was put back, as expected."
-                : $"\ndemo: unexpected ending ({first.Result}, then {second.Result}).");
+                ? "\ndemo: 1.0.0 deployed, 2.0.0 failed and 1.0.0 was put back, as expected; the worker's broken pod was replaced " +
+                  "so that its StatefulSet is really back on 1.0.0."
+                : $"\ndemo: unexpected ending ({first.Result}, then {second.Result}, then {third.Result} with {third.ReplacedPods.Count} pod(s) replaced).");
             return asExpected ? 0 : 1;
         }
         finally

@@ -85,6 +85,11 @@ public sealed class ClusterConfig
             "loading configuration from environment",
             "panic: required setting DATABASE_URL is not set",
         ])),
+        new("ghcr.io/helm-sentinel/demo-worker:1.0.0", new ImageBehaviour(BehaviourKind.Ready, Logs:
+        [
+            "demo-worker 1.0.0 starting",
+            "waiting for jobs",
+        ])),
         new("nginx*", new ImageBehaviour(BehaviourKind.Ready)),
         new("docker.io/library/nginx*", new ImageBehaviour(BehaviourKind.Ready)),
         new("busybox*", new ImageBehaviour(BehaviourKind.Ready)),
