@@ -78,7 +78,7 @@ internal sealed class ResourceHandler : IDisposable
                 await DeleteAsync(context, target, body, dryRun);
                 return;
             case "DELETE":
-                await DeleteCollectionAsync(context, target, dryRun);
+                await DeleteCollectionAsync(context, target, body, dryRun);
                 return;
             default:
                 throw new ApiException(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource");
@@ -302,7 +302,8 @@ internal sealed class ResourceHandler : IDisposable
 
     private async Task DeleteAsync(HttpContext context, ResourcePath target, byte[] body, bool dryRun)
     {
-        var options = body.Length > 0 ? RequestBody.Decode(context.Request.ContentType, body) as JsonObject : null;
+        var options = DeleteOptions(context, body);
+        var propagation = Propagation(context, target.Type, options);
         var existing = _store.Get(target.Type, target.Namespace, target.Name!) ?? throw ApiException.NotFound(target.Type, target.Name!);
         if (options?.Text("preconditions.resourceVersion") is { Length: > 0 } rv && rv != existing.Text("metadata.resourceVersion"))
         {
@@ -315,19 +316,20 @@ internal sealed class ResourceHandler : IDisposable
         }
 
         var dryRunInBody = options?["dryRun"] is JsonArray flags && flags.Any(f => f?.GetValue<string>() == "All");
-        var deleted = dryRun || dryRunInBody ? existing : _store.Delete(target.Type, target.Namespace, target.Name!) ?? existing;
+        var deleted = dryRun || dryRunInBody ? existing : _store.Delete(target.Type, target.Namespace, target.Name!, propagation) ?? existing;
         await WriteJsonAsync(context, 200, target.Type == ResourceTypes.Pods ? deleted : SuccessStatus(target.Type, deleted));
     }
 
-    private async Task DeleteCollectionAsync(HttpContext context, ResourcePath target, bool dryRun)
+    private async Task DeleteCollectionAsync(HttpContext context, ResourcePath target, byte[] body, bool dryRun)
     {
+        var propagation = Propagation(context, target.Type, DeleteOptions(context, body));
         var matches = Matcher(context, target);
         var items = _store.List(target.Type, target.Namespace, matches);
         if (!dryRun)
         {
             foreach (var item in items)
             {
-                _store.Delete(target.Type, item.Text("metadata.namespace"), item.Text("metadata.name")!);
+                _store.Delete(target.Type, item.Text("metadata.namespace"), item.Text("metadata.name")!, propagation);
             }
         }
 
@@ -339,6 +341,86 @@ internal sealed class ResourceHandler : IDisposable
             ["items"] = new JsonArray(items.Select(i => (JsonNode)i).ToArray()),
         });
     }
+
+    /// <summary>The DeleteOptions of a delete: the body when there is one (JSON, YAML or protobuf), else the query
+    /// parameters, as the apiserver decodes them (it reads the query only for an empty body).</summary>
+    private static JsonObject? DeleteOptions(HttpContext context, byte[] body)
+    {
+        if (body.Length > 0)
+        {
+            return RequestBody.Decode(context.Request.ContentType, body) as JsonObject;
+        }
+
+        var query = context.Request.Query;
+        var options = new JsonObject();
+        if (query["propagationPolicy"].ToString() is { Length: > 0 } policy)
+        {
+            options["propagationPolicy"] = policy;
+        }
+
+        if (query["orphanDependents"].ToString() is { Length: > 0 } orphan)
+        {
+            options["orphanDependents"] = orphan switch
+            {
+                "true" or "1" => true,
+                "false" or "0" => false,
+                _ => throw ApiException.BadRequest($"invalid value for orphanDependents: \"{orphan}\""),
+            };
+        }
+
+        return options;
+    }
+
+    /// <summary>
+    /// What the delete does to dependents: <c>propagationPolicy</c>, else the deprecated <c>orphanDependents</c>, else the
+    /// type's default. batch/v1 Jobs default to orphaning their pods, with the warning a real apiserver sends
+    /// (<c>pkg/registry/batch/job</c>: <c>DefaultGarbageCollectionPolicy</c> and <c>deleteOptionWarnings</c>); every other
+    /// served type to background. Both fields set, or an unknown policy, is 422 as in <c>ValidateDeleteOptions</c>.
+    /// </summary>
+    private static DeletePropagation Propagation(HttpContext context, ResourceType type, JsonObject? options)
+    {
+        var policy = options?["propagationPolicy"] is JsonValue p && p.TryGetValue<string>(out var text) ? text : null;
+        var orphan = options?["orphanDependents"] is JsonValue o && o.TryGetValue<bool>(out var flag) ? flag : (bool?)null;
+        if (policy is not null && orphan is not null)
+        {
+            throw InvalidDeleteOptions($"propagationPolicy: Invalid value: \"{policy}\": orphanDependents and deletionPropagation cannot be both set");
+        }
+
+        switch (policy)
+        {
+            case "Background":
+                return DeletePropagation.Background;
+            case "Foreground":
+                return DeletePropagation.Foreground;
+            case "Orphan":
+                return DeletePropagation.Orphan;
+            case not null:
+                throw InvalidDeleteOptions($"propagationPolicy: Unsupported value: \"{policy}\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"");
+        }
+
+        if (orphan is { } orphanDependents)
+        {
+            return orphanDependents ? DeletePropagation.Orphan : DeletePropagation.Background;
+        }
+
+        if (type == ResourceTypes.Jobs)
+        {
+            context.Response.Headers.Append("Warning", "299 - \"" + JobOrphanWarning + "\"");
+            return DeletePropagation.Orphan;
+        }
+
+        return DeletePropagation.Background;
+    }
+
+    /// <summary>The warning of a batch/v1 Job delete that leaves the propagation to the default.</summary>
+    internal const string JobOrphanWarning =
+        "child pods are preserved by default when jobs are deleted; set propagationPolicy=Background to remove them or set propagationPolicy=Orphan to suppress this warning";
+
+    private static ApiException InvalidDeleteOptions(string error) =>
+        new(422, "Invalid", "DeleteOptions.meta.k8s.io \"\" is invalid: " + error)
+        {
+            Details = new JsonObject { ["name"] = "", ["group"] = "meta.k8s.io", ["kind"] = "DeleteOptions" },
+        };
 
     private async Task LogAsync(HttpContext context, ResourcePath target)
     {

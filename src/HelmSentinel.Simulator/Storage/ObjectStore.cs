@@ -147,24 +147,16 @@ public sealed partial class ObjectStore
     }
 
     /// <summary>
-    /// Deletes an object and returns it (null when absent). Dependents (ownerReferences to its uid) and, for a
-    /// Namespace, everything in it are deleted too, each with its own DELETED event.
+    /// Deletes an object and returns it (null when absent). Its dependents (ownerReferences to its uid) are deleted
+    /// after it (<see cref="DeletePropagation.Background"/>), before it (<see cref="DeletePropagation.Foreground"/>),
+    /// or kept without that owner reference (<see cref="DeletePropagation.Orphan"/>, one MODIFIED event each). A
+    /// Namespace takes everything in it whatever the policy. Each deleted object has its own DELETED event.
     /// </summary>
-    public JsonObject? Delete(ResourceType type, string? ns, string name)
+    public JsonObject? Delete(ResourceType type, string? ns, string name, DeletePropagation propagation = DeletePropagation.Background)
     {
         lock (_gate)
         {
-            var key = Key(type, ns, name);
-            if (!Table(type).TryGetValue(key, out var existing))
-            {
-                return null;
-            }
-
-            Table(type).Remove(key);
-            var gone = existing.Clone();
-            Commit("DELETED", type, null, gone, existing);
-            CollectGarbage(type, gone);
-            return gone.Clone();
+            return DeleteLocked(type, ns, name, propagation, []);
         }
     }
 
@@ -358,7 +350,46 @@ public sealed partial class ObjectStore
         }
     }
 
-    private void CollectGarbage(ResourceType ownerType, JsonObject owner)
+    /// <summary><see cref="Delete"/> under the lock; <paramref name="goingFirst"/> holds the uids whose dependents are being
+    /// deleted before them, so that an ownership cycle ends instead of recursing for ever.</summary>
+    private JsonObject? DeleteLocked(ResourceType type, string? ns, string name, DeletePropagation propagation, HashSet<string> goingFirst)
+    {
+        var key = Key(type, ns, name);
+        if (!Table(type).TryGetValue(key, out var existing))
+        {
+            return null;
+        }
+
+        var uid = existing.Text("metadata.uid") ?? string.Empty;
+        if (propagation == DeletePropagation.Foreground)
+        {
+            if (!goingFirst.Add(uid))
+            {
+                return null; // already on its way out, further up this deletion
+            }
+
+            DeleteDependents(type, existing, DeletePropagation.Foreground, goingFirst);
+        }
+        else if (propagation == DeletePropagation.Orphan)
+        {
+            Orphan(uid);
+        }
+
+        if (!Table(type).TryGetValue(key, out existing) || existing.Text("metadata.uid") != uid)
+        {
+            return null; // gone while its dependents were handled
+        }
+
+        Table(type).Remove(key);
+        var gone = existing.Clone();
+        Commit("DELETED", type, null, gone, existing);
+        DeleteDependents(type, gone, DeletePropagation.Background, goingFirst);
+        return gone.Clone();
+    }
+
+    /// <summary>Deletes what <paramref name="owner"/> owns (and, for a Namespace, what is in it), each with <paramref name="propagation"/>,
+    /// except the objects of <paramref name="goingFirst"/>.</summary>
+    private void DeleteDependents(ResourceType ownerType, JsonObject owner, DeletePropagation propagation, HashSet<string> goingFirst)
     {
         var uid = owner.Text("metadata.uid");
         var dependents = new List<(ResourceType Type, JsonObject Obj)>();
@@ -366,6 +397,11 @@ public sealed partial class ObjectStore
         {
             foreach (var candidate in table.Values)
             {
+                if (goingFirst.Contains(candidate.Text("metadata.uid") ?? string.Empty))
+                {
+                    continue; // its own deletion, further up, is waiting for its dependents: it goes there
+                }
+
                 var owned = candidate.Items("metadata", "ownerReferences").Any(r => r.Text("uid") == uid);
                 var inNamespace = ownerType == ResourceTypes.Namespaces && type.Namespaced &&
                     candidate.Text("metadata.namespace") == owner.Text("metadata.name");
@@ -378,7 +414,33 @@ public sealed partial class ObjectStore
 
         foreach (var (type, dependent) in dependents)
         {
-            Delete(type, dependent.Text("metadata.namespace"), dependent.Text("metadata.name")!);
+            DeleteLocked(type, dependent.Text("metadata.namespace"), dependent.Text("metadata.name")!, propagation, goingFirst);
+        }
+    }
+
+    /// <summary>Removes the owner references to <paramref name="uid"/> from every object, as the garbage collector's
+    /// <c>orphan</c> finalizer does before the owner goes.</summary>
+    private void Orphan(string uid)
+    {
+        var orphans = _objects
+            .SelectMany(t => t.Value.Select(o => (Type: t.Key, o.Key, Obj: o.Value)))
+            .Where(o => o.Obj.Items("metadata", "ownerReferences").Any(r => r.Text("uid") == uid))
+            .ToList();
+        foreach (var (type, key, obj) in orphans)
+        {
+            var updated = obj.Clone();
+            var meta = updated.Obj("metadata");
+            var kept = meta.Items("ownerReferences").Where(r => r.Text("uid") != uid).Select(r => (JsonNode)r.Clone()).ToArray();
+            if (kept.Length == 0)
+            {
+                meta.Remove("ownerReferences");
+            }
+            else
+            {
+                meta["ownerReferences"] = new JsonArray(kept);
+            }
+
+            Replace(type, key, obj, updated);
         }
     }
 

@@ -57,6 +57,24 @@ public static class HelmArguments
         return args;
     }
 
+    /// <summary>
+    /// <c>helm get hooks RELEASE --revision N</c> in the target's namespace and cluster: the hook manifests of one
+    /// revision, each as <c>---</c>, <c># Source: PATH</c> and its YAML (the same flags in Helm 3 and 4).
+    /// </summary>
+    /// <param name="target">The release and its cluster.</param>
+    /// <param name="revision">The revision, from 1 (helm's 0 would mean the latest one: never what a caller means here).</param>
+    public static IReadOnlyList<string> GetHooks(HelmTarget target, int revision)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentOutOfRangeException.ThrowIfLessThan(revision, 1);
+        var args = new List<string>
+        {
+            "get", "hooks", target.Release, "--revision", revision.ToString(CultureInfo.InvariantCulture), "--namespace", target.Namespace,
+        };
+        AddCluster(args, target);
+        return args;
+    }
+
     /// <summary>The guarded <c>helm upgrade --install</c>: atomic, waiting, cleaning up on failure.</summary>
     public static IReadOnlyList<string> Upgrade(HelmUpgrade request, HelmVersion version)
     {

@@ -70,6 +70,20 @@ public sealed class HelmCli
         throw new HelmCommandException("helm history", result, _masker);
     }
 
+    /// <summary>
+    /// The hook manifests of one revision as helm prints them (<c>helm get hooks</c>; empty for a revision without
+    /// hooks), through the retry pipeline and not echoed: the text can carry what the chart put in its hooks.
+    /// </summary>
+    /// <param name="target">The release and its cluster.</param>
+    /// <param name="revision">The revision, from 1.</param>
+    /// <param name="cancellationToken">Interrupts helm.</param>
+    /// <exception cref="HelmCommandException">helm failed (after retries), including for a release or revision that does not exist.</exception>
+    public async Task<string> GetHooksAsync(HelmTarget target, int revision, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(HelmArguments.GetHooks(target, revision), echo: false, cancellationToken);
+        return result.Succeeded ? result.StandardOutput : throw new HelmCommandException("helm get hooks", result, _masker);
+    }
+
     /// <summary>Runs a mutating helm command with live, masked output.</summary>
     public Task<HelmProcessResult> RunMutatingAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
         RunAsync(arguments, echo: true, cancellationToken);

@@ -1,4 +1,5 @@
 using HelmSentinel.Simulator.Storage;
+using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.Simulator.Tests.EndToEnd;
 
@@ -83,4 +84,54 @@ public sealed class KubectlTests : IAsyncLifetime
         previous.ExitCode.Should().Be(0, previous.ToString());
         previous.StandardOutput.Should().NotBeNullOrWhiteSpace();
     }
+
+    [Fact]
+    public async Task Kubectl_delete_job_takes_its_pods_and_cascade_orphan_leaves_them()
+    {
+        // Arrange: two Jobs whose pods cannot pull their image
+        var manifest = Path.Combine(_session.Root, "jobs.yaml");
+        await File.WriteAllTextAsync(manifest, """
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: cascade
+            spec:
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                    - name: migrate
+                      image: registry.example/missing:1
+            ---
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: orphan
+            spec:
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                    - name: migrate
+                      image: registry.example/missing:1
+            """);
+        var apply = await _session.KubectlAsync("apply", "-f", manifest);
+        apply.ExitCode.Should().Be(0, apply.ToString());
+        await Eventually.WaitUntilAsync(() => PodsOf("cascade").Count == 1 && PodsOf("orphan").Count == 1, "both Jobs have their pod");
+
+        // Act
+        var cascade = await _session.KubectlAsync("delete", "job", "cascade");
+        var orphan = await _session.KubectlAsync("delete", "job", "orphan", "--cascade=orphan");
+
+        // Assert
+        cascade.ExitCode.Should().Be(0, cascade.ToString());
+        cascade.StandardError.Should().NotContain("child pods are preserved", "kubectl asks for background propagation");
+        orphan.ExitCode.Should().Be(0, orphan.ToString());
+        _session.Simulator.Store.List(ResourceTypes.Jobs, "default").Should().BeEmpty();
+        PodsOf("cascade").Should().BeEmpty();
+        PodsOf("orphan").Should().ContainSingle().Which["metadata"]!["ownerReferences"].Should().BeNull();
+    }
+
+    private IReadOnlyList<System.Text.Json.Nodes.JsonObject> PodsOf(string job) =>
+        _session.Simulator.Store.List(ResourceTypes.Pods, "default", p => p["metadata"]?["labels"]?["job-name"]?.GetValue<string>() == job);
 }

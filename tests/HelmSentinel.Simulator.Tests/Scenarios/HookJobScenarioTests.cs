@@ -35,6 +35,8 @@ public sealed class HookJobScenarioTests(SimulatorFixture fixture) : IClassFixtu
 
         install.ExitCode.Should().Be(0, install.ToString());
         helm.Simulator.Store.Get(ResourceTypes.Jobs, "default", $"{release}-migrate").Should().BeNull("hook-succeeded deletes it");
+        helm.Simulator.Store.List(ResourceTypes.Pods, "default", p => p["metadata"]?["labels"]?["job-name"]?.GetValue<string>() == $"{release}-migrate")
+            .Should().BeEmpty("helm deletes hooks with background propagation, so the Job's pods go with it");
     }
 
     [Theory]

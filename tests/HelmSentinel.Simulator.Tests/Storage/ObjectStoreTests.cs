@@ -143,6 +143,72 @@ public sealed class ObjectStoreTests
     }
 
     [Fact]
+    public void Delete_in_the_foreground_deletes_dependents_before_their_owner()
+    {
+        // Arrange
+        var deployment = _store.Create(ResourceTypes.Deployments, "default", Deployment("web", "nginx:1.27"));
+        var rs = _store.Create(ResourceTypes.ReplicaSets, "default", Owned("web-1", deployment));
+        _store.Create(ResourceTypes.Pods, "default", Owned("web-1-a", rs));
+        using var deleted = DeletedNames();
+
+        // Act
+        _store.Delete(ResourceTypes.Deployments, "default", "web", DeletePropagation.Foreground);
+
+        // Assert
+        deleted.Names.Should().Equal("web-1-a", "web-1", "web");
+    }
+
+    [Fact]
+    public void Delete_with_Orphan_keeps_dependents_and_removes_only_the_owner_reference_to_the_deleted_object()
+    {
+        // Arrange
+        var deployment = _store.Create(ResourceTypes.Deployments, "default", Deployment("web", "nginx:1.27"));
+        var rs = _store.Create(ResourceTypes.ReplicaSets, "default", Owned("web-1", deployment));
+        _store.Create(ResourceTypes.Pods, "default", Owned("web-1-a", rs));
+        var other = _store.Create(ResourceTypes.ConfigMaps, "default", Named("other-owner"));
+        var twoOwners = Owned("two-owners", rs);
+        twoOwners["metadata"]!["ownerReferences"]!.AsArray().Add(Owned("x", other)["metadata"]!["ownerReferences"]![0]!.DeepClone());
+        _store.Create(ResourceTypes.ConfigMaps, "default", twoOwners);
+        var seen = new List<string>();
+        using var subscription = _store.Subscribe(e => seen.Add(e.Type + " " + e.Object["metadata"]!["name"]!.GetValue<string>()));
+
+        // Act
+        _store.Delete(ResourceTypes.ReplicaSets, "default", "web-1", DeletePropagation.Orphan);
+
+        // Assert
+        seen.Should().BeEquivalentTo(["MODIFIED web-1-a", "MODIFIED two-owners", "DELETED web-1"], o => o.WithoutStrictOrdering());
+        seen[^1].Should().Be("DELETED web-1", "dependents are orphaned before the owner goes");
+        _store.Get(ResourceTypes.Pods, "default", "web-1-a")!["metadata"]!["ownerReferences"].Should().BeNull();
+        var left = _store.Get(ResourceTypes.ConfigMaps, "default", "two-owners")!["metadata"]!["ownerReferences"]!.AsArray();
+        left.Select(r => r!["name"]!.GetValue<string>()).Should().Equal("other-owner");
+        _store.Get(ResourceTypes.Deployments, "default", "web").Should().NotBeNull("the owner's owner is not touched");
+    }
+
+    [Theory]
+    [InlineData(DeletePropagation.Background)]
+    [InlineData(DeletePropagation.Foreground)]
+    [InlineData(DeletePropagation.Orphan)]
+    public void Delete_ends_on_an_ownership_cycle(DeletePropagation propagation)
+    {
+        // Arrange: a owns b, b owns a
+        var a = _store.Create(ResourceTypes.ConfigMaps, "default", Named("a"));
+        var b = _store.Create(ResourceTypes.ConfigMaps, "default", Owned("b", a));
+        _store.Mutate(ResourceTypes.ConfigMaps, "default", "a", o =>
+        {
+            o["metadata"]!["ownerReferences"] = Owned("a", b)["metadata"]!["ownerReferences"]!.DeepClone();
+            return true;
+        });
+
+        // Act
+        var gone = _store.Delete(ResourceTypes.ConfigMaps, "default", "a", propagation);
+
+        // Assert
+        gone.Should().NotBeNull();
+        _store.Get(ResourceTypes.ConfigMaps, "default", "a").Should().BeNull();
+        (_store.Get(ResourceTypes.ConfigMaps, "default", "b") is null).Should().Be(propagation != DeletePropagation.Orphan);
+    }
+
+    [Fact]
     public void Subscribers_see_changes_in_resourceVersion_order()
     {
         // Arrange
@@ -189,6 +255,25 @@ public sealed class ObjectStoreTests
         // Assert
         since.Should().ContainSingle().Which.Object["metadata"]!["name"]!.GetValue<string>().Should().Be("second");
         tooOld.Should().Throw<ApiException>().Where(e => e.Code == 410 && e.Reason == "Gone");
+    }
+
+    private DeletedRecorder DeletedNames() => new(_store);
+
+    private sealed class DeletedRecorder : IDisposable
+    {
+        private readonly IDisposable _subscription;
+
+        public DeletedRecorder(ObjectStore store) => _subscription = store.Subscribe(e =>
+        {
+            if (e.Type == "DELETED")
+            {
+                Names.Add(e.Object["metadata"]!["name"]!.GetValue<string>());
+            }
+        });
+
+        public List<string> Names { get; } = [];
+
+        public void Dispose() => _subscription.Dispose();
     }
 
     private static JsonObject Named(string name) => new() { ["metadata"] = new JsonObject { ["name"] = name } };

@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace HelmSentinel.Kubernetes;
+
+/// <summary>Reads the output of <c>helm get hooks</c> into <see cref="HookResource"/> records (pure).</summary>
+public static class HookManifest
+{
+    private const string HookAnnotation = "helm.sh/hook";
+    private const string DeletePolicyAnnotation = "helm.sh/hook-delete-policy";
+    private const string WeightAnnotation = "helm.sh/hook-weight";
+    private const string SourcePrefix = "# Source: ";
+
+    /// <summary>
+    /// The hook resources of one revision, in helm's order. The text is helm's: documents separated by <c>---</c>
+    /// lines, each opened by a <c># Source: PATH</c> comment; documents with nothing but comments are skipped. Every
+    /// kind is kept; <see cref="HookResource.IsJobOrPod"/> marks the ones that run.
+    /// </summary>
+    /// <param name="yaml">What <c>helm get hooks</c> printed; empty for a revision without hooks.</param>
+    /// <exception cref="FormatException">A document is not YAML, not a mapping, or has no kind or name (helm never
+    /// prints such a hook: the text is not its output).</exception>
+    public static IReadOnlyList<HookResource> Parse(string yaml)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        var hooks = new List<HookResource>();
+        foreach (var (source, text) in Documents(yaml))
+        {
+            if (Read(source, text) is { } hook)
+            {
+                hooks.Add(hook);
+            }
+        }
+
+        return hooks;
+    }
+
+    /// <summary>The documents of a multi-document text, each with its <c># Source:</c> path when it has one. A line
+    /// that is <c>---</c> alone ends a document: how helm joins them, and a line YAML itself never has inside one.</summary>
+    private static IEnumerable<(string? Source, string Text)> Documents(string yaml)
+    {
+        var current = new StringBuilder();
+        string? source = null;
+        foreach (var line in yaml.ReplaceLineEndings("\n").Split('\n'))
+        {
+            if (line.TrimEnd() == "---")
+            {
+                yield return (source, current.ToString());
+                current.Clear();
+                source = null;
+                continue;
+            }
+
+            if (source is null && line.StartsWith(SourcePrefix, StringComparison.Ordinal))
+            {
+                source = line[SourcePrefix.Length..].Trim();
+            }
+
+            current.Append(line).Append('\n');
+        }
+
+        yield return (source, current.ToString());
+    }
+
+    private static HookResource? Read(string? source, string text)
+    {
+        var where = source is null ? "a hook document" : "the hook from " + source;
+        var stream = new YamlStream();
+        try
+        {
+            using var reader = new StringReader(text);
+            stream.Load(reader);
+        }
+        catch (YamlException e)
+        {
+            throw new FormatException($"{where} is not valid YAML: {e.Message}", e);
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            return null; // comments only: a template that rendered nothing else
+        }
+
+        if (stream.Documents.Count > 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new FormatException($"{where} is not one YAML mapping");
+        }
+
+        var kind = Scalar(root, "kind");
+        var metadata = Child(root, "metadata") as YamlMappingNode;
+        var name = metadata is null ? null : Scalar(metadata, "name");
+        if (string.IsNullOrEmpty(kind) || string.IsNullOrEmpty(name))
+        {
+            throw new FormatException($"{where} has no kind or no metadata.name");
+        }
+
+        var annotations = metadata is null ? null : Child(metadata, "annotations") as YamlMappingNode;
+        var weight = annotations is not null && Scalar(annotations, WeightAnnotation) is { } w &&
+                     int.TryParse(w, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed)
+            ? parsed
+            : 0;
+        return new HookResource(
+            Scalar(root, "apiVersion") ?? string.Empty,
+            kind,
+            name,
+            metadata is null || Scalar(metadata, "namespace") is not { Length: > 0 } ns ? null : ns,
+            List(annotations, HookAnnotation),
+            List(annotations, DeletePolicyAnnotation),
+            weight,
+            source);
+    }
+
+    /// <summary>A comma-separated annotation as Helm splits it: each entry trimmed and lower-cased, empty ones dropped.</summary>
+    private static string[] List(YamlMappingNode? annotations, string key) =>
+        annotations is null || Scalar(annotations, key) is not { } value
+            ? []
+            : [.. value.Split(',').Select(v => v.Trim().ToLowerInvariant()).Where(v => v.Length > 0)];
+
+    private static YamlNode? Child(YamlMappingNode map, string key) =>
+        map.Children.FirstOrDefault(c => c.Key is YamlScalarNode k && k.Value == key).Value;
+
+    private static string? Scalar(YamlMappingNode map, string key) => (Child(map, key) as YamlScalarNode)?.Value;
+}
