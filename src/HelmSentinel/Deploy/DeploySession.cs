@@ -77,6 +77,11 @@ internal sealed class DeploySession(
             return new Verdict(HelmRetry.IsTransientFailure(upgrade) ? DeployResult.Unreachable : DeployResult.Rejected, reason + " (nothing was changed)", upgrade);
         }
 
+        if (outcome.AttemptedRevision is { } attempted && await CleanUpHooksAsync(attempted, before.FirstInstall) is { } where)
+        {
+            reason += "; " + where;
+        }
+
         using (outcome.Phase("rollback"))
         {
             return before.FirstInstall
@@ -408,6 +413,75 @@ internal sealed class DeploySession(
 
         NameStuckPods();
         return new Verdict(DeployResult.RollbackFailed, $"{reason}; the rollback to revision {lastGood.Revision} failed: {why}{StuckPodsHint()}", upgrade);
+    }
+
+    // A hook Job or Pod of the failed revision that is still there (fail-fast interrupted it, or helm gave up on it) would
+    // go on, and a migration would then run against the rolled-back application: it is deleted, with its pods, before
+    // the deploy ends. The hooks come from the failed revision itself (helm get hooks), so nothing else is touched.
+    // Returns where the failure happened when that was a pre-install or pre-upgrade hook.
+    private async Task<string?> CleanUpHooksAsync(int revision, bool firstInstall)
+    {
+        if (!(request.FailFast || request.ForceRollbackPods))
+        {
+            return null; // the engine leaves the cluster to helm alone
+        }
+
+        IReadOnlyList<HookResource> hooks;
+        try
+        {
+            hooks = HookManifest.Parse(await helm.GetHooksAsync(request.Target, revision, CancellationToken.None));
+        }
+        catch (HelmCommandException e) when (e.Message.Contains("not found", StringComparison.OrdinalIgnoreCase))
+        {
+            return null; // a first install Helm removed: no revision left to read hooks from
+        }
+        catch (Exception e) when (e is HelmCommandException or FormatException)
+        {
+            outcome.Warning($"could not read the hooks of revision {revision}, so none was cleaned up: {e.Message}");
+            return null;
+        }
+
+        if (!hooks.Any(h => h.IsJobOrPod))
+        {
+            return null;
+        }
+
+        using (outcome.Phase("clean-hooks"))
+        {
+            var result = await HookCleanup.RunAsync(
+                new HookCleanupRequest
+                {
+                    Namespace = request.Namespace,
+                    Revision = revision,
+                    Hooks = hooks,
+                    Kubeconfig = request.Kubeconfig,
+                    KubeContext = request.KubeContext,
+                    Mask = outcome.Masker.Mask,
+                },
+                CancellationToken.None);
+            foreach (var entry in result.Hooks)
+            {
+                switch (entry.Action)
+                {
+                    case HookCleanupAction.Deleted:
+                        outcome.Action(entry.Reason);
+                        outcome.Mark($"deleted hook {entry.Hook.Reference}");
+                        break;
+                    case HookCleanupAction.Failed:
+                        outcome.Warning(entry.Reason);
+                        break;
+                    default:
+                        break;
+                }
+            }
+
+            foreach (var warning in result.Warnings)
+            {
+                outcome.Warning(warning);
+            }
+        }
+
+        return outcome.Diagnosis?.Pods.FirstOrDefault()?.Workload is { } failed ? HookPhase.Describe(hooks, failed, firstInstall) : null;
     }
 
     // The explicit rollback, with the forced rollback beside it: the watcher of the upgrade knows which revisions it

@@ -1,4 +1,5 @@
 using k8s;
+using k8s.Models;
 
 namespace HelmSentinel.Kubernetes;
 
@@ -60,15 +61,17 @@ internal sealed class ForcedRollback(
         return stuck;
     }
 
-    /// <summary>Deletes the pods not deleted before; never throws for cluster errors (they are in the result).</summary>
+    /// <summary>Deletes the pods not deleted before (by uid: a pod recreated under the same name is another pod); a delete
+    /// that failed is tried again next time. Never throws for cluster errors (they are in the result).</summary>
     public async Task<IReadOnlyList<PodReplacement>> DeleteAsync(IEnumerable<StuckPod> pods, CancellationToken ct)
     {
         var done = new List<PodReplacement>();
         foreach (var pod in pods)
         {
+            var key = pod.Uid.Length > 0 ? pod.Uid : pod.Pod;
             lock (_deleted)
             {
-                if (!_deleted.Add(pod.Pod))
+                if (_deleted.Contains(key))
                 {
                     continue;
                 }
@@ -77,15 +80,24 @@ internal sealed class ForcedRollback(
             string? error = null;
             try
             {
-                await client.CoreV1.DeleteNamespacedPodAsync(pod.Pod, @namespace, cancellationToken: ct);
+                await client.CoreV1.DeleteNamespacedPodAsync(
+                    pod.Pod, @namespace, new V1DeleteOptions { Preconditions = pod.Uid.Length > 0 ? new V1Preconditions { Uid = pod.Uid } : null }, cancellationToken: ct);
             }
-            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Conflict)
             {
-                // Gone already: its controller or someone else was quicker, which is what was wanted.
+                // Gone already (or replaced by another pod of that name): what was wanted.
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 error = mask(e.Message);
+            }
+
+            if (error is null)
+            {
+                lock (_deleted)
+                {
+                    _deleted.Add(key);
+                }
             }
 
             done.Add(new PodReplacement(pod.Pod, pod.Workload, pod.Revision, time.GetUtcNow(), pod.Why, error));

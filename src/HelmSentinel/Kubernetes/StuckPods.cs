@@ -11,6 +11,9 @@ namespace HelmSentinel.Kubernetes;
 /// <param name="Why">Why its controller leaves it, in words for the report (e.g. <c>StatefulSets do not replace a pod that is not Ready</c>).</param>
 public sealed record StuckPod(string Pod, string Workload, string Revision, string CurrentRevision, string Why)
 {
+    /// <summary>The pod's uid: a pod recreated under the same name is another pod.</summary>
+    public string Uid { get; init; } = "";
+
     /// <summary>The command a person would run to replace it by hand.</summary>
     public string DeleteCommand(string @namespace) => $"kubectl delete pod {Pod} --namespace {@namespace}";
 }
@@ -58,7 +61,7 @@ public static class StuckPods
             .Select(p => (Pod: p, Revision: p.Metadata.Labels?.TryGetValue(RevisionLabel, out var r) == true ? r : null))
             .Where(p => p.Revision is not null && p.Revision != current)
             .OrderByDescending(p => Ordinal(p.Pod.Metadata.Name, name))
-            .Select(p => new StuckPod(p.Pod.Metadata.Name, "StatefulSet/" + name, p.Revision!, current, why))];
+            .Select(p => new StuckPod(p.Pod.Metadata.Name, "StatefulSet/" + name, p.Revision!, current, why) { Uid = p.Pod.Metadata.Uid ?? "" })];
     }
 
     private static bool IsReady(V1Pod pod) =>

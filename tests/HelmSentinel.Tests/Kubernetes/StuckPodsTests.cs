@@ -17,7 +17,7 @@ public sealed class StuckPodsTests
 
         stuck.Should().ContainSingle().Which.Should().Be(new StuckPod(
             "worker-1", "StatefulSet/worker", Broken, Good,
-            "StatefulSets do not replace a pod that is not Ready"));
+            "StatefulSets do not replace a pod that is not Ready") { Uid = "pod-1" });
         stuck[0].DeleteCommand("shop").Should().Be("kubectl delete pod worker-1 --namespace shop");
     }
 

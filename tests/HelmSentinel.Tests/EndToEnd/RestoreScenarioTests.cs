@@ -10,11 +10,12 @@ using static HelmSentinel.TestSupport.Eventually;
 namespace HelmSentinel.Tests.EndToEnd;
 
 /// <summary>
-/// A StatefulSet (2 replicas, OrderedReady) upgraded to a broken template: the controller does not replace the pod it
+/// Every workload really restored. A StatefulSet (2 replicas, OrderedReady) upgraded to a broken template: the controller does not replace the pod it
 /// created from it once the template is reverted, so the engine does (Kubernetes' "forced rollback"), with the real
 /// Helm 3 and 4 against the simulator, whose StatefulSet controller waits for a pod that is not Ready as Kubernetes' does.
+/// And a pre-upgrade hook that fail-fast stopped is not left behind to run later.
 /// </summary>
-public sealed class ForcedRollbackScenarioTests(SimulatorFixture cluster) : IClassFixture<SimulatorFixture>
+public sealed class RestoreScenarioTests(SimulatorFixture cluster) : IClassFixture<SimulatorFixture>
 {
     private const string GoodImage = "nginx:1.25.0";
     private readonly RecordingLog _log = new();
@@ -35,7 +36,7 @@ public sealed class ForcedRollbackScenarioTests(SimulatorFixture cluster) : ICla
 
         var outcome = await engine.DeployAsync(Request(major, release, breakage));
 
-        outcome.Result.Should().Be(DeployResult.RolledBack, outcome.FailureReason);
+        outcome.Result.Should().Be(DeployResult.RolledBack, Explain(outcome));
         outcome.ExitCode.Should().Be(ExitCodes.RolledBack);
         outcome.History.Select(h => h.Status).Should().Equal(ReleaseStatus.Superseded, ReleaseStatus.Failed, ReleaseStatus.Deployed);
         outcome.History[^1].Description.Should().Be("Rollback to 1");
@@ -97,6 +98,37 @@ public sealed class ForcedRollbackScenarioTests(SimulatorFixture cluster) : ICla
         healed.ShouldAgreeWithItsHistory();
         await WaitUntilAsync(() => WorkerPodsRestored(release, good), "every worker pod is Ready on the current revision");
     }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task APreUpgradeHookThatCannotPullItsImage_IsStopped_AndLeavesNoJobOrPodBehind(int major)
+    {
+        var release = $"hook{major}";
+        var engine = cluster.Engine(_log);
+        (await engine.DeployAsync(Request(major, release))).Result.Should().Be(DeployResult.Succeeded);
+
+        var outcome = await engine.DeployAsync(Request(major, release, "migrate.enabled=true", "migrate.image=registry.example/migrate:missing"));
+
+        outcome.Result.Should().Be(DeployResult.RolledBack, outcome.FailureReason);
+        outcome.ExitCode.Should().Be(ExitCodes.RolledBack);
+        outcome.Diagnosis!.Pods[0].Workload.Should().Be($"Job/{release}-migrate");
+        outcome.FailureReason.Should().EndWith($"the failure happened in the pre-upgrade hook Job/{release}-migrate, before any application object changed");
+        outcome.Actions.Should().Contain(a => a.StartsWith($"deleted Job/{release}-migrate: the pre-upgrade hook of the failed revision 2", StringComparison.Ordinal));
+        outcome.Timeline.Select(t => t.What).Should().Contain($"deleted hook Job/{release}-migrate");
+        outcome.Phases.Select(p => p.Name).Should().Contain("clean-hooks");
+        outcome.ShouldAgreeWithItsHistory();
+
+        // The end state: neither the hook Job nor any pod of it is left to pull its image later and migrate the rolled-back release.
+        cluster.Simulator.Store.List(ResourceTypes.Jobs, release).Should().BeEmpty();
+        cluster.Simulator.Store.List(ResourceTypes.Pods, release)
+            .Select(p => p["metadata"]!["name"]!.GetValue<string>())
+            .Should().NotContain(n => n.StartsWith(release + "-migrate", StringComparison.Ordinal));
+        TextReport.Render(outcome, SecretMasker.None).Should().Contain($"deleted Job/{release}-migrate");
+    }
+
+    private static string Explain(DeployOutcome outcome) =>
+        string.Join("\n", [outcome.FailureReason, .. outcome.Actions, .. outcome.Warnings, .. outcome.Timeline.Select(t => $"{t.At:HH:mm:ss.fff} {t.What}")]);
 
     private DeployRequest Request(int major, string release, params string[] set) =>
         cluster.Request(major, release, set) with
