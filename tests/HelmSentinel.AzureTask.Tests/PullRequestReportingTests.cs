@@ -54,13 +54,18 @@ public sealed class PullRequestReportingTests : IAsyncLifetime, IDisposable
     public async Task Throttling_IsRetried_WithRetryAfterCappedByMaxDelay()
     {
         using var output = new StringWriter();
-        var reporter = new AzureTaskReporter(output, Context(), _http, Fast with { AzureReposRetry = FastRetry with { MaxDelay = TimeSpan.FromMilliseconds(20) } });
+        var clock = new ManualClock { AutoAdvance = true };
+        var started = clock.GetUtcNow();
+        var reporter = new AzureTaskReporter(output, Context(), _http, Fast with
+        {
+            Time = clock,
+            AzureReposRetry = FastRetry with { BaseDelay = TimeSpan.FromSeconds(1), MaxDelay = TimeSpan.FromSeconds(20) },
+        });
         _server.FailNext(1, (HttpStatusCode)429, retryAfterSeconds: 30);
-        var started = System.Diagnostics.Stopwatch.StartNew();
 
         await reporter.StartAsync("web");
 
-        started.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10));
+        (clock.GetUtcNow() - started).Should().Be(TimeSpan.FromSeconds(20), "it waited what the server asked for (30 s), capped at MaxDelay, on the reporter's clock");
         output.ToString().Should().BeEmpty();
         _server.StatusSequence.Should().Equal("web:pending", "web:pending");
     }
