@@ -26,6 +26,7 @@ public static class MarkdownReport
         AppendDiagnosis(md, outcome.Diagnosis, masker);
         AppendList(md, "Actions", outcome.Actions, masker);
         AppendList(md, "Warnings", outcome.Warnings, masker);
+        AppendList(md, "What to do", NextSteps.For(outcome), masker);
         AppendPhases(md, outcome.Phases);
         MermaidTimeline.Append(md, outcome.Timeline, masker);
         md.Append("#### Release history\n\n");

@@ -38,6 +38,7 @@ public static class TextReport
         AppendDiagnosis(text, outcome.Diagnosis, masker);
         AppendList(text, "actions", outcome.Actions, masker);
         AppendList(text, "warnings", outcome.Warnings, masker);
+        AppendList(text, "what to do", NextSteps.For(outcome), masker);
         text.Append("history:\n");
         text.Append(HistoryTable.Render(MaskEntries(outcome.History, masker), FailedRevision(outcome), outcome.RestoredRevision));
         return masker.Mask(text.ToString());
