@@ -21,6 +21,8 @@ public sealed class AzureReposClient
     private readonly HttpClient _http;
     private readonly AzurePullRequest _pullRequest;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly AzureRestRetryOptions _retry;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates a client for one pull request; <paramref name="http"/> is not disposed.</summary>
     /// <param name="http">Sends the requests.</param>
@@ -33,7 +35,9 @@ public sealed class AzureReposClient
         ArgumentNullException.ThrowIfNull(pullRequest);
         _http = http;
         _pullRequest = pullRequest;
-        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>().AddAzureReposRetry(retry ?? new AzureRestRetryOptions(), time ?? TimeProvider.System).Build();
+        _retry = retry ?? new AzureRestRetryOptions();
+        _time = time ?? TimeProvider.System;
+        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>().AddAzureReposRetry(_retry, _time).Build();
     }
 
     /// <summary>The hidden first line that marks this tool's thread for <paramref name="key"/>.</summary>
@@ -70,24 +74,37 @@ public sealed class AzureReposClient
     {
         var status = resolved ? "fixed" : "active";
         var text = Marker(key) + "\n" + content;
-        var threads = await SendAsync(HttpMethod.Get, "threads", null, cancellationToken);
-        var existing = (threads?["value"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(t => IsOurs(t, key));
-        if (existing is null)
-        {
-            var created = await SendAsync(HttpMethod.Post, "threads", new JsonObject
-            {
-                ["comments"] = new JsonArray(new JsonObject { ["parentCommentId"] = 0, ["content"] = text, ["commentType"] = "text" }),
-                ["status"] = status,
-                ["properties"] = new JsonObject { [KeyProperty] = new JsonObject { ["$type"] = "System.String", ["$value"] = key } },
-            }, cancellationToken);
-            return ((int?)created?["id"] ?? 0, true);
-        }
 
-        var threadId = (int?)existing["id"] ?? throw new AzureReposException("a thread without an id was listed");
-        var commentId = (int?)(existing["comments"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault()?["id"] ?? 1;
-        await SendAsync(HttpMethod.Patch, $"threads/{threadId}/comments/{commentId}", new JsonObject { ["content"] = text }, cancellationToken);
-        await SendAsync(HttpMethod.Patch, $"threads/{threadId}", new JsonObject { ["status"] = status }, cancellationToken);
-        return (threadId, false);
+        // A create is never retried blindly: one that the server stored but answered with an error (or too late) would be
+        // created twice. Each attempt lists the threads first, so a stored one is found by its key and updated instead.
+        for (var attempt = 0; ; attempt++)
+        {
+            var threads = await SendAsync(HttpMethod.Get, "threads", null, cancellationToken);
+            var existing = (threads?["value"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(t => IsOurs(t, key));
+            if (existing is not null)
+            {
+                var threadId = (int?)existing["id"] ?? throw new AzureReposException("a thread without an id was listed");
+                var commentId = (int?)(existing["comments"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault()?["id"] ?? 1;
+                await SendAsync(HttpMethod.Patch, $"threads/{threadId}/comments/{commentId}", new JsonObject { ["content"] = text }, cancellationToken);
+                await SendAsync(HttpMethod.Patch, $"threads/{threadId}", new JsonObject { ["status"] = status }, cancellationToken);
+                return (threadId, false);
+            }
+
+            try
+            {
+                var created = await SendAsync(HttpMethod.Post, "threads", new JsonObject
+                {
+                    ["comments"] = new JsonArray(new JsonObject { ["parentCommentId"] = 0, ["content"] = text, ["commentType"] = "text" }),
+                    ["status"] = status,
+                    ["properties"] = new JsonObject { [KeyProperty] = new JsonObject { ["$type"] = "System.String", ["$value"] = key } },
+                }, cancellationToken, retry: false);
+                return ((int?)created?["id"] ?? 0, true);
+            }
+            catch (Exception e) when (attempt < _retry.MaxRetries && IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(Backoff(attempt), _time, cancellationToken);
+            }
+        }
     }
 
     private static bool IsOurs(JsonObject thread, string key)
@@ -107,11 +124,27 @@ public sealed class AzureReposClient
             && ((string?)first["content"] ?? "").StartsWith(Marker(key), StringComparison.Ordinal);
     }
 
-    private async Task<JsonNode?> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken)
+    // A failure worth another attempt of a create: throttling, a server error, the network, a timeout.
+    private static bool IsTransient(Exception e) => e switch
+    {
+        AzureReposException { StatusCode: { } code } => (int)code is 429 or >= 500,
+        HttpRequestException => true,
+        TaskCanceledException { InnerException: TimeoutException } => true,
+        _ => false,
+    };
+
+    private TimeSpan Backoff(int attempt)
+    {
+        var delay = _retry.BaseDelay * Math.Pow(2, attempt);
+        return delay < _retry.MaxDelay ? delay : _retry.MaxDelay;
+    }
+
+    private async Task<JsonNode?> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken, bool retry = true)
     {
         var uri = new Uri(_pullRequest.BaseUri, path + "?" + ApiVersion);
         var payload = body?.ToJsonString();
-        using var response = await _pipeline.ExecuteAsync(async ct =>
+        var pipeline = retry ? _pipeline : ResiliencePipeline<HttpResponseMessage>.Empty;
+        using var response = await pipeline.ExecuteAsync(async ct =>
         {
             using var request = new HttpRequestMessage(method, uri);
             if (_pullRequest.AccessToken is { } token)
@@ -135,7 +168,10 @@ public sealed class AzureReposClient
             throw new AzureReposException($"{method} {path} answered {(int)response.StatusCode} {response.ReasonPhrase}: {detail.ReplaceLineEndings(" ")}"
                 + (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
                     ? " (the build service identity needs 'Contribute to pull requests' on the repository)"
-                    : string.Empty));
+                    : string.Empty))
+            {
+                StatusCode = response.StatusCode,
+            };
         }
 
         return text.Length == 0 ? null : JsonNode.Parse(text);

@@ -171,20 +171,22 @@ public sealed class GitHubReporter
         var body = PullRequestComment.Body(marker, markdownReport, _target.RunUrl);
         foreach (var pull in pulls)
         {
-            var comments = await TryAsync($"read the comments of pull request #{pull}", () => _client.Issue.Comment.GetAllForIssue(owner, repo, pull), cancellationToken);
-            if (comments is null)
+            // Reading and writing are one attempt: a create that GitHub stored but answered too late (a timeout, a 502) is
+            // found by its marker when the attempt is retried, and updated instead of being created twice.
+            var step = "";
+            await TryAsync(() => step, async () =>
             {
-                continue;
-            }
+                step = $"read the comments of pull request #{pull}";
+                var comments = await _client.Issue.Comment.GetAllForIssue(owner, repo, pull);
+                if (comments.FirstOrDefault(c => PullRequestComment.IsFor(c.Body, marker)) is { } existing)
+                {
+                    step = $"update the comment on pull request #{pull}";
+                    return await _client.Issue.Comment.Update(owner, repo, existing.Id, body);
+                }
 
-            if (comments.FirstOrDefault(c => PullRequestComment.IsFor(c.Body, marker)) is { } existing)
-            {
-                await TryAsync($"update the comment on pull request #{pull}", () => _client.Issue.Comment.Update(owner, repo, existing.Id, body), cancellationToken);
-            }
-            else
-            {
-                await TryAsync($"comment on pull request #{pull}", () => _client.Issue.Comment.Create(owner, repo, pull, body), cancellationToken);
-            }
+                step = $"comment on pull request #{pull}";
+                return await _client.Issue.Comment.Create(owner, repo, pull, body);
+            }, cancellationToken);
         }
     }
 
@@ -199,7 +201,11 @@ public sealed class GitHubReporter
     private static string Describe(string text) => TextFormat.Cut(TextFormat.OneLine(text), MaxStatusDescription, "...");
 
     // Any failure, not only API errors: a report that cannot be made must never end the step.
-    private async Task<T?> TryAsync<T>(string what, Func<Task<T>> call, CancellationToken cancellationToken)
+    private Task<T?> TryAsync<T>(string what, Func<Task<T>> call, CancellationToken cancellationToken)
+        where T : class => TryAsync(() => what, call, cancellationToken);
+
+    // what: the step under way when it failed, asked only then (an attempt of several steps names the one that failed).
+    private async Task<T?> TryAsync<T>(Func<string> what, Func<Task<T>> call, CancellationToken cancellationToken)
         where T : class
     {
         try
@@ -208,7 +214,7 @@ public sealed class GitHubReporter
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            _warn($"GitHub: could not {what}: {Reason(e)}. The deploy's result is unchanged.");
+            _warn($"GitHub: could not {what()}: {Reason(e)}. The deploy's result is unchanged.");
             return null;
         }
     }
