@@ -3,6 +3,7 @@ using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
 using HelmSentinel.Simulator.Storage;
 using HelmSentinel.Tests.Support;
+using HelmSentinel.TestSupport;
 using static HelmSentinel.TestSupport.Eventually;
 
 namespace HelmSentinel.Tests.EndToEnd;
@@ -29,7 +30,7 @@ public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixt
     [InlineData(4, "config", "configMapName=absent", "CreateContainerConfigError", null)]
     public async Task BrokenUpgrade_IsDetectedAndRestoredLongBeforeTheTimeout(int major, string name, string breakage, string reason, string? lastLogLine)
     {
-        var release = $"ff{name}{major}";
+        var release = TestNames.Release([major, name]);
         var engine = cluster.Engine(_log);
         (await engine.DeployAsync(Request(major, release))).Result.Should().Be(DeployResult.Succeeded);
 
@@ -71,7 +72,7 @@ public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixt
     [InlineData(4)]
     public async Task AFailedHookJob_IsDiagnosedWithItsPodsLog_AndTheReleaseRestored(int major)
     {
-        var release = $"ffhook{major}";
+        var release = TestNames.Release([major]);
         var engine = cluster.Engine(_log);
         (await engine.DeployAsync(Request(major, release))).Result.Should().Be(DeployResult.Succeeded);
 
@@ -95,7 +96,7 @@ public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixt
     [InlineData(4)]
     public async Task SlowButHealthyStart_IsNotRolledBack(int major)
     {
-        var release = $"ffslow{major}";
+        var release = TestNames.Release([major]);
         var engine = cluster.Engine(_log);
         (await engine.DeployAsync(Request(major, release))).Result.Should().Be(DeployResult.Succeeded);
 
@@ -113,7 +114,7 @@ public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixt
     [InlineData(4)]
     public async Task OneRestartThenRunning_IsNotRolledBack(int major)
     {
-        var release = $"ffonce{major}";
+        var release = TestNames.Release([major]);
         var engine = cluster.Engine(_log);
         (await engine.DeployAsync(Request(major, release))).Result.Should().Be(DeployResult.Succeeded);
 
@@ -130,7 +131,7 @@ public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixt
     public async Task AHealthyUpgradeFasterThanTheWatchersStart_LeavesNoWatchBehind(int major)
     {
         // Pods Ready at once: helm may well finish before the watcher's first lists are in; its start is abandoned.
-        var release = $"fffast{major}";
+        var release = TestNames.Release([major]);
         var engine = cluster.Engine(_log);
         (await engine.DeployAsync(Request(major, release))).Result.Should().Be(DeployResult.Succeeded);
 
@@ -145,7 +146,7 @@ public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixt
     [Fact]
     public async Task FailFastOff_WaitsForHelmsOwnTimeout()
     {
-        const string release = "ffoff";
+        var release = TestNames.Release();
         var engine = cluster.Engine(_log);
         (await engine.DeployAsync(Request(4, release))).Result.Should().Be(DeployResult.Succeeded);
 
@@ -164,7 +165,7 @@ public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixt
     public async Task HelmFailingByItself_StillGetsADiagnosis()
     {
         // The grace outlasts helm's timeout: helm fails first, and the post-mortem explains it.
-        const string release = "ffpost";
+        var release = TestNames.Release();
         var engine = cluster.Engine(_log);
         (await engine.DeployAsync(Request(4, release))).Result.Should().Be(DeployResult.Succeeded);
 
@@ -180,7 +181,7 @@ public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixt
     [Fact]
     public async Task FailedFirstInstall_IsStoppedAndRemoved()
     {
-        const string release = "fffirst";
+        var release = TestNames.Release();
 
         var outcome = await cluster.Engine(_log).DeployAsync(Request(3, release, "image.repository=registry.example/missing"));
 

@@ -29,7 +29,7 @@ public sealed class RestoreScenarioTests(SimulatorFixture cluster) : IClassFixtu
     [InlineData(4, "config", "worker.configMapName=absent")]
     public async Task ABrokenStatefulSet_IsRestored_ByDeletingThePodOfTheFailedRevision(int major, string name, string breakage)
     {
-        var release = $"sts{name}{major}";
+        var release = TestNames.Release([major, name]);
         var engine = cluster.Engine(_log);
         (await engine.DeployAsync(Request(major, release))).Result.Should().Be(DeployResult.Succeeded);
         var good = Worker(release)["status"]!["updateRevision"]!.GetValue<string>();
@@ -65,7 +65,7 @@ public sealed class RestoreScenarioTests(SimulatorFixture cluster) : IClassFixtu
     [InlineData(4)]
     public async Task WithTheForcedRollbackOff_TheStuckPodIsNamedWithItsCommand_AndTheNextDeployReplacesItFirst(int major)
     {
-        var release = $"stsoff{major}";
+        var release = TestNames.Release([major]);
         var engine = cluster.Engine(_log);
         (await engine.DeployAsync(Request(major, release))).Result.Should().Be(DeployResult.Succeeded);
         var good = Worker(release)["status"]!["updateRevision"]!.GetValue<string>();
@@ -104,7 +104,7 @@ public sealed class RestoreScenarioTests(SimulatorFixture cluster) : IClassFixtu
     [InlineData(4)]
     public async Task APreUpgradeHookThatCannotPullItsImage_IsStopped_AndLeavesNoJobOrPodBehind(int major)
     {
-        var release = $"hook{major}";
+        var release = TestNames.Release([major]);
         var engine = cluster.Engine(_log);
         (await engine.DeployAsync(Request(major, release))).Result.Should().Be(DeployResult.Succeeded);
 
