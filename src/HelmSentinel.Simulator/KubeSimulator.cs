@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace HelmSentinel.Simulator;
@@ -20,10 +21,15 @@ namespace HelmSentinel.Simulator;
 /// </summary>
 public sealed class KubeSimulator : IAsyncDisposable
 {
+    /// <summary>How long requests still being served may take to finish when the simulator stops; then their
+    /// connections are dropped.</summary>
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromMilliseconds(500);
+
     private readonly WebApplication _app;
     private readonly ApiRouter _router;
     private readonly CancellationTokenSource _stopping;
     private readonly ResourceHandler _handler;
+    private int _disposed;
 
     private KubeSimulator(WebApplication app, ApiRouter router, ResourceHandler handler, CancellationTokenSource stopping, ObjectStore store, ClusterControllers controllers, Uri baseAddress)
     {
@@ -74,6 +80,11 @@ public sealed class KubeSimulator : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
+
+        // A library server must not take the process's signals: the host's default console lifetime swallows SIGTERM
+        // and SIGINT to stop only itself, which left `helm-sentinel simulator` running after `kill`.
+        builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownGrace);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, options.Port);
@@ -135,14 +146,33 @@ public sealed class KubeSimulator : IAsyncDisposable
         return path;
     }
 
-    /// <summary>Ends open watches, stops the server and the controllers.</summary>
+    /// <summary>Ends open watches, stops the server (a request still running after half a second is dropped) and
+    /// the controllers. Idempotent.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
-        await _app.StopAsync();
+        using (var grace = new CancellationTokenSource(ShutdownGrace))
+        {
+            await _app.StopAsync(grace.Token);
+        }
+
         await _app.DisposeAsync();
         await Controllers.DisposeAsync();
         _handler.Dispose();
         _stopping.Dispose();
+    }
+
+    /// <summary>A host lifetime that ignores the console and the process's signals: whoever started the simulator
+    /// stops it by disposing it.</summary>
+    private sealed class NoSignalLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
