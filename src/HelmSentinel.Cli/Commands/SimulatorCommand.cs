@@ -51,6 +51,8 @@ internal sealed class SimulatorCommand : CliCommand
             simulator.WriteKubeconfig(kubeconfig);
             await stdout.WriteLineAsync($"Kubernetes API simulator listening on {simulator.BaseAddress}");
             await stdout.WriteLineAsync($"kubeconfig: {kubeconfig}   (export KUBECONFIG={kubeconfig})");
+            var faults = new Uri(simulator.BaseAddress, "/_sim/faults");
+            await stdout.WriteLineAsync($"faults: {cluster.Faults.Count} from the cluster file; GET, POST or DELETE {faults} to change them");
             await stdout.WriteLineAsync("Ctrl+C or SIGTERM stops it.");
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
