@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.Cli.Tests;
@@ -53,7 +55,7 @@ public sealed class DemoAndSimulatorCommandTests : IDisposable
             "sigint-default" => SimulatorProcess.Start("env", ["--default-signal=INT", .. simulator], _home),
             _ => SimulatorProcess.Start("bash", ["-c", "trap \"\" INT; exec \"$@\"", "bash", .. simulator], _home),
         };
-        await process.Listening.WaitAsync(TimeSpan.FromSeconds(60));
+        await process.Ready.WaitAsync(TimeSpan.FromSeconds(60));
         var namespaces = await Kubectl(kubeconfig, "get", "namespaces");
 
         // Act
@@ -74,6 +76,42 @@ public sealed class DemoAndSimulatorCommandTests : IDisposable
             .And.EndWith("Kubernetes API simulator stopped." + Environment.NewLine);
     }
 
+    [Fact]
+    public async Task Simulator_InjectsTheClusterFilesFaultsAndCountsThemAtSimFaults()
+    {
+        // Arrange
+        var kubeconfig = Path.Combine(_home.Root, "sim.kubeconfig");
+        var cluster = Path.Combine(_home.Root, "cluster.yaml");
+        await File.WriteAllTextAsync(cluster, """
+            faults:
+              - id: pods-unavailable
+                kind: status
+                code: 503
+                verb: list
+                resource: pods
+                forRequests: 1
+            """);
+        await using var process = SimulatorProcess.Start("dotnet", [CliProcess.Dll, "simulator", "--kubeconfig", kubeconfig, "--cluster", cluster], _home);
+        await process.Ready.WaitAsync(TimeSpan.FromSeconds(60));
+        var faultsUrl = Regex.Match(process.Output, @"GET, POST or DELETE (\S+) to change them").Groups[1].Value;
+
+        // Act
+        var failed = await CliProcess.RunToolAsync(_home, Tools.Kubectl, "get", "pods", "--kubeconfig", kubeconfig);
+        var served = await CliProcess.RunToolAsync(_home, Tools.Kubectl, "get", "pods", "--kubeconfig", kubeconfig);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        var faults = JsonNode.Parse(await http.GetStringAsync(new Uri(faultsUrl)))!.AsArray();
+        await ProcessRunner.RunAsync("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)], timeout: TimeSpan.FromSeconds(10));
+        var exitCode = await process.WaitForExitAsync(StopBound, "SIGTERM");
+
+        // Assert
+        process.Output.Should().Contain("faults: 1 from the cluster file");
+        failed.ExitCode.Should().Be(1, failed.All);
+        failed.Stderr.Should().Contain("Error from server (ServiceUnavailable): the server is currently unable to handle the request");
+        served.ExitCode.Should().Be(0, served.All);
+        faults.Select(f => (f!["id"]!.GetValue<string>(), f["fired"]!.GetValue<int>())).Should().Equal(("pods-unavailable", 1));
+        exitCode.Should().Be(0, process.Output);
+    }
+
     /// <summary>How long the simulator may take to exit after a signal: it stops in well under a second (its server gets
     /// half a second of grace); the rest is room for a loaded machine.</summary>
     private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(5);
@@ -92,15 +130,15 @@ public sealed class DemoAndSimulatorCommandTests : IDisposable
     {
         private readonly Process _process;
         private readonly ConcurrentQueue<string> _lines = new();
-        private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         private SimulatorProcess(Process process) => _process = process;
 
         public int Id => _process.Id;
 
-        /// <summary>Completes when the simulator printed its address (its signal handlers are set up by then); fails
-        /// if it exits first.</summary>
-        public Task Listening => _listening.Task;
+        /// <summary>Completes when the simulator printed its banner (address, kubeconfig, faults, how to stop it; its
+        /// signal handlers are set up by then); fails if it exits first.</summary>
+        public Task Ready => _ready.Task;
 
         public string Output => string.Concat(_lines.Select(l => l + Environment.NewLine));
 
@@ -122,8 +160,8 @@ public sealed class DemoAndSimulatorCommandTests : IDisposable
             var child = new SimulatorProcess(new Process { StartInfo = info, EnableRaisingEvents = true });
             child._process.OutputDataReceived += (_, e) => child.Received(e.Data);
             child._process.ErrorDataReceived += (_, e) => child.Received(e.Data);
-            child._process.Exited += (_, _) => child._listening.TrySetException(
-                new InvalidOperationException("the simulator exited before it was listening. Output:\n" + child.Output));
+            child._process.Exited += (_, _) => child._ready.TrySetException(
+                new InvalidOperationException("the simulator exited before it was ready. Output:\n" + child.Output));
             child._process.Start();
             child._process.BeginOutputReadLine();
             child._process.BeginErrorReadLine();
@@ -167,12 +205,12 @@ public sealed class DemoAndSimulatorCommandTests : IDisposable
             }
 
             _lines.Enqueue(line);
-            if (line.Contains("listening on", StringComparison.Ordinal) && !_listening.Task.IsCompleted)
+            if (line.EndsWith("stops it.", StringComparison.Ordinal) && !_ready.Task.IsCompleted)
             {
                 // SigIgn is a hex mask of ignored signals; SIGINT is signal 2, bit 1.
                 var ignored = File.ReadLines($"/proc/{_process.Id}/status").Single(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
                 SigintIgnoredAtStart = (ulong.Parse(ignored["SigIgn:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture) & 0x2) != 0;
-                _listening.TrySetResult();
+                _ready.TrySetResult();
             }
         }
     }
