@@ -3,12 +3,14 @@ using System.Net;
 using HelmSentinel.Simulator.Api;
 using HelmSentinel.Simulator.Cluster;
 using HelmSentinel.Simulator.Controllers;
+using HelmSentinel.Simulator.Faults;
 using HelmSentinel.Simulator.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace HelmSentinel.Simulator;
@@ -16,16 +18,21 @@ namespace HelmSentinel.Simulator;
 /// <summary>
 /// An in-process Kubernetes API server on 127.0.0.1 (plain HTTP, no auth) that the real helm and kubectl
 /// binaries can drive: discovery, OpenAPI v3, CRUD, patch (strategic, merge, JSON, server-side apply),
-/// watch, Tables, pod logs, with simulated controllers making workloads roll out.
+/// watch, Tables, pod logs, with simulated controllers making workloads roll out, and injected faults.
 /// </summary>
 public sealed class KubeSimulator : IAsyncDisposable
 {
+    /// <summary>How long requests still being served may take to finish when the simulator stops; then their
+    /// connections are dropped.</summary>
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromMilliseconds(500);
+
     private readonly WebApplication _app;
     private readonly ApiRouter _router;
     private readonly CancellationTokenSource _stopping;
     private readonly ResourceHandler _handler;
+    private int _disposed;
 
-    private KubeSimulator(WebApplication app, ApiRouter router, ResourceHandler handler, CancellationTokenSource stopping, ObjectStore store, ClusterControllers controllers, Uri baseAddress)
+    private KubeSimulator(WebApplication app, ApiRouter router, ResourceHandler handler, CancellationTokenSource stopping, ObjectStore store, ClusterControllers controllers, FaultSet faults, Uri baseAddress)
     {
         _app = app;
         _handler = handler;
@@ -33,6 +40,7 @@ public sealed class KubeSimulator : IAsyncDisposable
         _stopping = stopping;
         Store = store;
         Controllers = controllers;
+        Faults = faults;
         BaseAddress = baseAddress;
     }
 
@@ -44,6 +52,10 @@ public sealed class KubeSimulator : IAsyncDisposable
 
     /// <summary>The simulated cluster controllers (deployments, replica sets, pods, nodes...).</summary>
     public ClusterControllers Controllers { get; }
+
+    /// <summary>The injected faults (the cluster file's, those added through <c>/_sim/faults</c>, and a test's): add,
+    /// remove, clear, and read how often each fired.</summary>
+    public FaultSet Faults { get; }
 
     /// <summary>Watch streams open now in namespace <paramref name="ns"/> (null: cluster-scoped and all-namespace
     /// watches): a client that stopped watching, or dropped its connection, is no longer counted.</summary>
@@ -57,8 +69,15 @@ public sealed class KubeSimulator : IAsyncDisposable
     {
         options ??= new SimulatorOptions();
         var time = options.Time ?? TimeProvider.System;
+        var cluster = options.Cluster ?? ClusterConfig.Default;
+        var faults = new FaultSet(time);
+        foreach (var rule in cluster.Faults)
+        {
+            faults.Add(rule);
+        }
+
         var store = new ObjectStore(time);
-        var controllers = new ClusterControllers(store, options.Cluster ?? ClusterConfig.Default, time);
+        var controllers = new ClusterControllers(store, cluster, time);
         controllers.Start();
         foreach (var ns in new[] { "default", "kube-system" })
         {
@@ -70,10 +89,15 @@ public sealed class KubeSimulator : IAsyncDisposable
 
         var stopping = new CancellationTokenSource();
         var handler = new ResourceHandler(store, time, controllers.GetPodLog);
-        var router = new ApiRouter(handler, options.RequestLog, stopping.Token);
+        var router = new ApiRouter(handler, faults, time, options.RequestLog, stopping.Token);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
+
+        // A library server must not take the process's signals: the host's default console lifetime swallows SIGTERM
+        // and SIGINT to stop only itself, which left `helm-sentinel simulator` running after `kill`.
+        builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownGrace);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, options.Port);
@@ -97,7 +121,7 @@ public sealed class KubeSimulator : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
         var baseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
-        return new KubeSimulator(app, router, handler, stopping, store, controllers, baseAddress);
+        return new KubeSimulator(app, router, handler, stopping, store, controllers, faults, baseAddress);
     }
 
     /// <summary>A kubeconfig for this server (plain HTTP, no credentials).</summary>
@@ -135,14 +159,33 @@ public sealed class KubeSimulator : IAsyncDisposable
         return path;
     }
 
-    /// <summary>Ends open watches, stops the server and the controllers.</summary>
+    /// <summary>Ends open watches and delayed requests, stops the server (a request still running after half a
+    /// second is dropped) and the controllers. Idempotent.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
-        await _app.StopAsync();
+        using (var grace = new CancellationTokenSource(ShutdownGrace))
+        {
+            await _app.StopAsync(grace.Token);
+        }
+
         await _app.DisposeAsync();
         await Controllers.DisposeAsync();
         _handler.Dispose();
         _stopping.Dispose();
+    }
+
+    /// <summary>A host lifetime that ignores the console and the process's signals: whoever started the simulator
+    /// stops it by disposing it.</summary>
+    private sealed class NoSignalLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

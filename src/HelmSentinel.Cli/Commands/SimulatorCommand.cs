@@ -6,7 +6,9 @@ using HelmSentinel.Simulator.Cluster;
 
 namespace HelmSentinel.Cli.Commands;
 
-/// <summary><c>helm-sentinel simulator</c>: the Kubernetes API simulator in the foreground, for people and for kubectl/helm by hand.</summary>
+/// <summary><c>helm-sentinel simulator</c>: the Kubernetes API simulator in the foreground, for people and for kubectl/helm
+/// by hand, until SIGINT (Ctrl+C) or SIGTERM (<c>kill</c>): then it stops its server, ends open watches, says so and
+/// exits 0.</summary>
 internal sealed class SimulatorCommand : CliCommand
 {
     private readonly Option<int?> _port = CliOptions.WholeNumber(
@@ -18,7 +20,7 @@ internal sealed class SimulatorCommand : CliCommand
         "--kubeconfig", "out.yaml", "where to write a kubeconfig for it (default: helm-sentinel-simulator.kubeconfig in the temp folder)");
 
     public SimulatorCommand()
-        : base("simulator", "Run the Kubernetes API simulator in the foreground until Ctrl+C.")
+        : base("simulator", "Run the Kubernetes API simulator in the foreground until Ctrl+C or SIGTERM.")
     {
         Options.Add(_port);
         Options.Add(_cluster);
@@ -42,21 +44,28 @@ internal sealed class SimulatorCommand : CliCommand
             return ExitCodes.Rejected;
         }
 
-        await using var simulator = await KubeSimulator.StartAsync(new SimulatorOptions { Port = parse.GetValue(_port) ?? 0, Cluster = cluster }, cancellationToken);
-        var kubeconfig = parse.GetValue(_kubeconfig) ?? Path.Combine(Path.GetTempPath(), "helm-sentinel-simulator.kubeconfig");
-        simulator.WriteKubeconfig(kubeconfig);
-        await stdout.WriteLineAsync($"Kubernetes API simulator listening on {simulator.BaseAddress}");
-        await stdout.WriteLineAsync($"kubeconfig: {kubeconfig}   (export KUBECONFIG={kubeconfig})");
-        await stdout.WriteLineAsync("Ctrl+C stops it.");
+        var simulator = await KubeSimulator.StartAsync(new SimulatorOptions { Port = parse.GetValue(_port) ?? 0, Cluster = cluster }, cancellationToken);
         try
         {
+            var kubeconfig = parse.GetValue(_kubeconfig) ?? Path.Combine(Path.GetTempPath(), "helm-sentinel-simulator.kubeconfig");
+            simulator.WriteKubeconfig(kubeconfig);
+            await stdout.WriteLineAsync($"Kubernetes API simulator listening on {simulator.BaseAddress}");
+            await stdout.WriteLineAsync($"kubeconfig: {kubeconfig}   (export KUBECONFIG={kubeconfig})");
+            var faults = new Uri(simulator.BaseAddress, "/_sim/faults");
+            await stdout.WriteLineAsync($"faults: {cluster.Faults.Count} from the cluster file; GET, POST or DELETE {faults} to change them");
+            await stdout.WriteLineAsync("Ctrl+C or SIGTERM stops it.");
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Ctrl+C: a normal stop.
+            // SIGINT or SIGTERM: a normal stop.
+        }
+        finally
+        {
+            await simulator.DisposeAsync();
         }
 
+        await stdout.WriteLineAsync("Kubernetes API simulator stopped.");
         return 0;
     }
 }

@@ -1,17 +1,26 @@
 using System.Collections.Concurrent;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using HelmSentinel.Simulator.Api.Bodies;
+using HelmSentinel.Simulator.Faults;
 using HelmSentinel.Simulator.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace HelmSentinel.Simulator.Api;
 
 /// <summary>
-/// The one request entry point: logs the request, serves discovery, OpenAPI and the <c>/_sim/</c> control
-/// surface, hands resource URLs to <see cref="ResourceHandler"/> and turns failures into Status objects.
+/// The one request entry point: logs the request, serves the <c>/_sim/</c> control surface, applies the faults that
+/// are due (a delay, then a Status, a dropped connection or a watch cut), serves discovery and OpenAPI, hands
+/// resource URLs to <see cref="ResourceHandler"/> and turns failures into Status objects.
 /// </summary>
-internal sealed class ApiRouter(ResourceHandler resources, Action<string>? requestLog, CancellationToken stopping)
+internal sealed class ApiRouter(ResourceHandler resources, FaultSet faults, TimeProvider time, Action<string>? requestLog, CancellationToken stopping)
 {
     private const int RetainedRequests = 10000;
+
+    /// <summary>Quotes escaped as <c>\"</c>, apostrophes as they are, as Go's encoder writes a Status message.</summary>
+    private static readonly JsonSerializerOptions GoLikeJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly ConcurrentQueue<string> _requests = new();
 
     public IReadOnlyList<string> Requests => _requests.ToArray();
@@ -26,11 +35,44 @@ internal sealed class ApiRouter(ResourceHandler resources, Action<string>? reque
         }
 
         requestLog?.Invoke(line);
+        var path = request.Path.Value ?? "/";
         try
         {
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer, context.RequestAborted);
-            await RouteAsync(context, request.Path.Value ?? "/", buffer.ToArray());
+            var body = buffer.ToArray();
+            if (path == "/_sim" || path.StartsWith("/_sim/", StringComparison.Ordinal))
+            {
+                await ControlAsync(context, path, body);
+                return;
+            }
+
+            FaultRule? cut = null;
+            if (!faults.IsEmpty)
+            {
+                var classified = Classify(request, path, body);
+                var decision = faults.Decide(classified);
+                if (decision.Delay > TimeSpan.Zero)
+                {
+                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+                    await Task.Delay(decision.Delay, time, wait.Token);
+                }
+
+                switch (decision.Answer)
+                {
+                    case { Kind: FaultKind.Reset }:
+                        context.Abort();
+                        return;
+                    case { Kind: FaultKind.WatchCut } watchCut:
+                        cut = watchCut;
+                        break;
+                    case { } rule:
+                        await WriteFaultAsync(context, FaultAnswer.For(rule, classified));
+                        return;
+                }
+            }
+
+            await RouteAsync(context, path, body, cut);
         }
         catch (ApiException e) when (!context.Response.HasStarted)
         {
@@ -55,7 +97,94 @@ internal sealed class ApiRouter(ResourceHandler resources, Action<string>? reque
         return context.Response.WriteAsync(body.ToJsonString());
     }
 
-    private async Task RouteAsync(HttpContext context, string path, byte[] body)
+    /// <summary>A fault's Status, in protobuf when the client asked for it first (as the apiserver negotiates), else JSON.</summary>
+    private static async Task WriteFaultAsync(HttpContext context, FaultAnswer answer)
+    {
+        context.Response.StatusCode = answer.Code;
+        foreach (var (name, value) in answer.Headers)
+        {
+            context.Response.Headers.Append(name, value);
+        }
+
+        if (KubeProtobuf.Wanted(context.Request.Headers.Accept))
+        {
+            context.Response.ContentType = KubeProtobuf.MediaType;
+            await context.Response.Body.WriteAsync(KubeProtobuf.EncodeStatus(answer.Status));
+            return;
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(answer.Status.ToJsonString(GoLikeJson));
+    }
+
+    /// <summary>The request as faults see it: the verb as the apiserver's RequestInfo names it, the resource and
+    /// subresource, the namespace, and the name (for a create, the one in the body).</summary>
+    internal static FaultRequest Classify(HttpRequest request, string path, byte[] body)
+    {
+        ResourcePath? target;
+        try
+        {
+            target = ResourcePath.Parse(path.Length > 1 ? path.TrimEnd('/') : path);
+        }
+        catch (ApiException)
+        {
+            target = null; // an unknown resource: the 404 comes later, unless a fault on its path answers first
+        }
+
+        if (target is null)
+        {
+            return new FaultRequest(request.Method.ToLowerInvariant(), path, null, null, string.Empty, null, string.Empty);
+        }
+
+        var watch = request.Query["watch"].ToString() is "true" or "1";
+        var verb = request.Method switch
+        {
+            "GET" when watch => "watch",
+            "GET" when target.Name is null => "list",
+            "GET" => "get",
+            "POST" => "create",
+            "PUT" => "update",
+            "PATCH" => "patch",
+            "DELETE" when target.Name is null => "deletecollection",
+            "DELETE" => "delete",
+            var other => other.ToLowerInvariant(),
+        };
+        var name = target.Name ?? (verb == "create" ? NameInBody(request.ContentType, body) : null);
+        return new FaultRequest(verb, path, target.Type, target.Subresource, target.Namespace ?? string.Empty, name, request.Query["labelSelector"].ToString());
+    }
+
+    private static string? NameInBody(string? contentType, byte[] body)
+    {
+        try
+        {
+            return RequestBody.Decode(contentType, body).Text("metadata.name");
+        }
+        catch (ApiException)
+        {
+            return null; // the create itself will say what is wrong with the body
+        }
+    }
+
+    private async Task ControlAsync(HttpContext context, string path, byte[] body)
+    {
+        var isGet = context.Request.Method == "GET";
+        switch (path.TrimEnd('/'))
+        {
+            case "/_sim/requests" when isGet:
+                await WriteAsync(context, 200, new JsonArray(Requests.Select(r => (JsonNode)r).ToArray()));
+                return;
+            case "/_sim/faults":
+                await FaultEndpoint.HandleAsync(context, faults, null, body);
+                return;
+            case var faultPath when faultPath.StartsWith("/_sim/faults/", StringComparison.Ordinal):
+                await FaultEndpoint.HandleAsync(context, faults, Uri.UnescapeDataString(faultPath["/_sim/faults/".Length..]), body);
+                return;
+            default:
+                throw ResourcePath.NotFound();
+        }
+    }
+
+    private async Task RouteAsync(HttpContext context, string path, byte[] body, FaultRule? cut)
     {
         path = path.Length > 1 ? path.TrimEnd('/') : path;
         var isGet = context.Request.Method == "GET";
@@ -76,9 +205,6 @@ internal sealed class ApiRouter(ResourceHandler resources, Action<string>? reque
             case "/healthz" or "/livez" or "/readyz":
                 context.Response.ContentType = "text/plain";
                 await context.Response.WriteAsync("ok");
-                return;
-            case "/_sim/requests" when isGet:
-                await WriteAsync(context, 200, new JsonArray(Requests.Select(r => (JsonNode)r).ToArray()));
                 return;
         }
 
@@ -114,6 +240,6 @@ internal sealed class ApiRouter(ResourceHandler resources, Action<string>? reque
         }
 
         var target = ResourcePath.Parse(path) ?? throw ResourcePath.NotFound();
-        await resources.HandleAsync(context, target, body, stopping);
+        await resources.HandleAsync(context, target, body, cut, stopping);
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using HelmSentinel.Simulator.Api.Bodies;
 using HelmSentinel.Simulator.Api.Patching;
 using HelmSentinel.Simulator.Api.Selectors;
+using HelmSentinel.Simulator.Faults;
 using HelmSentinel.Simulator.Storage;
 using Microsoft.AspNetCore.Http;
 
@@ -27,7 +28,7 @@ internal sealed class ResourceHandler : IDisposable
         _store = store;
         _time = time;
         _podLogs = podLogs;
-        _watch = new WatchStream(store);
+        _watch = new WatchStream(store, time);
         _forgetDeleted = _store.Subscribe(e =>
         {
             if (e.Type == "DELETED" && e.Object.Text("metadata.uid") is { } uid)
@@ -39,7 +40,8 @@ internal sealed class ResourceHandler : IDisposable
 
     public void Dispose() => _forgetDeleted.Dispose();
 
-    public async Task HandleAsync(HttpContext context, ResourcePath target, byte[] body, CancellationToken stopping)
+    /// <summary>Serves one request; <paramref name="cut"/> is a <see cref="FaultKind.WatchCut"/> fault for a watch.</summary>
+    public async Task HandleAsync(HttpContext context, ResourcePath target, byte[] body, FaultRule? cut, CancellationToken stopping)
     {
         var method = context.Request.Method;
         var query = context.Request.Query;
@@ -59,7 +61,7 @@ internal sealed class ResourceHandler : IDisposable
         switch (method)
         {
             case "GET" when target.Name is null:
-                await ListAsync(context, target, stopping);
+                await ListAsync(context, target, cut, stopping);
                 return;
             case "GET":
                 var found = _store.Get(target.Type, target.Namespace, target.Name) ?? throw ApiException.NotFound(target.Type, target.Name);
@@ -148,7 +150,7 @@ internal sealed class ResourceHandler : IDisposable
         return o => (ns is null || o.Text("metadata.namespace") == ns) && labels.Matches(o.StringMap("metadata.labels")) && fields.Matches(o);
     }
 
-    private async Task ListAsync(HttpContext context, ResourcePath target, CancellationToken stopping)
+    private async Task ListAsync(HttpContext context, ResourcePath target, FaultRule? cut, CancellationToken stopping)
     {
         var matches = Matcher(context, target);
         if (context.Request.Query["watch"] is var watch && (watch == "true" || watch == "1"))
@@ -160,7 +162,7 @@ internal sealed class ResourceHandler : IDisposable
                 render = o => Tables.Build(target.Type, [o], _store.ResourceVersion, include, _time.GetUtcNow());
             }
 
-            await _watch.RunAsync(context, target, matches, render, stopping);
+            await _watch.RunAsync(context, target, matches, render, cut, stopping);
             return;
         }
 

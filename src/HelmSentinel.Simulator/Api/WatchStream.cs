@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using HelmSentinel.Simulator.Faults;
 using HelmSentinel.Simulator.Storage;
 using Microsoft.AspNetCore.Http;
 
@@ -11,9 +12,10 @@ namespace HelmSentinel.Simulator.Api;
 /// One <c>?watch=true</c> stream: newline-delimited JSON events, optionally preceded by the current objects
 /// (watch-list with the <c>k8s.io/initial-events-end</c> BOOKMARK, or resourceVersion 0/unset), or by the
 /// retained changes after a resourceVersion. Selectors are applied per event, so an object that stops
-/// matching is sent as DELETED and one that starts matching as ADDED.
+/// matching is sent as DELETED and one that starts matching as ADDED. A <see cref="FaultKind.WatchCut"/> fault ends the
+/// stream after some events or some time (on the simulator's clock) without a final event.
 /// </summary>
-internal sealed class WatchStream(ObjectStore store)
+internal sealed class WatchStream(ObjectStore store, TimeProvider time)
 {
     private static readonly TimeSpan BookmarkInterval = TimeSpan.FromSeconds(15);
 
@@ -23,13 +25,13 @@ internal sealed class WatchStream(ObjectStore store)
     /// API server's long-running request count: a client that closed its watch is no longer counted.</summary>
     public int Open(string? ns) => _open.TryGetValue(ns ?? "", out var count) ? count : 0;
 
-    public async Task RunAsync(HttpContext context, ResourcePath target, Func<JsonObject, bool> matches, Func<JsonObject, JsonObject>? render, CancellationToken stopping)
+    public async Task RunAsync(HttpContext context, ResourcePath target, Func<JsonObject, bool> matches, Func<JsonObject, JsonObject>? render, FaultRule? cut, CancellationToken stopping)
     {
         var key = target.Namespace ?? "";
         _open.AddOrUpdate(key, 1, (_, n) => n + 1);
         try
         {
-            await StreamAsync(context, target, matches, render, stopping);
+            await StreamAsync(context, target, matches, render, cut, stopping);
         }
         finally
         {
@@ -37,7 +39,7 @@ internal sealed class WatchStream(ObjectStore store)
         }
     }
 
-    private async Task StreamAsync(HttpContext context, ResourcePath target, Func<JsonObject, bool> matches, Func<JsonObject, JsonObject>? render, CancellationToken stopping)
+    private async Task StreamAsync(HttpContext context, ResourcePath target, Func<JsonObject, bool> matches, Func<JsonObject, JsonObject>? render, FaultRule? cut, CancellationToken stopping)
     {
         var query = context.Request.Query;
         var initialEvents = query["sendInitialEvents"] == "true";
@@ -80,12 +82,15 @@ internal sealed class WatchStream(ObjectStore store)
                 }
             });
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        // A cut fault: after its time (on the simulator's clock) or its events, end the stream like the timeout does.
+        using var cutTimer = cut?.AfterTime is { } after ? new CancellationTokenSource(after, time) : null;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping, cutTimer?.Token ?? CancellationToken.None);
         if (int.TryParse(query["timeoutSeconds"], CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
         {
             timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
         }
 
+        var events = new EventWriter(context, cut?.AfterEvents, timeout);
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         var token = timeout.Token;
@@ -94,7 +99,7 @@ internal sealed class WatchStream(ObjectStore store)
             await context.Response.StartAsync(token);
             if (gone is not null)
             {
-                await SendAsync(context, "ERROR", gone.ToStatus(), token);
+                await events.SendAsync("ERROR", gone.ToStatus(), token);
                 return;
             }
 
@@ -102,19 +107,19 @@ internal sealed class WatchStream(ObjectStore store)
             foreach (var obj in snapshot)
             {
                 known.Add(Uid(obj));
-                await SendAsync(context, "ADDED", render?.Invoke(obj) ?? obj, token);
+                await events.SendAsync("ADDED", render?.Invoke(obj) ?? obj, token);
             }
 
             if (initialEvents)
             {
-                await SendAsync(context, "BOOKMARK", Bookmark(target.Type, startVersion, initialEventsEnd: true), token);
+                await events.SendAsync("BOOKMARK", Bookmark(target.Type, startVersion, initialEventsEnd: true), token);
             }
 
             var lastVersion = startVersion;
             foreach (var change in backlog.Where(e => e.ResourceType == target.Type))
             {
                 lastVersion = change.ResourceVersion;
-                await ForwardAsync(context, change, matches, render, known, fromBacklog: true, token);
+                await ForwardAsync(events, change, matches, render, known, fromBacklog: true, token);
             }
 
             await context.Response.Body.FlushAsync(token);
@@ -131,20 +136,20 @@ internal sealed class WatchStream(ObjectStore store)
                     }
 
                     lastVersion = change.ResourceVersion;
-                    await ForwardAsync(context, change, matches, render, known, fromBacklog: false, token);
+                    await ForwardAsync(events, change, matches, render, known, fromBacklog: false, token);
                 }
                 catch (OperationCanceledException) when (!token.IsCancellationRequested)
                 {
                     if (bookmarks)
                     {
-                        await SendAsync(context, "BOOKMARK", Bookmark(target.Type, lastVersion, initialEventsEnd: false), token);
+                        await events.SendAsync("BOOKMARK", Bookmark(target.Type, lastVersion, initialEventsEnd: false), token);
                     }
                 }
             }
         }
         catch (OperationCanceledException)
         {
-            // Client went away, timeoutSeconds elapsed or the simulator is stopping: end the stream.
+            // Client went away, timeoutSeconds elapsed, a fault cut the stream or the simulator is stopping: end the stream.
         }
         catch (IOException)
         {
@@ -167,7 +172,7 @@ internal sealed class WatchStream(ObjectStore store)
     }
 
     private static async Task ForwardAsync(
-        HttpContext context, WatchEvent change, Func<JsonObject, bool> matches, Func<JsonObject, JsonObject>? render,
+        EventWriter events, WatchEvent change, Func<JsonObject, bool> matches, Func<JsonObject, JsonObject>? render,
         HashSet<string> known, bool fromBacklog, CancellationToken token)
     {
         var uid = Uid(change.Object);
@@ -196,13 +201,23 @@ internal sealed class WatchStream(ObjectStore store)
             known.Add(uid);
         }
 
-        await SendAsync(context, type, render?.Invoke(change.Object) ?? change.Object, token);
+        await events.SendAsync(type, render?.Invoke(change.Object) ?? change.Object, token);
     }
 
-    private static async Task SendAsync(HttpContext context, string type, JsonObject obj, CancellationToken token)
+    /// <summary>Writes events, one line each, flushed; after <paramref name="limit"/> events it ends the stream.</summary>
+    private sealed class EventWriter(HttpContext context, int? limit, CancellationTokenSource end)
     {
-        var line = new JsonObject { ["type"] = type, ["object"] = obj.DeepClone() }.ToJsonString() + "\n";
-        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(line), token);
-        await context.Response.Body.FlushAsync(token);
+        private int _sent;
+
+        public async Task SendAsync(string type, JsonObject obj, CancellationToken token)
+        {
+            var line = new JsonObject { ["type"] = type, ["object"] = obj.DeepClone() }.ToJsonString() + "\n";
+            await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(line), token);
+            await context.Response.Body.FlushAsync(token);
+            if (++_sent == limit)
+            {
+                await end.CancelAsync();
+            }
+        }
     }
 }

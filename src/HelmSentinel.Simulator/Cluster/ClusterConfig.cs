@@ -1,4 +1,5 @@
 using System.Globalization;
+using HelmSentinel.Simulator.Faults;
 using YamlDotNet.RepresentationModel;
 
 namespace HelmSentinel.Simulator.Cluster;
@@ -65,6 +66,10 @@ public sealed class ClusterConfig
 
     /// <summary>Delays of simulated work.</summary>
     public ClusterTiming Timing { get; }
+
+    /// <summary>Faults injected from the start (the file's <c>faults:</c> list); their windows' time counts from the
+    /// simulator's start.</summary>
+    public IReadOnlyList<FaultRule> Faults { get; private init; } = [];
 
     /// <summary>The node used when the file names none.</summary>
     public static IReadOnlyList<NodeConfig> DefaultNodes { get; } =
@@ -142,6 +147,7 @@ public sealed class ClusterConfig
         var rules = new List<ImageRule>();
         var includeDefaults = true;
         var timing = new ClusterTiming();
+        IReadOnlyList<FaultRule> faults = [];
         foreach (var (keyNode, value) in root.Children)
         {
             var key = Scalar(keyNode, "key");
@@ -159,8 +165,11 @@ public sealed class ClusterConfig
                 case "timing":
                     timing = ParseTiming(value);
                     break;
+                case "faults":
+                    faults = FaultJson.ParseYaml(value);
+                    break;
                 default:
-                    throw new FormatException($"Unknown cluster file key '{key}' (expected nodes, images, defaultImages, timing).");
+                    throw new FormatException($"Unknown cluster file key '{key}' (expected nodes, images, defaultImages, timing, faults).");
             }
         }
 
@@ -169,7 +178,7 @@ public sealed class ClusterConfig
             rules.AddRange(DefaultImageRules);
         }
 
-        return new ClusterConfig(nodes, new ImageCatalogue(rules), timing);
+        return new ClusterConfig(nodes, new ImageCatalogue(rules), timing) { Faults = faults };
     }
 
     private static List<NodeConfig> ParseNodes(YamlNode node)

@@ -8,11 +8,76 @@ namespace HelmSentinel.Simulator.Api.Bodies;
 /// <summary>
 /// Decodes the Kubernetes protobuf encoding (<c>application/vnd.kubernetes.protobuf</c>): the <c>k8s\0</c>
 /// magic, the runtime.Unknown envelope, and the Secret, ConfigMap and DeleteOptions messages (any other kind
-/// keeps just its ObjectMeta) into the JSON form the rest of the simulator works with.
+/// keeps just its ObjectMeta) into the JSON form the rest of the simulator works with. Encodes one kind, the
+/// <c>Status</c> of a failure, for clients that ask for protobuf (Helm's release storage does).
 /// </summary>
 internal static class KubeProtobuf
 {
+    /// <summary>The protobuf media type.</summary>
+    public const string MediaType = "application/vnd.kubernetes.protobuf";
+
     private static readonly byte[] Magic = "k8s\0"u8.ToArray();
+
+    /// <summary>
+    /// A <c>Status</c> (in its JSON form) as the apiserver's protobuf serializer writes it: the magic, then
+    /// runtime.Unknown {typeMeta=1 {apiVersion=1, kind=2}, raw=2, contentEncoding=3, contentType=4} around
+    /// meta/v1 Status {metadata=1 ListMeta, status=2, message=3, reason=4, details=5, code=6}; StatusDetails {name=1,
+    /// group=2, kind=3, causes=4 {reason=1, message=2, field=3}, retryAfterSeconds=5, uid=6}.
+    /// </summary>
+    public static byte[] EncodeStatus(JsonObject status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        var message = new ProtoWriter()
+            .Bytes(1, [])
+            .Text(2, status.Text("status") ?? "Failure")
+            .Text(3, status.Text("message") ?? string.Empty)
+            .Text(4, status.Text("reason") ?? string.Empty);
+        if (status["details"] is JsonObject details)
+        {
+            var d = new ProtoWriter()
+                .Text(1, details.Text("name") ?? string.Empty)
+                .Text(2, details.Text("group") ?? string.Empty)
+                .Text(3, details.Text("kind") ?? string.Empty);
+            foreach (var cause in details.Items("causes"))
+            {
+                d.Bytes(4, new ProtoWriter()
+                    .Text(1, cause.Text("reason") ?? string.Empty)
+                    .Text(2, cause.Text("message") ?? string.Empty)
+                    .Text(3, cause.Text("field") ?? string.Empty)
+                    .ToArray());
+            }
+
+            d.Number(5, details.Long("retryAfterSeconds") ?? 0).Text(6, details.Text("uid") ?? string.Empty);
+            message.Bytes(5, d.ToArray());
+        }
+
+        message.Number(6, status.Long("code") ?? 0);
+        var envelope = new ProtoWriter()
+            .Bytes(1, new ProtoWriter().Text(1, "v1").Text(2, "Status").ToArray())
+            .Bytes(2, message.ToArray())
+            .Text(3, string.Empty)
+            .Text(4, string.Empty);
+        return [.. Magic, .. envelope.ToArray()];
+    }
+
+    /// <summary>Whether the answer should be protobuf: the first media type of <paramref name="accept"/> the
+    /// apiserver can write (JSON, YAML, protobuf, or a wildcard) is protobuf.</summary>
+    public static bool Wanted(string? accept)
+    {
+        foreach (var part in (accept ?? string.Empty).Split(','))
+        {
+            var mediaType = part.Split(';')[0].Trim().ToLowerInvariant();
+            switch (mediaType)
+            {
+                case MediaType:
+                    return true;
+                case "application/json" or "application/yaml" or "*/*" or "application/*":
+                    return false;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The JSON object equivalent of a protobuf body.</summary>
     public static JsonObject Decode(ReadOnlyMemory<byte> body)
