@@ -36,7 +36,7 @@ public static class CliApp
                 // An unexpected exception must not end as exit code 1, which means "rolled back".
                 EnableDefaultExceptionHandler = false,
 
-                // Program.cs turns Ctrl+C into the token; a second Ctrl+C kills. System.CommandLine's own handler would
+                // Program.cs turns SIGINT and SIGTERM into the token; a second one ends the process. System.CommandLine's own handler would
                 // end the process two seconds after the first, in the middle of a rollback.
                 ProcessTerminationTimeout = null,
             },
