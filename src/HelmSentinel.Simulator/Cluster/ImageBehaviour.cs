@@ -28,9 +28,9 @@ public enum BehaviourKind
     Complete,
 
     /// <summary>
-    /// A canary for secret masking: resolves the container's environment variable <see cref="ImageBehaviour.Variable"/>
+    /// A canary for secret masking: resolves the container's environment variables named by <see cref="ImageBehaviour.Variable"/>
     /// as a kubelet does (<c>env</c> values, <c>secretKeyRef</c>, <c>envFrom</c>), writes <c>NAME=value</c> into its log
-    /// (a multi-line value on its lines), and exits with <see cref="ImageBehaviour.ExitCode"/> quoting it in its
+    /// (a multi-line value on its lines), and exits with <see cref="ImageBehaviour.ExitCode"/> quoting them in its
     /// termination message and in a Warning event; then CrashLoopBackOff, as <see cref="Crash"/>.
     /// </summary>
     LeakEnv,
@@ -41,7 +41,8 @@ public enum BehaviourKind
 /// <param name="Seconds">For <see cref="BehaviourKind.Slow"/>: seconds until Ready.</param>
 /// <param name="ExitCode">For <see cref="BehaviourKind.Crash"/>: the exit code (default 1).</param>
 /// <param name="Logs">Log lines replacing the built-in ones (for a crash, the last line is its last words).</param>
-/// <param name="Variable">For <see cref="BehaviourKind.LeakEnv"/>: the environment variable whose value it leaks.</param>
+/// <param name="Variable">For <see cref="BehaviourKind.LeakEnv"/>: the environment variable whose value it leaks, or several
+/// joined by <c>.</c> (<c>DB_PASSWORD.API_TOKEN</c>), leaked in that order.</param>
 public sealed record ImageBehaviour(BehaviourKind Kind, double Seconds = 0, int ExitCode = 1, IReadOnlyList<string>? Logs = null, string? Variable = null)
 {
     /// <summary>Parses <c>ready</c>, <c>crash</c>, <c>crash-2</c> (exit code), <c>oom</c>, <c>slow-8</c>,

@@ -2,8 +2,8 @@ namespace HelmSentinel.Simulator.Cluster;
 
 /// <summary>
 /// Maps image references to behaviours: the configured rules in order (first match wins), then the
-/// <c>sim.local/&lt;behaviour&gt;[:tag]</c> family, where <c>sim.local/leak-env:&lt;VAR&gt;</c> names the variable the
-/// secret-masking canary leaks. An image that matches nothing does not exist (ErrImagePull, then ImagePullBackOff).
+/// <c>sim.local/&lt;behaviour&gt;[:tag]</c> family, where <c>sim.local/leak-env:&lt;VAR&gt;[.&lt;VAR&gt;…]</c> names the
+/// variables the secret-masking canary leaks. An image that matches nothing does not exist (ErrImagePull, then ImagePullBackOff).
 /// </summary>
 public sealed class ImageCatalogue
 {
@@ -37,7 +37,8 @@ public sealed class ImageCatalogue
     }
 
     /// <summary>Parses <c>sim.local/&lt;behaviour&gt;[:tag]</c>; null for any other image. For <c>leak-env</c> the tag is the
-    /// environment variable to leak, as written (<c>sim.local/leak-env:DB_PASSWORD</c>); without a tag it does not exist.</summary>
+    /// environment variable to leak, as written (<c>sim.local/leak-env:DB_PASSWORD</c>), or several joined by <c>.</c>
+    /// (<c>sim.local/leak-env:DB_PASSWORD.API_TOKEN</c>); without a tag it does not exist.</summary>
     public static ImageBehaviour? FromBehaviourRegistry(string image)
     {
         ArgumentNullException.ThrowIfNull(image);

@@ -630,23 +630,30 @@ internal sealed class PodSimulation
             StepRunning(at, pod, events);
         }
 
-        // The canary: prints the variable as the program would see it, then exits quoting it in its termination message.
+        // The canary: prints the variables as the program sees them, then exits quoting them in its termination message.
         private void Leak(DateTimeOffset at, ImageBehaviour behaviour, IReadOnlyDictionary<string, string>? environment)
         {
             var stamp = at.UtcDateTime.ToString("yyyy/MM/dd HH:mm:ss", CultureInfo.InvariantCulture);
-            var variable = behaviour.Variable ?? string.Empty;
             CurrentLog = [$"{stamp} starting {Name}"];
-            if (environment is not null && environment.TryGetValue(variable, out var value))
+            var set = new List<string>();
+            var unset = new List<string>();
+            foreach (var variable in (behaviour.Variable ?? string.Empty).Split('.', StringSplitOptions.RemoveEmptyEntries))
             {
-                CurrentLog.AddRange($"{variable}={value}".Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'));
-                _terminationMessage = $"refusing to start with {variable}={value}";
-            }
-            else
-            {
-                CurrentLog.Add($"{variable} is not set");
-                _terminationMessage = $"refusing to start: {variable} is not set";
+                if (environment is not null && environment.TryGetValue(variable, out var value))
+                {
+                    CurrentLog.AddRange($"{variable}={value}".Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'));
+                    set.Add($"{variable}={value}");
+                }
+                else
+                {
+                    CurrentLog.Add($"{variable} is not set");
+                    unset.Add(variable);
+                }
             }
 
+            _terminationMessage = set.Count > 0
+                ? "refusing to start with " + string.Join("; ", set) + (unset.Count > 0 ? $" and {string.Join(", ", unset)} not set" : string.Empty)
+                : $"refusing to start: {string.Join(", ", unset)} not set";
             Exit(at + _timing.RunBeforeExit, behaviour.ExitCode == 0 ? 1 : behaviour.ExitCode, "Error", $"{stamp} fatal: {_terminationMessage}");
         }
 

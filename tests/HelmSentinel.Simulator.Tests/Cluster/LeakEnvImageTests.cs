@@ -8,6 +8,7 @@ public sealed class LeakEnvImageTests
     [Theory]
     [InlineData("sim.local/leak-env:DB_PASSWORD", "DB_PASSWORD")]
     [InlineData("sim.local/leak-env:api_token", "api_token")]
+    [InlineData("sim.local/leak-env:TLS_KEY.DB_PASSWORD", "TLS_KEY.DB_PASSWORD")]
     [InlineData("SIM.LOCAL/leak-env:TLS_KEY@sha256:0123456789abcdef0123456789abcdef", "TLS_KEY")]
     public void TheTagOfALeakEnvImage_IsTheVariable_AsWritten(string image, string variable)
     {

@@ -58,6 +58,29 @@ public sealed class LeakEnvPodTests : IAsyncLifetime
     }
 
     [Fact]
+    public void SeveralVariables_AreLeakedInOrder_AndOneThatIsNotSetIsNamed()
+    {
+        var pod = JsonNode.Parse("""
+            { "metadata": { "name": "p", "namespace": "default", "uid": "u-1" },
+              "spec": { "containers": [ { "name": "app", "image": "sim.local/leak-env:TLS_KEY.MISSING.DB_PASSWORD" } ] } }
+            """)!.AsObject();
+        var sim = new PodSimulation(pod, ClusterConfig.Default, T0);
+        sim.Schedule(T0, "sim-node-1", "172.18.0.2", "10.244.0.5", emitScheduled: false);
+        IReadOnlyDictionary<string, string> Environment(string container) => new Dictionary<string, string> { ["DB_PASSWORD"] = Password, ["TLS_KEY"] = Pem };
+
+        while (sim.NextWake is { } wake && wake <= T0 + TimeSpan.FromSeconds(1))
+        {
+            sim.Advance(wake, _ => null, Environment);
+        }
+
+        var log = sim.Log("app", previous: true, tailLines: null)!.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        log.Skip(1).Take(6).Should().Equal(["TLS_KEY=" + Pem.Split('\n')[0], .. Pem.TrimEnd('\n').Split('\n').Skip(1), "MISSING is not set", "DB_PASSWORD=" + Password]);
+        ((JsonObject)sim.Status(null)["containerStatuses"]![0]!)["lastState"]!["terminated"]!["message"]!.GetValue<string>()
+            .Should().Be($"refusing to start with TLS_KEY={Pem}; DB_PASSWORD={Password} and MISSING not set");
+        log[^1].Should().EndWith($"DB_PASSWORD={Password} and MISSING not set", "the last words end on the last line of the message");
+    }
+
+    [Fact]
     public async Task InACluster_ItLeaksWhatTheSecretHolds_EveryLineOfAMultiLineValue()
     {
         _cluster.Store.Create(ResourceTypes.Secrets, "default", JsonNode.Parse($$"""
@@ -92,7 +115,7 @@ public sealed class LeakEnvPodTests : IAsyncLifetime
 
         var pod = _cluster.Pods("unset").Single();
         ((JsonObject)pod.At("status.containerStatuses")![0]!)["lastState"]!["terminated"]!["message"]!.GetValue<string>()
-            .Should().Be("refusing to start: NOT_THERE is not set");
+            .Should().Be("refusing to start: NOT_THERE not set");
     }
 
     private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
