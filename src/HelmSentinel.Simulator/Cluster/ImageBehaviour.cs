@@ -29,8 +29,8 @@ public enum BehaviourKind
 
     /// <summary>
     /// A canary for secret masking: resolves the container's environment variables named by <see cref="ImageBehaviour.Variable"/>
-    /// as a kubelet does (<c>env</c> values, <c>secretKeyRef</c>, <c>envFrom</c>), writes <c>NAME=value</c> into its log
-    /// (a multi-line value on its lines), and exits with <see cref="ImageBehaviour.ExitCode"/> quoting them in its
+    /// as a kubelet does (<c>env</c> values, <c>secretKeyRef</c>, <c>envFrom</c>), writes each into its log as <c>NAME=value</c>
+    /// (a multi-line value on its lines), JSON-escaped in a structured log line and URL-encoded in a connection string, and exits with <see cref="ImageBehaviour.ExitCode"/> quoting them in its
     /// termination message and in a Warning event; then CrashLoopBackOff, as <see cref="Crash"/>.
     /// </summary>
     LeakEnv,

@@ -641,7 +641,10 @@ internal sealed class PodSimulation
             {
                 if (environment is not null && environment.TryGetValue(variable, out var value))
                 {
+                    // As it is, then as a structured logger (JSON, as Go writes it) and a connection string (URL-encoded) would.
                     CurrentLog.AddRange($"{variable}={value}".Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'));
+                    CurrentLog.Add($"{{\"level\":\"info\",\"msg\":\"configuration\",\"{variable}\":\"{GoJson(value)}\"}}");
+                    CurrentLog.Add($"connecting to postgres://app:{Uri.EscapeDataString(value)}@db:5432/app");
                     set.Add($"{variable}={value}");
                 }
                 else
@@ -655,6 +658,27 @@ internal sealed class PodSimulation
                 ? "refusing to start with " + string.Join("; ", set) + (unset.Count > 0 ? $" and {string.Join(", ", unset)} not set" : string.Empty)
                 : $"refusing to start: {string.Join(", ", unset)} not set";
             Exit(at + _timing.RunBeforeExit, behaviour.ExitCode == 0 ? 1 : behaviour.ExitCode, "Error", $"{stamp} fatal: {_terminationMessage}");
+        }
+
+        // Go's encoding/json string escaping (HTML-safe: <, > and & as \u003c, \u003e, \u0026).
+        private static string GoJson(string value)
+        {
+            var json = new StringBuilder(value.Length + 8);
+            foreach (var c in value)
+            {
+                json.Append(c switch
+                {
+                    '"' => "\\\"",
+                    '\\' => "\\\\",
+                    '\n' => "\\n",
+                    '\r' => "\\r",
+                    '\t' => "\\t",
+                    '<' or '>' or '&' or < ' ' => "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture),
+                    _ => c.ToString(),
+                });
+            }
+
+            return json.ToString();
         }
 
         private void Exit(DateTimeOffset at, int code, string reason, string? lastWords)

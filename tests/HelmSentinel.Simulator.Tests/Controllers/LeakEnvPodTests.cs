@@ -48,10 +48,12 @@ public sealed class LeakEnvPodTests : IAsyncLifetime
         status["lastState"]!["terminated"]!["message"]!.GetValue<string>().Should().Be("refusing to start with DB_PASSWORD=" + Password);
         status["lastState"]!["terminated"]!["exitCode"]!.GetValue<int>().Should().Be(1);
         var log = sim.Log("db", previous: true, tailLines: null)!.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        log.Should().HaveCount(3);
+        log.Should().HaveCount(5);
         log[0].Should().EndWith(" starting db");
         log[1].Should().Be("DB_PASSWORD=" + Password);
-        log[2].Should().EndWith(" fatal: refusing to start with DB_PASSWORD=" + Password);
+        log[2].Should().Be("""{"level":"info","msg":"configuration","DB_PASSWORD":"p@ss`w*rd_[x]|\u003cy\u003e\u0026\"z\"%41 $HOME;\\"}""", "JSON as Go writes it");
+        log[3].Should().Be("connecting to postgres://app:p%40ss%60w%2Ard_%5Bx%5D%7C%3Cy%3E%26%22z%22%2541%20%24HOME%3B%5C@db:5432/app", "URL-encoded");
+        log[4].Should().EndWith(" fatal: refusing to start with DB_PASSWORD=" + Password);
         events.Where(e => e.Type == "Warning" && e.Reason == "Failed").Select(e => e.Message).Should().HaveCountGreaterThan(1, "one a run")
             .And.AllBe("Error: container db exited with code 1: refusing to start with DB_PASSWORD=" + Password);
         events.Should().Contain(e => e.Reason == "BackOff");
@@ -74,7 +76,12 @@ public sealed class LeakEnvPodTests : IAsyncLifetime
         }
 
         var log = sim.Log("app", previous: true, tailLines: null)!.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        log.Skip(1).Take(6).Should().Equal(["TLS_KEY=" + Pem.Split('\n')[0], .. Pem.TrimEnd('\n').Split('\n').Skip(1), "MISSING is not set", "DB_PASSWORD=" + Password]);
+        log.Skip(1).Take(4).Should().Equal(["TLS_KEY=" + Pem.Split('\n')[0], .. Pem.TrimEnd('\n').Split('\n').Skip(1)]);
+        log.Skip(5).Take(4).Should().Equal(
+            """{"level":"info","msg":"configuration","TLS_KEY":"-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8w\nggE7AgEAAkEA1c+2/xq9Pf3Ke7Jm==\n-----END PRIVATE KEY-----\n"}""",
+            "connecting to postgres://app:" + Uri.EscapeDataString(Pem) + "@db:5432/app",
+            "MISSING is not set",
+            "DB_PASSWORD=" + Password);
         ((JsonObject)sim.Status(null)["containerStatuses"]![0]!)["lastState"]!["terminated"]!["message"]!.GetValue<string>()
             .Should().Be($"refusing to start with TLS_KEY={Pem}; DB_PASSWORD={Password} and MISSING not set");
         log[^1].Should().EndWith($"DB_PASSWORD={Password} and MISSING not set", "the last words end on the last line of the message");
