@@ -43,6 +43,23 @@ public sealed class SecretCanaryTests(ClusterFixture cluster, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task AnUpgradeRolledBackToAGoodRevision_LeaksNoSecretOnAnyChannel()
+    {
+        using var run = new ActionRun(_api.BaseAddress, "pull_request", Payloads.PullRequest);
+        var good = Inputs(run, "canary-rollback", 4, failRender: false);
+        good["INPUT_SET"] += "\ncanary=false";
+        (await run.RunInProcessAsync(good, Services)).ExitCode.Should().Be(0);
+
+        var result = await run.RunInProcessAsync(Inputs(run, "canary-rollback", 4, failRender: false), Services);
+
+        result.ExitCode.Should().Be(1, result.Log);
+        AssertNoLeak(result, run);
+        result.Outputs["result"].Should().Be("rolled-back");
+        result.Summary.Should().Contain("#### Release history").And.Contain("\nDB_PASSWORD=***\n");
+        _api.Matching("PATCH", "/issues/comments/\\d+$").Should().ContainSingle("the second run updates the first run's comment");
+    }
+
+    [Fact]
     public async Task AChartThatFailsToRender_QuotingTheSecrets_LeaksNoneOfThem()
     {
         using var run = new ActionRun(_api.BaseAddress, "pull_request", Payloads.PullRequest);
