@@ -35,8 +35,8 @@ public static class ActionInputs
     }
 
     /// <summary>Reads every input. Returns the settings, and the errors (a malformed boolean) that make them unusable;
-    /// the settings always carry the secrets (the token, the kubeconfig's credentials and <see cref="DeployInputs.SecretsOf"/>
-    /// the deploy inputs), so they can be masked before the errors are printed.</summary>
+    /// the settings always carry the secrets (the token, the kubeconfig's credentials and what <see cref="DeployInputs.SecretsOf"/>
+    /// finds in the deploy inputs), so they can be masked before the errors are printed.</summary>
     public static (ActionSettings Settings, IReadOnlyList<InputError> Errors) Read(IReadOnlyDictionary<string, string> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
