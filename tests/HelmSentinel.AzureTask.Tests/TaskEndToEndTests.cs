@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Text.Json.Nodes;
 using HelmSentinel.TestSupport;
 using Xunit.Abstractions;
@@ -37,7 +38,9 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
         var first = await RunAsync(fixture.TaskFolder, env.Variables);
 
         first.ExitCode.Should().Be(0, first.All);
-        first.Lines.Take(3).Should().Equal($"##vso[task.setsecret]{kubeToken}", $"##vso[task.setsecret]{fixture.AzureDevOps.Token}", $"##vso[task.setsecret]{password}");
+        first.Lines.Take(6).Should().Equal(
+            [.. new[] { kubeToken, fixture.AzureDevOps.Token, password }.SelectMany(s => new[] { s, Convert.ToBase64String(Encoding.UTF8.GetBytes(s)) }).Select(s => "##vso[task.setsecret]" + s)],
+            "each secret and its base64 form are registered before anything prints");
         var summary = Path.Combine(env.TempDirectory, $"helm-sentinel-{release}-{release}.md");
         Final(first).Should().Equal(
             $"##vso[task.setvariable variable=result{Output}succeeded",

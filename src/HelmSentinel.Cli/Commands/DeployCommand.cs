@@ -152,7 +152,7 @@ internal sealed class DeployCommand : CliCommand
             HelmPath = parse.GetValue(_helm) ?? Defaults.HelmPath,
             Description = parse.GetValue(_description),
             ExtraArgs = _helmFlags,
-            Secrets = parse.GetList(_secret),
+            Secrets = [.. parse.GetList(_secret), .. DeployInputs.UndeclaredSecrets([.. parse.GetList(_set), .. parse.GetList(_setString)])],
             FailFast = parse.GetSwitch(_failFast, Defaults.FailFast),
             RestartThreshold = parse.GetValue(_restartThreshold) ?? Defaults.RestartThreshold,
             UnschedulableGrace = parse.GetValue(_unschedulableGrace) ?? Defaults.UnschedulableGrace,

@@ -8,7 +8,7 @@ internal static class Report
 {
     public static async Task WriteAsync(DeployOutcome outcome, DeployRequest request, string? summaryFile, TextWriter stdout)
     {
-        var masker = new SecretMasker(request.Secrets);
+        var masker = new SecretMasker(request.MaskedValues);
         await stdout.WriteLineAsync();
         await stdout.WriteLineAsync(TextReport.Render(outcome, masker));
         if (summaryFile is not null)

@@ -232,7 +232,7 @@ public sealed class ClusterConfig
                             : Scalar(logNode, "logs").Split('\n', StringSplitOptions.RemoveEmptyEntries);
                     }
 
-                    result.Add(new ImageRule(pattern, ImageBehaviour.Parse(behaviour, seconds, exit, logs)));
+                    result.Add(new ImageRule(pattern, ImageBehaviour.Parse(behaviour, seconds, exit, logs, Get(m, "variable"))));
                 }
 
                 break;

@@ -26,6 +26,14 @@ public enum BehaviourKind
 
     /// <summary>Runs briefly and exits 0, whatever the restart policy.</summary>
     Complete,
+
+    /// <summary>
+    /// A canary for secret masking: resolves the container's environment variables named by <see cref="ImageBehaviour.Variable"/>
+    /// as a kubelet does (<c>env</c> values, <c>secretKeyRef</c>, <c>envFrom</c>), writes each into its log as <c>NAME=value</c>
+    /// (a multi-line value on its lines), JSON-escaped in a structured log line and URL-encoded in a connection string, and exits with <see cref="ImageBehaviour.ExitCode"/> quoting them in its
+    /// termination message and in a Warning event; then CrashLoopBackOff, as <see cref="Crash"/>.
+    /// </summary>
+    LeakEnv,
 }
 
 /// <summary>A behaviour with its parameters and optional log lines that replace the built-in ones.</summary>
@@ -33,27 +41,34 @@ public enum BehaviourKind
 /// <param name="Seconds">For <see cref="BehaviourKind.Slow"/>: seconds until Ready.</param>
 /// <param name="ExitCode">For <see cref="BehaviourKind.Crash"/>: the exit code (default 1).</param>
 /// <param name="Logs">Log lines replacing the built-in ones (for a crash, the last line is its last words).</param>
-public sealed record ImageBehaviour(BehaviourKind Kind, double Seconds = 0, int ExitCode = 1, IReadOnlyList<string>? Logs = null)
+/// <param name="Variable">For <see cref="BehaviourKind.LeakEnv"/>: the environment variable whose value it leaks, or several
+/// joined by <c>.</c> (<c>DB_PASSWORD.API_TOKEN</c>), leaked in that order.</param>
+public sealed record ImageBehaviour(BehaviourKind Kind, double Seconds = 0, int ExitCode = 1, IReadOnlyList<string>? Logs = null, string? Variable = null)
 {
     /// <summary>Parses <c>ready</c>, <c>crash</c>, <c>crash-2</c> (exit code), <c>oom</c>, <c>slow-8</c>,
-    /// <c>slow</c> (with <paramref name="seconds"/>), <c>never-ready</c>, <c>restart-once</c>, <c>complete</c>.</summary>
-    /// <exception cref="FormatException">Unknown behaviour.</exception>
-    public static ImageBehaviour Parse(string text, double? seconds = null, int? exitCode = null, IReadOnlyList<string>? logs = null)
+    /// <c>slow</c> (with <paramref name="seconds"/>), <c>never-ready</c>, <c>restart-once</c>, <c>complete</c>,
+    /// <c>leak-env</c> (with <paramref name="variable"/>).</summary>
+    /// <exception cref="FormatException">Unknown behaviour, or <c>leak-env</c> without a variable.</exception>
+    public static ImageBehaviour Parse(string text, double? seconds = null, int? exitCode = null, IReadOnlyList<string>? logs = null, string? variable = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         var t = text.Trim().ToLowerInvariant();
         if (TryParse(t, out var parsed))
         {
-            return parsed with
+            parsed = parsed with
             {
                 Seconds = seconds ?? parsed.Seconds,
                 ExitCode = exitCode ?? parsed.ExitCode,
                 Logs = logs ?? parsed.Logs,
+                Variable = string.IsNullOrWhiteSpace(variable) ? parsed.Variable : variable.Trim(),
             };
+            return parsed is { Kind: BehaviourKind.LeakEnv, Variable: null }
+                ? throw new FormatException("Image behaviour 'leak-env' needs 'variable': the environment variable whose value it prints.")
+                : parsed;
         }
 
         throw new FormatException(
-            $"Unknown image behaviour '{text}'. Use one of: ready, crash, crash-<exitCode>, oom, slow-<seconds>, never-ready, restart-once, complete.");
+            $"Unknown image behaviour '{text}'. Use one of: ready, crash, crash-<exitCode>, oom, slow-<seconds>, never-ready, restart-once, complete, leak-env.");
     }
 
     /// <summary>Parses a behaviour name; false when unknown.</summary>
@@ -83,6 +98,9 @@ public sealed record ImageBehaviour(BehaviourKind Kind, double Seconds = 0, int 
                 return true;
             case "complete":
                 behaviour = new ImageBehaviour(BehaviourKind.Complete, ExitCode: 0);
+                return true;
+            case "leak-env":
+                behaviour = new ImageBehaviour(BehaviourKind.LeakEnv);
                 return true;
         }
 

@@ -2,8 +2,8 @@ namespace HelmSentinel.Simulator.Cluster;
 
 /// <summary>
 /// Maps image references to behaviours: the configured rules in order (first match wins), then the
-/// <c>sim.local/&lt;behaviour&gt;[:tag]</c> family. An image that matches nothing does not exist
-/// (ErrImagePull, then ImagePullBackOff).
+/// <c>sim.local/&lt;behaviour&gt;[:tag]</c> family, where <c>sim.local/leak-env:&lt;VAR&gt;[.&lt;VAR&gt;…]</c> names the
+/// variables the secret-masking canary leaks. An image that matches nothing does not exist (ErrImagePull, then ImagePullBackOff).
 /// </summary>
 public sealed class ImageCatalogue
 {
@@ -36,7 +36,9 @@ public sealed class ImageCatalogue
         return FromBehaviourRegistry(image);
     }
 
-    /// <summary>Parses <c>sim.local/&lt;behaviour&gt;[:tag]</c>; null for any other image.</summary>
+    /// <summary>Parses <c>sim.local/&lt;behaviour&gt;[:tag]</c>; null for any other image. For <c>leak-env</c> the tag is the
+    /// environment variable to leak, as written (<c>sim.local/leak-env:DB_PASSWORD</c>), or several joined by <c>.</c>
+    /// (<c>sim.local/leak-env:DB_PASSWORD.API_TOKEN</c>); without a tag it does not exist.</summary>
     public static ImageBehaviour? FromBehaviourRegistry(string image)
     {
         ArgumentNullException.ThrowIfNull(image);
@@ -55,7 +57,17 @@ public sealed class ImageCatalogue
 
         var colon = rest.IndexOf(':', StringComparison.Ordinal);
         var name = colon >= 0 ? rest[..colon] : rest;
-        return ImageBehaviour.TryParse(name, out var b) ? b : null;
+        if (!ImageBehaviour.TryParse(name, out var b))
+        {
+            return null;
+        }
+
+        if (b.Kind != BehaviourKind.LeakEnv)
+        {
+            return b;
+        }
+
+        return colon >= 0 && rest[(colon + 1)..] is { Length: > 0 } variable ? b with { Variable = variable } : null;
     }
 
     /// <summary>Glob match over the whole reference: <c>*</c> any run of characters (also <c>/</c>), <c>?</c> one.</summary>

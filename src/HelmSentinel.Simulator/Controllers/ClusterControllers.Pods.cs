@@ -110,7 +110,8 @@ public sealed partial class ClusterControllers
 
         lock (sim.Gate)
         {
-            events.AddRange(sim.Advance(now, container => ConfigError(ns, pod, container)));
+            events.AddRange(sim.Advance(
+                now, container => ConfigError(ns, pod, container), container => ContainerEnvironment(pod, container, (type, name) => _store.Get(type, ns, name))));
         }
 
         WriteStatus(pod, sim);
@@ -229,12 +230,154 @@ public sealed partial class ClusterControllers
             return $"{kind} \"{refName}\" not found";
         }
 
-        if (withKey && reference.Text("key") is { } k && obj.At("data." + k) is null && obj.At("binaryData." + k) is null && obj.At("stringData." + k) is null)
+        if (withKey && reference.Text("key") is { } k && Entry(obj, "data", k) is null && Entry(obj, "binaryData", k) is null && Entry(obj, "stringData", k) is null)
         {
             return $"couldn't find key {k} in {(type == ResourceTypes.ConfigMaps ? "ConfigMap" : "Secret")} {ns}/{refName}";
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A container's environment as a kubelet builds it when the container starts: every <c>envFrom</c> source in order
+    /// (a ConfigMap's data, a Secret's data decoded from base64, each key behind the source's <c>prefix</c>), then every
+    /// <c>env</c> entry in order, a later definition winning over an earlier one: a <c>value</c>, with its <c>$(NAME)</c>
+    /// references to what is defined so far expanded (<c>$$</c> is a literal <c>$</c>; an unknown name stays as written),
+    /// or <c>valueFrom</c> a ConfigMap key, a Secret key (decoded) or a field of the pod (<c>metadata.name</c>,
+    /// <c>metadata.namespace</c>, <c>metadata.uid</c>, <c>spec.nodeName</c>, <c>spec.serviceAccountName</c>). A source or
+    /// key that is not there (the container would not have started) or not valid base64 is left out.
+    /// </summary>
+    /// <param name="pod">The pod.</param>
+    /// <param name="containerName">The container (or init container) whose environment it is.</param>
+    /// <param name="get">Reads a ConfigMap or Secret of the pod's namespace by name; null when there is none.</param>
+    internal static IReadOnlyDictionary<string, string> ContainerEnvironment(JsonObject pod, string containerName, Func<ResourceType, string, JsonObject?> get)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        var container = pod.Objects("spec.containers").Concat(pod.Objects("spec.initContainers")).FirstOrDefault(c => c.Text("name") == containerName);
+        if (container is null)
+        {
+            return environment;
+        }
+
+        foreach (var from in container.Objects("envFrom"))
+        {
+            var prefix = from.Text("prefix") ?? string.Empty;
+            var (type, reference) = from["secretRef"] is JsonObject secret ? (ResourceTypes.Secrets, secret) : (ResourceTypes.ConfigMaps, from["configMapRef"] as JsonObject);
+            if (reference?.Text("name") is not { Length: > 0 } name || get(type, name) is not { } source)
+            {
+                continue;
+            }
+
+            foreach (var key in Keys(source))
+            {
+                if (Value(type, source, key) is { } value)
+                {
+                    environment[prefix + key] = value;
+                }
+            }
+        }
+
+        foreach (var env in container.Objects("env"))
+        {
+            if (env.Text("name") is not { Length: > 0 } name)
+            {
+                continue;
+            }
+
+            string? value;
+            if (env["valueFrom"] is JsonObject from)
+            {
+                value = from["secretKeyRef"] is JsonObject secret ? Referenced(ResourceTypes.Secrets, secret)
+                    : from["configMapKeyRef"] is JsonObject configMap ? Referenced(ResourceTypes.ConfigMaps, configMap)
+                    : from.Text("fieldRef.fieldPath") is { } field ? Field(pod, field)
+                    : null;
+            }
+            else
+            {
+                value = Expand(env.Text("value") ?? string.Empty, environment);
+            }
+
+            if (value is not null)
+            {
+                environment[name] = value;
+            }
+        }
+
+        return environment;
+
+        string? Referenced(ResourceType type, JsonObject reference) =>
+            reference.Text("name") is { Length: > 0 } name && reference.Text("key") is { } key && get(type, name) is { } source ? Value(type, source, key) : null;
+    }
+
+    private static IEnumerable<string> Keys(JsonObject source) =>
+        new[] { "data", "binaryData", "stringData" }.SelectMany(map => source[map] is JsonObject entries ? entries.Select(e => e.Key) : []).Distinct(StringComparer.Ordinal);
+
+    // A ConfigMap's data as written, its binaryData and a Secret's data decoded from base64; stringData as written.
+    private static string? Value(ResourceType type, JsonObject source, string key)
+    {
+        if (Entry(source, "stringData", key) is JsonValue text && text.TryGetValue<string>(out var plain))
+        {
+            return plain;
+        }
+
+        var encoded = type == ResourceTypes.Secrets || Entry(source, "data", key) is null;
+        if ((Entry(source, "data", key) ?? Entry(source, "binaryData", key)) is not JsonValue value || !value.TryGetValue<string>(out var data))
+        {
+            return null;
+        }
+
+        if (!encoded)
+        {
+            return data;
+        }
+
+        try
+        {
+            return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(data));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    // A key of a data map, which may hold dots (tls.key), so not a dotted path.
+    private static JsonNode? Entry(JsonObject obj, string map, string key) => (obj[map] as JsonObject)?[key];
+
+    private static string? Field(JsonObject pod, string path) => path switch
+    {
+        "metadata.name" or "metadata.namespace" or "metadata.uid" or "spec.nodeName" or "spec.serviceAccountName" => pod.Text(path),
+        _ => null,
+    };
+
+    // Kubernetes' $(VAR) expansion of env values: $$ is a literal $, $(NAME) of a defined variable its value, else kept.
+    private static string Expand(string value, IReadOnlyDictionary<string, string> defined)
+    {
+        var result = new System.Text.StringBuilder(value.Length);
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (value[i] != '$' || i + 1 >= value.Length)
+            {
+                result.Append(value[i]);
+            }
+            else if (value[i + 1] == '$')
+            {
+                result.Append('$');
+                i++;
+            }
+            else if (value[i + 1] == '(' && value.IndexOf(')', i + 2) is var close and > 0)
+            {
+                var name = value[(i + 2)..close];
+                result.Append(defined.TryGetValue(name, out var known) ? known : value[i..(close + 1)]);
+                i = close;
+            }
+            else
+            {
+                result.Append(value[i]);
+            }
+        }
+
+        return result.ToString();
     }
 
     private (string? Node, string? Message) ChooseNode(JsonObject pod)

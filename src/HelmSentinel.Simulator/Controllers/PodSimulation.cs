@@ -116,9 +116,10 @@ internal sealed class PodSimulation
     /// <summary>
     /// Plays every transition due up to <paramref name="now"/>, in time order.
     /// <paramref name="configError"/> tells, for a container spec, which referenced ConfigMap/Secret is
-    /// missing (e.g. <c>configmap "x" not found</c>) or null when all exist.
+    /// missing (e.g. <c>configmap "x" not found</c>) or null when all exist. <paramref name="environment"/> gives a
+    /// container's environment as the kubelet resolves it when the container starts (null: none).
     /// </summary>
-    public IReadOnlyList<PodEvent> Advance(DateTimeOffset now, Func<string, string?> configError)
+    public IReadOnlyList<PodEvent> Advance(DateTimeOffset now, Func<string, string?> configError, Func<string, IReadOnlyDictionary<string, string>>? environment = null)
     {
         var events = new List<PodEvent>();
         if (ScheduledAt is null)
@@ -135,7 +136,7 @@ internal sealed class PodSimulation
             }
 
             var at = next.NextAt!.Value;
-            next.Step(at, this, configError, events);
+            next.Step(at, this, configError, environment, events);
             if (next.IsInit && next.Stage == Stage.Done && next.ExitCode == 0)
             {
                 StartNextInit(at, events);
@@ -357,6 +358,7 @@ internal sealed class PodSimulation
         private int _plannedExitCode;
         private string _plannedExitReason = "Error";
         private string? _lastWords;
+        private string? _terminationMessage;
         private JsonObject? _terminated;
         private JsonObject? _lastTerminated;
         private string? _waitingReason;
@@ -439,12 +441,13 @@ internal sealed class PodSimulation
             NextAt = at + _timing.PullDelay;
         }
 
-        public void Step(DateTimeOffset at, PodSimulation pod, Func<string, string?> configError, List<PodEvent> events)
+        public void Step(
+            DateTimeOffset at, PodSimulation pod, Func<string, string?> configError, Func<string, IReadOnlyDictionary<string, string>>? environment, List<PodEvent> events)
         {
             switch (Stage)
             {
                 case Stage.Pulling:
-                    FinishPull(at, pod, configError, events);
+                    FinishPull(at, pod, configError, environment, events);
                     break;
                 case Stage.PullFailed:
                     Stage = Stage.PullBackOff;
@@ -459,7 +462,7 @@ internal sealed class PodSimulation
                     BeginPull(at, events);
                     break;
                 case Stage.ConfigBlocked:
-                    TryStart(at, pod, configError, events);
+                    TryStart(at, pod, configError, environment, events);
                     break;
                 case Stage.Running:
                     StepRunning(at, pod, events);
@@ -467,7 +470,7 @@ internal sealed class PodSimulation
                 case Stage.CrashBackOff:
                     RestartCount++;
                     events.Add(Event(at, "Normal", "Pulled", $"Container image \"{_image}\" already present on machine"));
-                    TryStart(at, pod, configError, events);
+                    TryStart(at, pod, configError, environment, events);
                     break;
                 default:
                     NextAt = null;
@@ -516,7 +519,8 @@ internal sealed class PodSimulation
             return status;
         }
 
-        private void FinishPull(DateTimeOffset at, PodSimulation pod, Func<string, string?> configError, List<PodEvent> events)
+        private void FinishPull(
+            DateTimeOffset at, PodSimulation pod, Func<string, string?> configError, Func<string, IReadOnlyDictionary<string, string>>? environment, List<PodEvent> events)
         {
             if (_behaviour is null)
             {
@@ -537,10 +541,11 @@ internal sealed class PodSimulation
             var size = (Math.Abs(_image.GetHashCode(StringComparison.Ordinal)) % 50_000_000) + 1_000_000;
             events.Add(Event(at, "Normal", "Pulled",
                 $"Successfully pulled image \"{_image}\" in {ms}ms ({ms}ms including waiting). Image size: {size.ToString(CultureInfo.InvariantCulture)} bytes."));
-            TryStart(at, pod, configError, events);
+            TryStart(at, pod, configError, environment, events);
         }
 
-        private void TryStart(DateTimeOffset at, PodSimulation pod, Func<string, string?> configError, List<PodEvent> events)
+        private void TryStart(
+            DateTimeOffset at, PodSimulation pod, Func<string, string?> configError, Func<string, IReadOnlyDictionary<string, string>>? environment, List<PodEvent> events)
         {
             if (configError(Name) is { } error)
             {
@@ -552,10 +557,10 @@ internal sealed class PodSimulation
                 return;
             }
 
-            Start(at, pod, events);
+            Start(at, pod, environment, events);
         }
 
-        private void Start(DateTimeOffset at, PodSimulation pod, List<PodEvent> events)
+        private void Start(DateTimeOffset at, PodSimulation pod, Func<string, IReadOnlyDictionary<string, string>>? environment, List<PodEvent> events)
         {
             var behaviour = _behaviour!;
             var run = Runs++;
@@ -569,11 +574,19 @@ internal sealed class PodSimulation
             _exitAt = null;
             _nextProbeAt = null;
             _lastWords = null;
+            _terminationMessage = null;
             events.Add(Event(at, "Normal", "Created", $"Created container: {Name}"));
             events.Add(Event(at, "Normal", "Started", $"Started container {Name}"));
 
             var runToCompletion = IsInit || pod.RestartPolicy != "Always";
             var kind = behaviour.Kind == BehaviourKind.RestartOnce ? (run == 0 ? BehaviourKind.Crash : BehaviourKind.Ready) : behaviour.Kind;
+            if (kind == BehaviourKind.LeakEnv)
+            {
+                Leak(at, behaviour, environment?.Invoke(Name));
+                StepRunning(at, pod, events);
+                return;
+            }
+
             var (startLines, lastWords) = ContainerLogs.For(_image, behaviour, kind, at, behaviour.Kind == BehaviourKind.RestartOnce && run == 0);
             CurrentLog = [.. startLines];
             switch (kind)
@@ -617,6 +630,57 @@ internal sealed class PodSimulation
             StepRunning(at, pod, events);
         }
 
+        // The canary: prints the variables as the program sees them, then exits quoting them in its termination message.
+        private void Leak(DateTimeOffset at, ImageBehaviour behaviour, IReadOnlyDictionary<string, string>? environment)
+        {
+            var stamp = at.UtcDateTime.ToString("yyyy/MM/dd HH:mm:ss", CultureInfo.InvariantCulture);
+            CurrentLog = [$"{stamp} starting {Name}"];
+            var set = new List<string>();
+            var unset = new List<string>();
+            foreach (var variable in (behaviour.Variable ?? string.Empty).Split('.', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (environment is not null && environment.TryGetValue(variable, out var value))
+                {
+                    // As it is, then as a structured logger (JSON, as Go writes it) and a connection string (URL-encoded) would.
+                    CurrentLog.AddRange($"{variable}={value}".Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'));
+                    CurrentLog.Add($"{{\"level\":\"info\",\"msg\":\"configuration\",\"{variable}\":\"{GoJson(value)}\"}}");
+                    CurrentLog.Add($"connecting to postgres://app:{Uri.EscapeDataString(value)}@db:5432/app");
+                    set.Add($"{variable}={value}");
+                }
+                else
+                {
+                    CurrentLog.Add($"{variable} is not set");
+                    unset.Add(variable);
+                }
+            }
+
+            _terminationMessage = set.Count > 0
+                ? "refusing to start with " + string.Join("; ", set) + (unset.Count > 0 ? $" and {string.Join(", ", unset)} not set" : string.Empty)
+                : $"refusing to start: {string.Join(", ", unset)} not set";
+            Exit(at + _timing.RunBeforeExit, behaviour.ExitCode == 0 ? 1 : behaviour.ExitCode, "Error", $"{stamp} fatal: {_terminationMessage}");
+        }
+
+        // Go's encoding/json string escaping (HTML-safe: <, > and & as \u003c, \u003e, \u0026).
+        private static string GoJson(string value)
+        {
+            var json = new StringBuilder(value.Length + 8);
+            foreach (var c in value)
+            {
+                json.Append(c switch
+                {
+                    '"' => "\\\"",
+                    '\\' => "\\\\",
+                    '\n' => "\\n",
+                    '\r' => "\\r",
+                    '\t' => "\\t",
+                    '<' or '>' or '&' or < ' ' => "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture),
+                    _ => c.ToString(),
+                });
+            }
+
+            return json.ToString();
+        }
+
         private void Exit(DateTimeOffset at, int code, string reason, string? lastWords)
         {
             _exitAt = at;
@@ -654,7 +718,7 @@ internal sealed class PodSimulation
             ExitCode = _plannedExitCode;
             if (_lastWords is not null)
             {
-                CurrentLog!.Add(_lastWords);
+                CurrentLog!.AddRange(_lastWords.Split('\n'));
             }
 
             if (CurrentLog!.Count > MaxLogLines)
@@ -670,6 +734,14 @@ internal sealed class PodSimulation
                 ["finishedAt"] = Json.Time(at),
                 ["containerID"] = _containerId,
             };
+            if (_terminationMessage is not null)
+            {
+                // As a kubelet reads it from the container's terminationMessagePath. A kubelet keeps it in the status only;
+                // the canary also quotes it in a Warning event, so that every part of a diagnosis carries it.
+                terminated["message"] = _terminationMessage;
+                events.Add(Event(at, "Warning", "Failed", $"Error: container {Name} exited with code {_plannedExitCode.ToString(CultureInfo.InvariantCulture)}: {_terminationMessage}"));
+            }
+
             _readyAt = null;
             _nextProbeAt = null;
             var restart = IsInit

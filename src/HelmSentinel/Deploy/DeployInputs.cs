@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using HelmSentinel.Text;
 
 namespace HelmSentinel.Deploy;
@@ -154,7 +155,7 @@ public static class DeployInputs
             HelmPath = Single(DeployInputNames.Helm) ?? defaults.HelmPath,
             Description = Single(DeployInputNames.Description),
             ExtraArgs = Lines(DeployInputNames.ExtraArgs).SelectMany(ExtraArguments).ToList(),
-            Secrets = Lines(DeployInputNames.Secrets),
+            Secrets = SecretsOf(inputs),
             FailFast = Bool(DeployInputNames.FailFast, defaults.FailFast),
             RestartThreshold = restartThreshold ?? defaults.RestartThreshold,
             UnschedulableGrace = Duration(DeployInputNames.UnschedulableGrace, allowZero: true) ?? defaults.UnschedulableGrace,
@@ -162,6 +163,90 @@ public static class DeployInputs
         };
         return errors.Count > 0 ? (null, errors) : (request, errors);
     }
+
+    /// <summary>
+    /// Every value the inputs say must never be printed: the <c>secrets</c> input (<see cref="DeclaredSecrets"/>) and the
+    /// values given with <c>set</c> and <c>set-string</c> under keys that look secret (<see cref="UndeclaredSecrets"/>).
+    /// What an entry point masks, and registers with its runner, before anything prints. Pure.
+    /// </summary>
+    public static IReadOnlyList<string> SecretsOf(IReadOnlyDictionary<string, IReadOnlyList<string>> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        IReadOnlyList<string> Given(string name) => inputs.TryGetValue(name, out var values) ? values : [];
+        var pairs = Given(DeployInputNames.Set).Concat(Given(DeployInputNames.SetString)).SelectMany(v => v.Split('\n')).Select(v => v.Trim());
+        return [.. DeclaredSecrets(Given(DeployInputNames.Secrets)).Concat(UndeclaredSecrets(pairs)).Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The secrets of a <c>secrets</c> input: each line is one secret, trimmed; but a PEM block (from a
+    /// <c>-----BEGIN …-----</c> line to its <c>-----END …-----</c> line) is one secret, its lines trimmed and joined with
+    /// <c>\n</c>, so that the key is masked whole, in base64 and line by line, and its armour lines are not taken for
+    /// secrets of their own. Blank lines are left out. Pure.
+    /// </summary>
+    public static IReadOnlyList<string> DeclaredSecrets(IEnumerable<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var secrets = new List<string>();
+        var lines = values.SelectMany(v => v.Split('\n')).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var end = lines[i].StartsWith("-----BEGIN ", StringComparison.Ordinal) && SecretMasker.IsPemArmor(lines[i])
+                ? lines.FindIndex(i + 1, l => l.StartsWith("-----END ", StringComparison.Ordinal) && SecretMasker.IsPemArmor(l))
+                : -1;
+            if (end < 0)
+            {
+                secrets.Add(lines[i]);
+                continue;
+            }
+
+            secrets.Add(string.Join('\n', lines.Skip(i).Take(end - i + 1)));
+            i = end;
+        }
+
+        return [.. secrets.Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The values of <c>--set</c>/<c>--set-string</c> pairs (helm's syntax: several pairs split by <c>,</c>, <c>\</c>
+    /// escaping the next character, <c>{a,b}</c> a list) whose key looks secret (<see cref="IsSecretKey"/>), each as typed
+    /// (as the deploy log echoes the command line) and as helm reads it (as the chart, and so a pod, gets it). The words
+    /// <c>true</c>, <c>false</c> and <c>null</c> are left out: under such a key they switch a feature on or off. Pure.
+    /// </summary>
+    public static IReadOnlyList<string> UndeclaredSecrets(IEnumerable<string> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        var values = new List<string>();
+        foreach (var (key, typed) in pairs.SelectMany(Assignments))
+        {
+            if (IsSecretKey(key) && typed.Trim().ToUpperInvariant() is not ("" or "TRUE" or "FALSE" or "NULL"))
+            {
+                values.Add(typed);
+                values.Add(Unescape(typed));
+            }
+        }
+
+        return [.. values.Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// True when a <c>--set</c> key names a secret: its last segment (<c>adminPassword</c> of <c>db.adminPassword</c>,
+    /// without an index such as <c>[0]</c>) ends, in any case, with one of <see cref="SecretKeyEndings"/>:
+    /// <c>db.password</c>, <c>db.adminPassword</c>, <c>auth.githubToken</c>, <c>oauth.clientSecret</c>, <c>x-api-key</c>.
+    /// Not <c>image.tag</c>, <c>replicas</c>, <c>secretName</c> or <c>tokenTTL</c>. Pure.
+    /// </summary>
+    public static bool IsSecretKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var segment = LastSegment(key);
+        return SecretKeyEndings.Any(e => segment.EndsWith(e, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The endings of a key's last segment that make its value a secret (compared ignoring case).</summary>
+    public static IReadOnlyList<string> SecretKeyEndings { get; } =
+    [
+        "password", "passwd", "token", "secret", "apiKey", "api-key", "api_key", "privateKey", "private-key", "private_key",
+        "credentials", "clientSecret",
+    ];
 
     /// <summary>
     /// The helm arguments on one line of a multi-line <c>extra-args</c> input: the line is one argument, so a value with
@@ -173,5 +258,97 @@ public static class DeployInputs
         ArgumentNullException.ThrowIfNull(line);
         var words = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
         return words.Length > 1 && words.All(w => w.StartsWith('-')) ? words : words.Length == 0 ? [] : [line.Trim()];
+    }
+
+    // helm's strvals: key up to the first unescaped '=', the value up to the next unescaped ',', or a {list}.
+    private static IEnumerable<(string Key, string Typed)> Assignments(string text)
+    {
+        var i = 0;
+        string Until(params char[] stops)
+        {
+            var start = i;
+            while (i < text.Length && Array.IndexOf(stops, text[i]) < 0)
+            {
+                i += text[i] == '\\' ? 2 : 1;
+            }
+
+            i = Math.Min(i, text.Length);
+            return text[start..i];
+        }
+
+        while (i < text.Length)
+        {
+            var key = Until('=', ',');
+            if (i >= text.Length || text[i++] == ',')
+            {
+                continue;
+            }
+
+            if (i < text.Length && text[i] == '{')
+            {
+                i++;
+                while (i < text.Length && text[i] != '}')
+                {
+                    yield return (key, Until(',', '}'));
+                    if (i < text.Length && text[i] == ',')
+                    {
+                        i++;
+                    }
+                }
+
+                i++;
+                if (i < text.Length && text[i] == ',')
+                {
+                    i++;
+                }
+
+                continue;
+            }
+
+            yield return (key, Until(','));
+            i++;
+        }
+    }
+
+    private static string LastSegment(string key)
+    {
+        var segments = new List<string>();
+        var current = new StringBuilder();
+        for (var i = 0; i < key.Length; i++)
+        {
+            if (key[i] == '\\' && i + 1 < key.Length)
+            {
+                current.Append(key[++i]);
+            }
+            else if (key[i] == '.')
+            {
+                segments.Add(current.ToString());
+                current.Clear();
+            }
+            else
+            {
+                current.Append(key[i]);
+            }
+        }
+
+        var last = current.ToString();
+        var index = last.IndexOf('[', StringComparison.Ordinal);
+        return (index >= 0 ? last[..index] : last).Trim();
+    }
+
+    private static string Unescape(string typed)
+    {
+        var value = new StringBuilder(typed.Length);
+        for (var i = 0; i < typed.Length; i++)
+        {
+            if (typed[i] == '\\' && i + 1 < typed.Length)
+            {
+                i++;
+            }
+
+            value.Append(typed[i]);
+        }
+
+        return value.ToString();
     }
 }

@@ -95,8 +95,16 @@ public sealed record DeployRequest
     /// Off: such pods are named in the report with the command to delete them.</summary>
     public bool ForceRollbackPods { get; init; } = true;
 
-    /// <summary>Values that must never be printed (masked in logs and reports).</summary>
+    /// <summary>Values that must never be printed (masked in logs and reports). The entry points put here the declared
+    /// secrets and the values of <see cref="Set"/> and <see cref="SetString"/> under keys that look secret
+    /// (<see cref="DeployInputs.SecretsOf"/>).</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
+
+    /// <summary>Every value this deploy masks: <see cref="Secrets"/>, and the values of <see cref="Set"/> and
+    /// <see cref="SetString"/> under keys that look secret (<see cref="DeployInputs.UndeclaredSecrets"/>), also when the
+    /// request was built without them in <see cref="Secrets"/>.</summary>
+    public IReadOnlyList<string> MaskedValues =>
+        [.. Secrets.Concat(DeployInputs.UndeclaredSecrets(Set.Concat(SetString))).Distinct(StringComparer.Ordinal)];
 
     /// <summary>The rollback timeout in force: <see cref="RollbackTimeout"/> or else <see cref="Timeout"/>.</summary>
     public TimeSpan EffectiveRollbackTimeout => RollbackTimeout ?? Timeout;

@@ -20,8 +20,8 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
     private readonly List<PhaseScope> _open = [];
     private bool _historyCurrent = true;
 
-    /// <summary>Masks the request's secrets.</summary>
-    public SecretMasker Masker { get; } = new(request.Secrets);
+    /// <summary>Masks the request's secrets, declared or passed under a secret-looking key (<see cref="DeployRequest.MaskedValues"/>).</summary>
+    public SecretMasker Masker { get; } = new(request.MaskedValues);
 
     /// <summary>The deploy's clock.</summary>
     public TimeProvider Time => time;

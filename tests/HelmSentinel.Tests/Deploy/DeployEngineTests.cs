@@ -360,6 +360,23 @@ public class DeployEngineTests
         outcome.HelmError.Should().NotContain("s3cr3t-value");
     }
 
+    [Fact]
+    public async Task SetValuesUnderSecretLookingKeys_AreMaskedUndeclared_AndOtherValuesAreNot()
+    {
+        const string password = "p@ss`w*rd_[x]|<y>&\"z\"";
+        var process = new ScriptedHelmProcess().WithVersion(4)
+            .Then("history", Ok(Json(Rev(1, "deployed"))))
+            .Then("upgrade", Fail($"Error: UPGRADE FAILED: execution error at (web/templates/secret.yaml:1:4): refusing {password} for tag 2.0.0\n"))
+            .Then("history", Ok(Json(Rev(1, "deployed"))));
+
+        var outcome = await Engine(process).DeployAsync(Request() with { Set = ["image.tag=2.0.0", "db.adminPassword=" + password] });
+
+        _log.Lines.Should().NotContain(l => l.Contains("w*rd", StringComparison.Ordinal));
+        _log.Lines.Should().Contain(l => l.StartsWith("$ helm upgrade", StringComparison.Ordinal) && l.Contains("db.adminPassword=***", StringComparison.Ordinal)
+            && l.Contains("image.tag=2.0.0", StringComparison.Ordinal));
+        outcome.HelmError.Should().Be("Error: UPGRADE FAILED: execution error at (web/templates/secret.yaml:1:4): refusing *** for tag 2.0.0");
+    }
+
     private sealed class MissingHelm : IHelmProcess
     {
         public Task<HelmProcessResult> RunAsync(HelmInvocation invocation, CancellationToken cancellationToken = default) =>

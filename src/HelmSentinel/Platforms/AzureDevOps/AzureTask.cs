@@ -38,15 +38,15 @@ public static class AzureTask
         }
 
         using var kubeconfig = context.Cluster is { } cluster ? TemporaryKubeconfig.Write(cluster.Kubeconfig, context.TempDirectory) : null;
-        var inputs = new Dictionary<string, IReadOnlyList<string>>(context.DeployInputsWith(kubeconfig?.Path), StringComparer.Ordinal)
-        {
-            [DeployInputNames.Secrets] = context.Secrets,
-        };
-        var (request, errors) = DeployInputs.Parse(inputs);
-        if (request is null)
+        var (parsed, errors) = DeployInputs.Parse(context.DeployInputsWith(kubeconfig?.Path));
+        if (parsed is null)
         {
             return await reporter.FinishAsync(AzureTaskReport.Rejected(context.Release, context.Namespace, errors), new SecretMasker(context.Secrets), CancellationToken.None);
         }
+
+        // The context's secrets as they are: a multi-line secret variable stays one value (masked whole, in base64 and
+        // line by line) instead of being split into lines as a secrets input would be.
+        var request = parsed with { Secrets = context.Secrets };
 
         // The engine validates the request and names the task's inputs in what it refuses; the pending status goes
         // out once it has accepted the request, in parallel with the deploy.
@@ -68,6 +68,6 @@ public static class AzureTask
         }
 
         // What follows reports a deploy that has ended; a cancelled task still gets its outputs and statuses.
-        return await reporter.FinishAsync(outcome, new SecretMasker(request.Secrets), CancellationToken.None);
+        return await reporter.FinishAsync(outcome, new SecretMasker(request.MaskedValues), CancellationToken.None);
     }
 }

@@ -41,8 +41,9 @@ public sealed record AzureTaskContext
     /// <summary>The cluster as given by a service connection or kubeconfig content; null with <c>connectionType: none</c>.</summary>
     public ClusterAccess? Cluster { get; init; }
 
-    /// <summary>Every secret value to mask (and, when single-line, to register with the agent before anything prints):
-    /// the connection's credentials, the job token, <c>githubToken</c>, the secret pipeline variables.</summary>
+    /// <summary>Every secret value to mask (and to register with the agent, line by line, before anything prints): the
+    /// connection's credentials, the job token, <c>githubToken</c>, the secret pipeline variables, and the values that
+    /// <c>overrides</c> and <c>overridesString</c> pass under keys that look secret (<see cref="Deploy.DeployInputs.UndeclaredSecrets"/>).</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
 
     /// <summary>The Azure Repos pull request of this run; null when the run is not a PR build on Azure Repos.</summary>
@@ -193,6 +194,9 @@ public sealed record AzureTaskContext
         // Secret pipeline variables (SECRET_*): the agent masks them in the log, but not in what the task sends
         // elsewhere (the summary file, the pull request), so the task masks them too.
         secrets.AddRange(env.Where(v => v.Key.StartsWith("SECRET_", StringComparison.OrdinalIgnoreCase)).OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => v.Value));
+
+        // What overrides and overridesString pass under secret-looking keys (db.password=…) is masked undeclared.
+        secrets.AddRange(Deploy.DeployInputs.SecretsOf(inputs));
 
         var provider = Variable("BUILD_REPOSITORY_PROVIDER") ?? "";
         AzurePullRequest? azureRepos = null;

@@ -37,13 +37,13 @@ public sealed class AzureTaskReporter
         }
     }
 
-    /// <summary>Registers every single-line secret with the agent; call it before anything else is printed. (The agent
-    /// masks line by line, so a multi-line value cannot be registered; those are secret variables it already knows.)</summary>
+    /// <summary>Registers every secret with the agent, in each of its single-line forms (<see cref="SecretMasker.RunnerValues"/>:
+    /// a multi-line secret line by line, as the agent masks); call it before anything else is printed.</summary>
     public void RegisterSecrets()
     {
-        foreach (var secret in _context.Secrets.Where(s => !s.Contains('\n', StringComparison.Ordinal) && !s.Contains('\r', StringComparison.Ordinal)))
+        foreach (var value in SecretMasker.RunnerValues(_context.Secrets))
         {
-            _output.WriteLine(AzureCommands.SetSecret(secret));
+            _output.WriteLine(AzureCommands.SetSecret(value));
         }
     }
 

@@ -35,7 +35,8 @@ public static class ActionInputs
     }
 
     /// <summary>Reads every input. Returns the settings, and the errors (a malformed boolean) that make them unusable;
-    /// the settings always carry the secrets, so they can be masked before the errors are printed.</summary>
+    /// the settings always carry the secrets (the token, the kubeconfig's credentials and what <see cref="DeployInputs.SecretsOf"/>
+    /// finds in the deploy inputs), so they can be masked before the errors are printed.</summary>
     public static (ActionSettings Settings, IReadOnlyList<InputError> Errors) Read(IReadOnlyDictionary<string, string> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
@@ -79,10 +80,8 @@ public static class ActionInputs
             secrets.AddRange(KubeconfigSecrets.Extract(kubeconfig));
         }
 
-        if (deployInputs.TryGetValue("secrets", out var given))
-        {
-            secrets.AddRange(given.SelectMany(v => v.Split('\n')).Select(v => v.Trim()).Where(v => v.Length > 0));
-        }
+        // The secrets input (a PEM block in it kept whole), and what set and set-string pass under secret-looking keys.
+        secrets.AddRange(DeployInputs.SecretsOf(deployInputs));
 
         var settings = new ActionSettings
         {

@@ -21,8 +21,8 @@ public sealed record ActionSettings
     /// <c>deployment-status</c>, <c>commit-status</c>, <c>production-environment</c>, <c>transient-environment</c>).</summary>
     public required GitHubReportOptions Report { get; init; }
 
-    /// <summary>Every value to mask line by line: the token, the kubeconfig's credentials and the <c>secrets</c> input.
-    /// (The kubeconfig content as a whole is registered with the runner too, but not split into lines: most of
-    /// its lines, such as <c>kind: Config</c>, are not secret.)</summary>
+    /// <summary>Every value to mask: the token, the kubeconfig's credentials, the <c>secrets</c> input and the values that
+    /// <c>set</c> and <c>set-string</c> pass under keys that look secret. (The kubeconfig content as a whole is registered
+    /// with the runner too, as one value and not line by line: most of its lines, such as <c>kind: Config</c>, are not secret.)</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
 }

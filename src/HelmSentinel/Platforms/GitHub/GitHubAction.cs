@@ -121,7 +121,9 @@ public static class GitHubAction
         return outcome.ExitCode;
     }
 
-    /// <summary>The <c>::add-mask::</c> lines for every secret: whole, line by line, and base64 as Kubernetes stores it.</summary>
+    /// <summary>The <c>::add-mask::</c> lines for every secret, in each of its single-line forms (<see cref="SecretMasker.RunnerValues"/>:
+    /// a multi-line secret line by line, PEM armour left out), and the kubeconfig content as one value (its credentials are
+    /// among the secrets; its other lines, such as <c>kind: Config</c>, are not masked).</summary>
     public static IReadOnlyList<string> MaskCommands(ActionSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
