@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace HelmSentinel.Platforms.AzureDevOps;
 
 /// <summary>
@@ -6,18 +8,59 @@ namespace HelmSentinel.Platforms.AzureDevOps;
 /// </summary>
 /// <remarks>
 /// The agent splits properties on <c>;</c>, ends the property list at the first <c>]</c> and reads one line,
-/// then decodes <c>%3B</c>, <c>%5D</c>, <c>%0D</c> and <c>%0A</c> in property values and data alike; so those
-/// four characters are encoded everywhere. <c>%</c> itself is left alone: its encoding (<c>%AZP25</c>) is only
-/// decoded when the agent's <c>DECODE_PERCENTS</c> knob is on, and shows up verbatim otherwise.
+/// then decodes <c>%3B</c>, <c>%5D</c>, <c>%0D</c> and <c>%0A</c> in property values and data alike, and last
+/// <c>%AZP25</c> into <c>%</c> when its <c>DECODE_PERCENTS</c> knob is on (the default of current agents); so those
+/// four characters are encoded everywhere. A <c>%</c> that starts one of those five sequences is encoded as
+/// <c>%AZP25</c>, or the agent would decode a literal <c>%3B</c> into <c>;</c> (and register a different value with
+/// <c>task.setsecret</c>); any other <c>%</c> is left alone, so a text like <c>100%</c> reads the same on an agent with
+/// the knob off, which shows <c>%AZP25</c> verbatim.
 /// </remarks>
 public static class AzureCommands
 {
+    // What the agent decodes (Agent.Sdk CommandStringConvertor.Unescape), in its order.
+    private static readonly string[] Decoded = ["%3B", "%0D", "%0A", "%5D", "%AZP25"];
+
     /// <summary>Encodes a property value or data for a <c>##vso[…]</c> command.</summary>
-    public static string Escape(string? value) => (value ?? string.Empty)
-        .Replace(";", "%3B", StringComparison.Ordinal)
-        .Replace("\r", "%0D", StringComparison.Ordinal)
-        .Replace("\n", "%0A", StringComparison.Ordinal)
-        .Replace("]", "%5D", StringComparison.Ordinal);
+    public static string Escape(string? value)
+    {
+        var text = value ?? string.Empty;
+        var escaped = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var encoded = text[i] switch
+            {
+                ';' => "%3B",
+                '\r' => "%0D",
+                '\n' => "%0A",
+                ']' => "%5D",
+                '%' when StartsDecoded(text.AsSpan(i)) => "%AZP25",
+                _ => null,
+            };
+            if (encoded is null)
+            {
+                escaped.Append(text[i]);
+            }
+            else
+            {
+                escaped.Append(encoded);
+            }
+        }
+
+        return escaped.ToString();
+    }
+
+    private static bool StartsDecoded(ReadOnlySpan<char> text)
+    {
+        foreach (var sequence in Decoded)
+        {
+            if (text.StartsWith(sequence, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Starts a collapsible section of the log.</summary>
     public static string Group(string title) => "##[group]" + OneLine(title);
