@@ -14,6 +14,50 @@ public sealed class AzureCommandProperties
         (6, Gen.OneOf("result", "revision", "restoredRevision", "previousRevision", "failureReason", "helm_sentinel.result")),
         (2, Generators.Text));
 
+    [Fact]
+    public void EveryCommand_IsOneLine_ThatTheAgentReadsBackToItsValues() =>
+        Gen.Select(Generators.Hostile, VariableName, Gen.Bool).Sample((value, name, succeeded) =>
+        {
+            var commands = new List<(string Line, string Area, string Event, (string Key, string Value)[] Properties)>
+            {
+                (AzureCommands.SetSecret(value), "task", "setsecret", []),
+                (AzureCommands.Error(value), "task", "logissue", [("type", "error")]),
+                (AzureCommands.Warning(value), "task", "logissue", [("type", "warning")]),
+                (AzureCommands.UploadSummary(value), "task", "uploadsummary", []),
+                (AzureCommands.AddBuildTag(value), "build", "addbuildtag", []),
+                (AzureCommands.Complete(succeeded, value), "task", "complete", [("result", succeeded ? "Succeeded" : "Failed")]),
+            };
+            try
+            {
+                commands.Add((AzureCommands.SetOutput(name, value), "task", "setvariable", [("variable", name), ("isOutput", "true"), ("issecret", "false")]));
+            }
+            catch (ArgumentException)
+            {
+                var variable = name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.');
+                variable.Should().BeFalse("{0} is a variable name", Generators.Show(name));
+            }
+
+            foreach (var (line, area, @event, properties) in commands)
+            {
+                var lines = RunnerText.Lines(line);
+                var decoded = AzureAgentModel.Parse(line, decodePercents: true);
+                var raw = AzureAgentModel.Parse(line, decodePercents: false);
+                var read = lines.Count == 1 && lines[0] == line && decoded is not null && raw is not null
+                    && decoded.Area == area && decoded.Event == @event && decoded.Data == value
+                    && decoded.Properties.Count == properties.Length && properties.All(p => decoded.Properties.TryGetValue(p.Key, out var v) && v == p.Value)
+                    && WithPercentsDecoded(raw.Data) == value;
+                if (!read)
+                {
+                    lines.Should().Equal([line], "a command is one line");
+                    decoded.Should().NotBeNull("the agent must read {0}", Generators.Show(line));
+                    (decoded!.Area, decoded.Event).Should().Be((area, @event));
+                    decoded.Data.Should().Be(value, "the agent (DECODE_PERCENTS on) must read {0} back", Generators.Show(line));
+                    decoded.Properties.Should().BeEquivalentTo(properties.ToDictionary(p => p.Key, p => p.Value));
+                    WithPercentsDecoded(raw!.Data).Should().Be(value, "with DECODE_PERCENTS off only %AZP25 may stay as it is in {0}", Generators.Show(line));
+                }
+            }
+        }, iter: Generators.Iterations, threads: 1, print: t => $"({Generators.Show(t.Item1)}, {Generators.Show(t.Item2)}, {t.Item3})");
+
     // Shrunk counterexamples. The agent decoded the literal "%3B" into ';': task.setsecret registered another value.
     [Fact]
     public void SetSecret_ALiteralPercentSequence_IsReadBackAsWritten()
@@ -43,6 +87,15 @@ public sealed class AzureCommandProperties
         AzureCommands.Escape("100% of 5%").Should().Be("100% of 5%");
         AzureCommands.Escape("%AZP25").Should().Be("%AZP25AZP25");
         AzureCommands.Escape("%%3B;").Should().Be("%%AZP253B%3B");
+    }
+
+    // The agent dropped the empty variable name ("variable=" has no value), so the command set nothing.
+    [Fact]
+    public void SetOutput_AnEmptyName_IsRefused()
+    {
+        var act = () => AzureCommands.SetOutput("", "xrq");
+
+        act.Should().Throw<ArgumentException>();
     }
 
     private static string WithPercentsDecoded(string data) => data.Replace("%AZP25", "%", StringComparison.Ordinal);

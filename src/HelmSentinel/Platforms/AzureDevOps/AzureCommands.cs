@@ -78,8 +78,18 @@ public static class AzureCommands
     public static string Warning(string message) => "##vso[task.logissue type=warning]" + Escape(message);
 
     /// <summary>Sets an output variable, read by later steps as <c>$(step.name)</c>.</summary>
-    public static string SetOutput(string name, string? value) =>
-        $"##vso[task.setvariable variable={Escape(name)};isOutput=true;issecret=false]{Escape(value)}";
+    /// <exception cref="ArgumentException">The name is empty or holds more than letters, digits, <c>_</c> and <c>.</c>
+    /// (the agent would drop an empty name, and the <c>=</c> a name starts with).</exception>
+    public static string SetOutput(string name, string? value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (!name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.'))
+        {
+            throw new ArgumentException($"'{name}' is not a variable name; expected letters, digits, '_' and '.'.", nameof(name));
+        }
+
+        return $"##vso[task.setvariable variable={name};isOutput=true;issecret=false]{Escape(value)}";
+    }
 
     /// <summary>Attaches a Markdown file (absolute path) to the run's summary page as its own section.</summary>
     public static string UploadSummary(string path) => "##vso[task.uploadsummary]" + Escape(path);
