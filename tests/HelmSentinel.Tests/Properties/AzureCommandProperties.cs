@@ -58,6 +58,71 @@ public sealed class AzureCommandProperties
             }
         }, iter: Generators.Iterations, threads: 1, print: t => $"({Generators.Show(t.Item1)}, {Generators.Show(t.Item2)}, {t.Item3})");
 
+    [Fact]
+    public void PlainLines_AreSingleLines_ThatRunNoCommand_AndKeepTheText() =>
+        Generators.Hostile.Sample(text =>
+        {
+            var lines = AzureCommands.PlainLines(text).ToList();
+            var expected = Split(text).Select(WithoutZeroWidthSpaces).ToList();
+
+            var plain = lines.All(line => RunnerText.Lines(line).Count <= 1 && !line.Contains("##[", StringComparison.Ordinal)
+                    && AzureAgentModel.Parse(line, decodePercents: true) is null or { Runs: false })
+                && lines.Select(WithoutZeroWidthSpaces).SequenceEqual(expected);
+            if (!plain)
+            {
+                foreach (var line in lines)
+                {
+                    RunnerText.Lines(line).Should().HaveCountLessThanOrEqualTo(1, "{0} is one line", Generators.Show(line));
+                    AzureAgentModel.Parse(line, decodePercents: true).Should().Match<AzureAgentModel.Command?>(c => c == null || !c.Runs, "{0} must run nothing", Generators.Show(line));
+                    line.Should().NotContain("##[", "the log viewer reads {0} as formatting", Generators.Show(line));
+                }
+
+                lines.Select(WithoutZeroWidthSpaces).Should().Equal(expected);
+            }
+        }, iter: Generators.Iterations, threads: 1, print: Generators.Show);
+
+    [Fact]
+    public void AzureDeployLog_WritesOnlyTheCommandsItMeans_WhateverTheMessages() =>
+        LogSteps.Gen.Array[1, 12].Sample(steps =>
+        {
+            var writer = new StringWriter { NewLine = "\n" };
+            var log = new AzureDeployLog(writer);
+            var expected = new List<string>();
+            var groups = new Stack<IDisposable>();
+            foreach (var step in steps)
+            {
+                switch (step.Kind)
+                {
+                    case LogStepKind.Info:
+                        log.Info(step.Text);
+                        break;
+                    case LogStepKind.Warning:
+                        log.Warning(step.Text);
+                        expected.Add("warning:" + step.Text);
+                        break;
+                    case LogStepKind.Error:
+                        log.Error(step.Text);
+                        expected.Add("error:" + step.Text);
+                        break;
+                    case LogStepKind.Group:
+                        groups.Push(log.Group(step.Text));
+                        break;
+                    case LogStepKind.EndGroup when groups.Count > 0:
+                        groups.Pop().Dispose();
+                        break;
+                    default:
+                        break;
+                }
+            }
+
+            var output = writer.ToString();
+            var read = RunnerText.Lines(output).Select(l => AzureAgentModel.Parse(l, decodePercents: true)).Where(c => c is { Runs: true })
+                .Select(c => c!.Properties["type"] + ":" + c.Data).ToList();
+            read.Should().Equal(expected);
+            RunnerText.Lines(output).Count(l => l.StartsWith("##[group]", StringComparison.Ordinal))
+                .Should().Be(steps.Count(s => s.Kind == LogStepKind.Group));
+        }, iter: Generators.Iterations, threads: 1, print: LogSteps.Show);
+
     // Shrunk counterexamples. The agent decoded the literal "%3B" into ';': task.setsecret registered another value.
     [Fact]
     public void SetSecret_ALiteralPercentSequence_IsReadBackAsWritten()
@@ -96,6 +161,20 @@ public sealed class AzureCommandProperties
         var act = () => AzureCommands.SetOutput("", "xrq");
 
         act.Should().Throw<ArgumentException>();
+    }
+
+    // A lone '\r' ends a line for the agent: the last of "L\n\r" was lost, and a '\r' inside a line split it in two.
+    [Fact]
+    public void PlainLines_ALoneCarriageReturn_EndsALine()
+    {
+        AzureCommands.PlainLines("L\n\r").Should().Equal("L", "", "");
+    }
+
+    // The defusing wrote "##VSO[" as "#\u200B#vso[".
+    [Fact]
+    public void PlainLines_KeepTheCaseOfWhatTheyDefuse()
+    {
+        AzureCommands.PlainLines("\u212A##VSO[%25q").Should().Equal("\u212A#\u200B#VSO[%25q");
     }
 
     private static string WithPercentsDecoded(string data) => data.Replace("%AZP25", "%", StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace HelmSentinel.Platforms.AzureDevOps;
 
@@ -15,7 +16,7 @@ namespace HelmSentinel.Platforms.AzureDevOps;
 /// <c>task.setsecret</c>); any other <c>%</c> is left alone, so a text like <c>100%</c> reads the same on an agent with
 /// the knob off, which shows <c>%AZP25</c> verbatim.
 /// </remarks>
-public static class AzureCommands
+public static partial class AzureCommands
 {
     // What the agent decodes (Agent.Sdk CommandStringConvertor.Unescape), in its order.
     private static readonly string[] Decoded = ["%3B", "%0D", "%0A", "%5D", "%AZP25"];
@@ -108,13 +109,16 @@ public static class AzureCommands
     /// </summary>
     public static IEnumerable<string> PlainLines(string? text)
     {
-        foreach (var line in (text ?? string.Empty).Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+        // The agent reads a lone '\r' as a line break too.
+        foreach (var line in (text ?? string.Empty).Split(["\r\n", "\r", "\n"], StringSplitOptions.None))
         {
-            yield return line.TrimEnd('\r')
-                .Replace("##vso[", "#\u200B#vso[", StringComparison.OrdinalIgnoreCase)
-                .Replace("##[", "#\u200B#[", StringComparison.Ordinal);
+            yield return CommandPrefix().Replace(line, "#\u200B");
         }
     }
+
+    // The first '#' of "##vso[" (any case) and of "##[": the zero-width space goes after it, the text keeps its case.
+    [GeneratedRegex(@"#(?=#(?:vso)?\[)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CommandPrefix();
 
     private static string OneLine(string text) =>
         string.Join(' ', PlainLines(text).Where(l => l.Length > 0)).Trim();
