@@ -179,7 +179,13 @@ public static class DeployInputs
     public static IReadOnlyList<string> ExtraArguments(string line)
     {
         ArgumentNullException.ThrowIfNull(line);
-        var words = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        return words.Length > 1 && words.All(w => w.StartsWith('-')) ? words : words.Length == 0 ? [] : [line.Trim()];
+        var trimmed = line.Trim();
+        if (trimmed.Length == 0)
+        {
+            return [];
+        }
+
+        var words = trimmed.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        return words.Length > 1 && words.All(w => w.StartsWith('-')) ? words : [trimmed];
     }
 }

@@ -25,6 +25,16 @@ public sealed class DeployInputsProperties
             }
         }, iter: Generators.Iterations, threads: 1, print: DeployGenerators.Show);
 
+    [Fact]
+    public void ExtraArguments_OfAnyLine_AreNonEmptyPiecesOfIt() =>
+        Generators.Hostile.Sample(line =>
+        {
+            var arguments = DeployInputs.ExtraArguments(line);
+
+            var pieces = arguments.All(a => a.Trim().Length > 0 && line.Contains(a, StringComparison.Ordinal));
+            pieces.Should().BeTrue("{0} are pieces of {1}", Generators.Show(arguments), Generators.Show(line));
+        }, iter: Generators.Iterations, threads: 1, print: Generators.Show);
+
     // Shrunk counterexample: Parse's own messages were not masked ("e.g. web." with the secret "web").
     [Fact]
     public void Parse_MasksTheSecretsInItsMessages()
@@ -47,5 +57,12 @@ public sealed class DeployInputsProperties
         });
 
         errors.Should().ContainSingle().Which.Message.Should().Be("'***' is not a positive duration; expected a Go duration such as 5m, 90s or 1h30m, or hh:mm:ss.");
+    }
+
+    // Shrunk counterexample: a line of white space other than spaces and tabs gave one empty argument.
+    [Fact]
+    public void ExtraArguments_OfALineOfWhiteSpace_IsNothing()
+    {
+        DeployInputs.ExtraArguments("\n").Should().BeEmpty();
     }
 }
