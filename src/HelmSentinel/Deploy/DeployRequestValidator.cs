@@ -35,6 +35,7 @@ public static partial class DeployRequestValidator
         ["install"] = "helm-sentinel always runs upgrade --install",
         ["dry-run"] = "a dry run changes nothing, so there would be nothing to verify or roll back; helm-sentinel does not do dry runs",
         ["output"] = "helm-sentinel reads helm's output and chooses its format itself",
+        ["help"] = "helm would print its help and exit 0 without upgrading anything, and the deploy would pass for a success",
     };
 
     /// <summary>Why <paramref name="flag"/> (an entry of <see cref="HelmArguments.OwnedFlags"/>) may not be given as an extra

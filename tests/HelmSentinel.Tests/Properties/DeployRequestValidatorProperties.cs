@@ -39,6 +39,47 @@ public sealed class DeployRequestValidatorProperties : IDisposable
         }, iter: Generators.Iterations, threads: 1, print: DeployGenerators.Show);
 
     [Fact]
+    public void AnAcceptedRequest_GivesHelmNoOwnedFlagInItsExtraArguments() =>
+        Gen.Select(DeployGenerators.FlagArgument.Array[0, 5], Gen.Bool, Gen.Int[0, 1]).Sample((arguments, throughInputs, major) =>
+        {
+            DeployRequest request;
+            if (throughInputs)
+            {
+                // As the action and the task pass them: lines of words.
+                var (parsed, _) = DeployInputs.Parse(new Dictionary<string, IReadOnlyList<string>>
+                {
+                    [DeployInputNames.Release] = ["web"],
+                    [DeployInputNames.Chart] = ["repo/web"],
+                    [DeployInputNames.ExtraArgs] = [string.Join(arguments.Length % 2 == 0 ? " " : "\n", arguments)],
+                });
+                if (parsed is null)
+                {
+                    return;
+                }
+
+                request = parsed;
+            }
+            else
+            {
+                request = new DeployRequest { Release = "web", Chart = "repo/web", ExtraArgs = arguments };
+            }
+
+            if (DeployRequestValidator.Validate(request).Count > 0)
+            {
+                return;
+            }
+
+            var helm = HelmArguments.Upgrade(request.ToHelmUpgrade(), Versions[major]);
+            var extra = helm.Skip(helm.Count - request.ExtraArgs.Count).ToList();
+            extra.Should().Equal(request.ExtraArgs);
+            foreach (var argument in extra)
+            {
+                HelmArguments.OwnedFlagOf(argument).Should().BeNull("{0} was accepted", Generators.Show(argument));
+                PflagModel.FlagsSetBy(argument).Intersect(PflagModel.Refused).Should().BeEmpty("helm would read {0} as that flag", Generators.Show(argument));
+            }
+        }, iter: Generators.Iterations, threads: 1, print: t => $"({Generators.Show(t.Item1)}, throughInputs: {t.Item2}, helm {3 + t.Item3})");
+
+    [Fact]
     public void Classify_OfAnyReference_NeverThrows_AndTellsTheFormsApart() =>
         Gen.Frequency(
             (3, Generators.Hostile),
@@ -63,4 +104,14 @@ public sealed class DeployRequestValidatorProperties : IDisposable
                 kind.Should().NotBe(ChartKind.Oci);
             }
         }, iter: Generators.Iterations, threads: 1, print: Generators.Show);
+
+    // Shrunk counterexample: helm upgrade --help prints the help and exits 0, and the deploy was reported a success.
+    [Fact]
+    public void Validate_HelpAsAnExtraArgument_IsRefused()
+    {
+        var errors = DeployRequestValidator.Validate(new DeployRequest { Release = "web", Chart = "repo/web", ExtraArgs = ["--help"] });
+
+        errors.Should().ContainSingle(e => e.Input == "extra-args").Which.Message.Should().Contain("is not allowed: helm would print its help and exit 0");
+        HelmArguments.OwnedFlagOf("-hn=prod").Should().Be("help");
+    }
 }
