@@ -23,7 +23,8 @@ public static class DeployInputs
     };
 
     /// <summary>Parses the inputs. Returns the request, or the errors that prevent building one
-    /// (a malformed number, duration or boolean, or a missing required input).</summary>
+    /// (a malformed number, duration or boolean, or a missing required input), with the values of the
+    /// <c>secrets</c> input masked in their messages.</summary>
     public static (DeployRequest? Request, IReadOnlyList<InputError> Errors) Parse(IReadOnlyDictionary<string, IReadOnlyList<string>> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -161,7 +162,14 @@ public static class DeployInputs
             UnschedulableGrace = Duration(DeployInputNames.UnschedulableGrace, allowZero: true) ?? defaults.UnschedulableGrace,
             ForceRollbackPods = Bool(DeployInputNames.ForceRollbackPods, defaults.ForceRollbackPods),
         };
-        return errors.Count > 0 ? (null, errors) : (request, errors);
+        if (errors.Count > 0)
+        {
+            // A secret given to the wrong input (a token in 'timeout') is quoted back: mask the messages as the validator does.
+            var masker = new SecretMasker(request.Secrets);
+            return (null, [.. errors.Select(e => e with { Message = masker.Mask(e.Message) })]);
+        }
+
+        return (request, errors);
     }
 
     /// <summary>
@@ -256,8 +264,14 @@ public static class DeployInputs
     public static IReadOnlyList<string> ExtraArguments(string line)
     {
         ArgumentNullException.ThrowIfNull(line);
-        var words = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        return words.Length > 1 && words.All(w => w.StartsWith('-')) ? words : words.Length == 0 ? [] : [line.Trim()];
+        var trimmed = line.Trim();
+        if (trimmed.Length == 0)
+        {
+            return [];
+        }
+
+        var words = trimmed.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        return words.Length > 1 && words.All(w => w.StartsWith('-')) ? words : [trimmed];
     }
 
     // helm's strvals: key up to the first unescaped '=', the value up to the next unescaped ',', or a {list}.

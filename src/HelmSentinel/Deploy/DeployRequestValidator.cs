@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using HelmSentinel.Helm;
 using HelmSentinel.Text;
@@ -35,6 +37,7 @@ public static partial class DeployRequestValidator
         ["install"] = "helm-sentinel always runs upgrade --install",
         ["dry-run"] = "a dry run changes nothing, so there would be nothing to verify or roll back; helm-sentinel does not do dry runs",
         ["output"] = "helm-sentinel reads helm's output and chooses its format itself",
+        ["help"] = "helm would print its help and exit 0 without upgrading anything, and the deploy would pass for a success",
     };
 
     /// <summary>Why <paramref name="flag"/> (an entry of <see cref="HelmArguments.OwnedFlags"/>) may not be given as an extra
@@ -415,24 +418,34 @@ public static partial class DeployRequestValidator
         return -1;
     }
 
+    // Characters, not UTF-16 units: helm reads runes, so a '\' escapes a whole emoji and a letter outside the BMP is a letter.
     private static string? KeyProblem(string key)
     {
-        for (var i = 0; i < key.Length; i++)
+        var rest = key.AsSpan();
+        while (!rest.IsEmpty)
         {
-            var c = key[i];
-            if (c == '\\')
+            if (rest[0] == '\\')
             {
-                if (i == key.Length - 1)
+                if (rest.Length == 1)
                 {
                     return "ends with a lone '\\'";
                 }
 
-                i++;
+                Rune.DecodeFromUtf16(rest[1..], out _, out var escaped);
+                rest = rest[(1 + escaped)..];
+                continue;
             }
-            else if (!char.IsLetterOrDigit(c) && c is not ('_' or '-' or '/' or '.' or '[' or ']'))
+
+            var valid = Rune.DecodeFromUtf16(rest, out var rune, out var length) == OperationStatus.Done;
+            if (!valid || (!Rune.IsLetterOrDigit(rune) && rune.Value is not ('_' or '-' or '/' or '.' or '[' or ']')))
             {
-                return char.IsWhiteSpace(c) ? "contains white space" : $"contains '{c}'";
+                return !valid ? $"contains a lone surrogate (U+{(int)rest[0]:X4})"
+                    : Rune.IsWhiteSpace(rune) ? "contains white space"
+                    : Rune.IsControl(rune) || Rune.GetUnicodeCategory(rune) is UnicodeCategory.Format ? $"contains the invisible character U+{rune.Value:X4}"
+                    : $"contains '{rune}'";
             }
+
+            rest = rest[length..];
         }
 
         return null;

@@ -14,19 +14,25 @@ public static class HelmArguments
 
     /// <summary>
     /// The long flags of <c>helm upgrade</c> and <c>helm rollback</c> that the engine sets itself, or that would defeat
-    /// the guard (<c>--dry-run</c>, <c>--output</c>): no extra argument may carry one. Everything <see cref="Upgrade"/>
-    /// and <see cref="Rollback"/> emit is in it.
+    /// the guard (<c>--dry-run</c>, <c>--output</c>, and <c>--help</c>, after which helm prints its help and exits 0
+    /// without upgrading): no extra argument may carry one. Everything <see cref="Upgrade"/> and <see cref="Rollback"/>
+    /// emit is in it.
     /// </summary>
     public static IReadOnlySet<string> OwnedFlags { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         "atomic", "rollback-on-failure", "cleanup-on-fail", "install", "dry-run", "output", "wait", "wait-for-jobs",
         "timeout", "history-max", "namespace", "kube-context", "kubeconfig", "create-namespace", "version", "values",
-        "set", "set-string", "set-file", "description", "force", "force-replace", "reuse-values", "reset-values",
+        "set", "set-string", "set-file", "description", "force", "force-replace", "reuse-values", "reset-values", "help",
     };
 
-    /// <summary>pflag's one-letter forms of owned flags (<c>-n prod</c>, <c>-nprod</c> and <c>-n=prod</c> all set the namespace).</summary>
+    /// <summary>
+    /// pflag's one-letter forms of owned flags (<c>-n prod</c>, <c>-nprod</c> and <c>-n=prod</c> all set the namespace).
+    /// Every other shorthand of <c>helm upgrade</c> takes a value (<c>-l</c>), so in <c>-abc</c> only the first letter
+    /// can be a flag that is not owned.
+    /// </summary>
     public static IReadOnlyDictionary<char, string> OwnedShortFlags { get; } = new Dictionary<char, string>
     {
+        ['h'] = "help",
         ['i'] = "install",
         ['n'] = "namespace",
         ['f'] = "values",

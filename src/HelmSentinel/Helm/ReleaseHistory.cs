@@ -80,6 +80,11 @@ public sealed class ReleaseHistory
         {
             throw new FormatException($"'helm history -o json' printed invalid JSON: {e.Message}", e);
         }
+        catch (ArgumentException e)
+        {
+            // A lone surrogate: the text cannot be turned into the UTF-8 the JSON reader reads.
+            throw new FormatException($"'helm history -o json' printed text that is not valid Unicode: {e.Message}", e);
+        }
     }
 
     /// <summary>
@@ -152,7 +157,7 @@ public sealed class ReleaseHistory
 
             // helm list prints revisions as strings; accept that shape too.
             if (value.ValueKind == JsonValueKind.String &&
-                int.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out number))
+                int.TryParse(StringOf(value, "revision"), NumberStyles.None, CultureInfo.InvariantCulture, out number))
             {
                 return number;
             }
@@ -162,7 +167,20 @@ public sealed class ReleaseHistory
     }
 
     private static string? ReadString(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? StringOf(value, name) : null;
+
+    // GetString throws for an escaped lone surrogate ("\ud800"), which Go's encoder never writes.
+    private static string? StringOf(JsonElement value, string name)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new FormatException($"'helm history -o json' printed a {name} that is not valid Unicode: {e.Message}", e);
+        }
+    }
 
     // "2024-01-02T03:04:05.123456789Z" -> "2024-01-02T03:04:05.1234567Z": .NET keeps 7 fractional digits.
     private static string TruncateFraction(string text)

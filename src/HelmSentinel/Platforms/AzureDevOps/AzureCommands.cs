@@ -1,3 +1,6 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
 namespace HelmSentinel.Platforms.AzureDevOps;
 
 /// <summary>
@@ -6,18 +9,59 @@ namespace HelmSentinel.Platforms.AzureDevOps;
 /// </summary>
 /// <remarks>
 /// The agent splits properties on <c>;</c>, ends the property list at the first <c>]</c> and reads one line,
-/// then decodes <c>%3B</c>, <c>%5D</c>, <c>%0D</c> and <c>%0A</c> in property values and data alike; so those
-/// four characters are encoded everywhere. <c>%</c> itself is left alone: its encoding (<c>%AZP25</c>) is only
-/// decoded when the agent's <c>DECODE_PERCENTS</c> knob is on, and shows up verbatim otherwise.
+/// then decodes <c>%3B</c>, <c>%5D</c>, <c>%0D</c> and <c>%0A</c> in property values and data alike, and last
+/// <c>%AZP25</c> into <c>%</c> when its <c>DECODE_PERCENTS</c> knob is on (the default of current agents); so those
+/// four characters are encoded everywhere. A <c>%</c> that starts one of those five sequences is encoded as
+/// <c>%AZP25</c>, or the agent would decode a literal <c>%3B</c> into <c>;</c> (and register a different value with
+/// <c>task.setsecret</c>); any other <c>%</c> is left alone, so a text like <c>100%</c> reads the same on an agent with
+/// the knob off, which shows <c>%AZP25</c> verbatim.
 /// </remarks>
-public static class AzureCommands
+public static partial class AzureCommands
 {
+    // What the agent decodes (Agent.Sdk CommandStringConvertor.Unescape), in its order.
+    private static readonly string[] Decoded = ["%3B", "%0D", "%0A", "%5D", "%AZP25"];
+
     /// <summary>Encodes a property value or data for a <c>##vso[…]</c> command.</summary>
-    public static string Escape(string? value) => (value ?? string.Empty)
-        .Replace(";", "%3B", StringComparison.Ordinal)
-        .Replace("\r", "%0D", StringComparison.Ordinal)
-        .Replace("\n", "%0A", StringComparison.Ordinal)
-        .Replace("]", "%5D", StringComparison.Ordinal);
+    public static string Escape(string? value)
+    {
+        var text = value ?? string.Empty;
+        var escaped = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var encoded = text[i] switch
+            {
+                ';' => "%3B",
+                '\r' => "%0D",
+                '\n' => "%0A",
+                ']' => "%5D",
+                '%' when StartsDecoded(text.AsSpan(i)) => "%AZP25",
+                _ => null,
+            };
+            if (encoded is null)
+            {
+                escaped.Append(text[i]);
+            }
+            else
+            {
+                escaped.Append(encoded);
+            }
+        }
+
+        return escaped.ToString();
+    }
+
+    private static bool StartsDecoded(ReadOnlySpan<char> text)
+    {
+        foreach (var sequence in Decoded)
+        {
+            if (text.StartsWith(sequence, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Starts a collapsible section of the log.</summary>
     public static string Group(string title) => "##[group]" + OneLine(title);
@@ -35,8 +79,18 @@ public static class AzureCommands
     public static string Warning(string message) => "##vso[task.logissue type=warning]" + Escape(message);
 
     /// <summary>Sets an output variable, read by later steps as <c>$(step.name)</c>.</summary>
-    public static string SetOutput(string name, string? value) =>
-        $"##vso[task.setvariable variable={Escape(name)};isOutput=true;issecret=false]{Escape(value)}";
+    /// <exception cref="ArgumentException">The name is empty or holds more than letters, digits, <c>_</c> and <c>.</c>
+    /// (the agent would drop an empty name, and the <c>=</c> a name starts with).</exception>
+    public static string SetOutput(string name, string? value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (!name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.'))
+        {
+            throw new ArgumentException($"'{name}' is not a variable name; expected letters, digits, '_' and '.'.", nameof(name));
+        }
+
+        return $"##vso[task.setvariable variable={name};isOutput=true;issecret=false]{Escape(value)}";
+    }
 
     /// <summary>Attaches a Markdown file (absolute path) to the run's summary page as its own section.</summary>
     public static string UploadSummary(string path) => "##vso[task.uploadsummary]" + Escape(path);
@@ -55,13 +109,16 @@ public static class AzureCommands
     /// </summary>
     public static IEnumerable<string> PlainLines(string? text)
     {
-        foreach (var line in (text ?? string.Empty).Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+        // The agent reads a lone '\r' as a line break too.
+        foreach (var line in (text ?? string.Empty).Split(["\r\n", "\r", "\n"], StringSplitOptions.None))
         {
-            yield return line.TrimEnd('\r')
-                .Replace("##vso[", "#\u200B#vso[", StringComparison.OrdinalIgnoreCase)
-                .Replace("##[", "#\u200B#[", StringComparison.Ordinal);
+            yield return CommandPrefix().Replace(line, "#\u200B");
         }
     }
+
+    // The first '#' of "##vso[" (any case) and of "##[": the zero-width space goes after it, the text keeps its case.
+    [GeneratedRegex(@"#(?=#(?:vso)?\[)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CommandPrefix();
 
     private static string OneLine(string text) =>
         string.Join(' ', PlainLines(text).Where(l => l.Length > 0)).Trim();

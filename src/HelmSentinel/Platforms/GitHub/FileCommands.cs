@@ -13,8 +13,10 @@ public static class FileCommands
     public static string NewDelimiter() => "ghadelimiter_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     /// <summary>
-    /// <c>name&lt;&lt;DELIM\nvalue\nDELIM\n</c>. Throws when the name is empty or holds a line break, or when the
-    /// delimiter occurs in the name or the value (the runner would end the value there).
+    /// <c>name&lt;&lt;DELIM\nvalue\nDELIM\n</c>. Throws when the name is empty, holds a line break, <c>=</c> or
+    /// <c>&lt;&lt;</c>, or ends with <c>&lt;</c> (the runner splits the first line at the first <c>=</c> or <c>&lt;&lt;</c>,
+    /// so the value's lines would be read as entries of their own, or the delimiter never found), when the delimiter holds a line break, or when the delimiter occurs in the name or the value
+    /// (the runner would end the value there).
     /// </summary>
     public static string Entry(string name, string? value, string delimiter)
     {
@@ -24,6 +26,16 @@ public static class FileCommands
         if (name.Contains('\n', StringComparison.Ordinal) || name.Contains('\r', StringComparison.Ordinal))
         {
             throw new ArgumentException($"An output name cannot span lines: '{name}'.", nameof(name));
+        }
+
+        if (name.Contains('=', StringComparison.Ordinal) || name.Contains("<<", StringComparison.Ordinal) || name.EndsWith('<'))
+        {
+            throw new ArgumentException($"An output name cannot hold '=' or '<<', nor end with '<': '{name}'.", nameof(name));
+        }
+
+        if (delimiter.Contains('\n', StringComparison.Ordinal) || delimiter.Contains('\r', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A heredoc delimiter cannot span lines.", nameof(delimiter));
         }
 
         if (name.Contains(delimiter, StringComparison.Ordinal) || value.Contains(delimiter, StringComparison.Ordinal))
