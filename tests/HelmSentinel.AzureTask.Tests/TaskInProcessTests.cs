@@ -71,6 +71,46 @@ public sealed class TaskInProcessTests(TaskFixture fixture, ITestOutputHelper ou
         run.Visible.Should().NotContain(fixture.AzureDevOps.Token);
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task AThreadAzureReposStoredButAnswered502For_IsFoundByItsKeyAndUpdated_NotCreatedTwice(int major)
+    {
+        var release = TestNames.Release([major]);
+        var env = new AgentEnvironment(_home)
+            .Input("connectionType", "kubeconfig").Input("kubeconfig", fixture.Simulator.KubeconfigYaml())
+            .Deploy(release, major)
+            .PullRequest(fixture.AzureDevOps, 22 + major);
+        fixture.AzureDevOps.FailCreatesAfterStoring(1);
+
+        var run = await RunAsync(env, new AzureTaskServices { AzureReposRetry = new AzureRestRetryOptions { MaxRetries = 3, BaseDelay = TimeSpan.FromMilliseconds(5) } });
+
+        run.ExitCode.Should().Be(0, run.All);
+        fixture.AzureDevOps.Threads.Where(t => ((string?)t["comments"]?[0]?["content"] ?? "").Contains($"helm-sentinel:{release}/{release} ", StringComparison.Ordinal))
+            .Should().ContainSingle("the stored thread is found by its key on the retry and updated");
+        run.Commands.Should().NotContain(c => c.StartsWith("##vso[task.logissue type=warning]", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task ATokenAzureReposRefuses_IsAWarning_AndTheDeployResultStands(int major)
+    {
+        var release = TestNames.Release([major]);
+        var env = new AgentEnvironment(_home)
+            .Input("connectionType", "kubeconfig").Input("kubeconfig", fixture.Simulator.KubeconfigYaml())
+            .Deploy(release, major)
+            .PullRequest(fixture.AzureDevOps, 30 + major)
+            .Set("ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN", "not-the-token-" + major);
+
+        var run = await RunAsync(env, new AzureTaskServices { AzureReposRetry = new AzureRestRetryOptions { MaxRetries = 3, BaseDelay = TimeSpan.FromMilliseconds(5) } });
+
+        run.ExitCode.Should().Be(0, run.All);
+        run.Commands[^1].Should().StartWith("##vso[task.complete result=Succeeded;]");
+        run.Commands.Should().Contain(c => c.StartsWith("##vso[task.logissue type=warning]", StringComparison.Ordinal) && c.Contains("401", StringComparison.Ordinal)
+            && c.Contains("Contribute to pull requests", StringComparison.Ordinal));
+    }
+
     // Helm in this process inherits the test's environment: the run's changes go on top of the isolated home, as the
     // task's helm inherits the agent's environment.
     private async Task<TaskProcess.Result> RunAsync(AgentEnvironment env, AzureTaskServices services)

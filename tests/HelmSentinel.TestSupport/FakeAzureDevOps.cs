@@ -25,6 +25,7 @@ public sealed partial class FakeAzureDevOps : IAsyncDisposable
     private readonly List<JsonObject> _threads = [];
     private readonly Lock _gate = new();
     private int _failuresLeft;
+    private int _storedFailuresLeft;
 
     private FakeAzureDevOps(WebApplication app) => _app = app;
 
@@ -65,6 +66,16 @@ public sealed partial class FakeAzureDevOps : IAsyncDisposable
         RetryAfterSeconds = retryAfterSeconds;
         Interlocked.Exchange(ref _failuresLeft, count);
     }
+
+    /// <summary>The next <paramref name="count"/> thread creates are stored and then answered <paramref name="status"/>: what
+    /// the task sees when Azure DevOps stored the thread but the answer was lost.</summary>
+    public void FailCreatesAfterStoring(int count, HttpStatusCode status = HttpStatusCode.BadGateway)
+    {
+        StoredFailureStatus = status;
+        Interlocked.Exchange(ref _storedFailuresLeft, count);
+    }
+
+    private HttpStatusCode StoredFailureStatus { get; set; } = HttpStatusCode.BadGateway;
 
     private HttpStatusCode FailureStatus { get; set; } = HttpStatusCode.ServiceUnavailable;
 
@@ -150,6 +161,13 @@ public sealed partial class FakeAzureDevOps : IAsyncDisposable
         if (answer is null)
         {
             http.Response.StatusCode = 404;
+            return;
+        }
+
+        if (http.Request.Method == "POST" && rest == "threads" && Interlocked.Decrement(ref _storedFailuresLeft) >= 0)
+        {
+            http.Response.StatusCode = (int)StoredFailureStatus;
+            await http.Response.WriteAsync("{\"message\":\"stored, then the answer was lost\"}");
             return;
         }
 

@@ -70,6 +70,17 @@ public sealed class FakeGitHubApi : IAsyncDisposable
         }
     }
 
+    /// <summary>The next <paramref name="times"/> matching requests are served (a comment is stored, say) and then answered
+    /// <paramref name="status"/>, or, with <paramref name="delay"/>, answered only after it (past a client's timeout): what
+    /// a client sees when GitHub stored its create but the answer was lost.</summary>
+    public void StoreThenFail(string method, string pathPattern, int status, int times, TimeSpan? delay = null)
+    {
+        lock (_faults)
+        {
+            _faults.Add(new Fault(method, new Regex(pathPattern), status, times, null) { AfterStoring = true, Delay = delay });
+        }
+    }
+
     public IReadOnlyList<RecordedRequest> Matching(string method, string pathPattern) =>
         [.. Requests.Where(r => r.Method == method && Regex.IsMatch(r.Path, pathPattern))];
 
@@ -89,8 +100,20 @@ public sealed class FakeGitHubApi : IAsyncDisposable
         var method = http.Request.Method;
         var rawPath = http.Request.Path.Value ?? "";
         var path = rawPath.StartsWith("/api/v3/", StringComparison.Ordinal) ? rawPath["/api/v3".Length..] : rawPath;
-        var (status, response, headers) = Answer(method, path, body);
+        var (status, response, headers, delay) = Answer(method, path, body);
         _requests.Enqueue(new RecordedRequest(method, path, body, status, rawPath));
+        if (delay is { } wait)
+        {
+            try
+            {
+                await Task.Delay(wait, http.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the client gave up waiting, as it was meant to
+            }
+        }
+
         http.Response.StatusCode = status;
         foreach (var (name, value) in headers)
         {
@@ -101,22 +124,32 @@ public sealed class FakeGitHubApi : IAsyncDisposable
         await http.Response.WriteAsync(response);
     }
 
-    private (int Status, string Body, IReadOnlyList<(string, string)> Headers) Answer(string method, string path, string body)
+    private (int Status, string Body, IReadOnlyList<(string, string)> Headers, TimeSpan? Delay) Answer(string method, string path, string body)
     {
+        Fault? fault;
         lock (_faults)
         {
-            var fault = _faults.FirstOrDefault(f => f.Method == method && f.Path.IsMatch(path) && f.Times != 0);
-            if (fault is not null)
+            fault = _faults.FirstOrDefault(f => f.Method == method && f.Path.IsMatch(path) && f.Times != 0);
+            if (fault is not null && fault.Times > 0)
             {
-                if (fault.Times > 0)
-                {
-                    fault.Times--;
-                }
-
-                var headers = fault.RetryAfter is null ? new List<(string, string)>() : [("Retry-After", fault.RetryAfter)];
-                return (fault.Status, $$"""{"message":"injected {{fault.Status}}"}""", headers);
+                fault.Times--;
             }
         }
+
+        if (fault is { AfterStoring: false })
+        {
+            var headers = fault.RetryAfter is null ? new List<(string, string)>() : [("Retry-After", fault.RetryAfter)];
+            return (fault.Status, $$"""{"message":"injected {{fault.Status}}"}""", headers, null);
+        }
+
+        var (status, response, served) = Serve(method, path, body);
+        return fault is null
+            ? (status, response, served, null)
+            : fault.Delay is { } delay ? (status, response, served, delay) : (fault.Status, $$"""{"message":"injected {{fault.Status}} after storing"}""", [], null);
+    }
+
+    private (int Status, string Body, IReadOnlyList<(string, string)> Headers) Serve(string method, string path, string body)
+    {
 
         lock (_comments)
         {
@@ -204,5 +237,9 @@ public sealed class FakeGitHubApi : IAsyncDisposable
         public int Times { get; set; } = times;
 
         public string? RetryAfter { get; } = retryAfter;
+
+        public bool AfterStoring { get; init; }
+
+        public TimeSpan? Delay { get; init; }
     }
 }

@@ -54,6 +54,12 @@ public sealed class FaultRun : IDisposable
     /// <summary>The image the release's Deployment must serve at the end.</summary>
     public string ExpectedImage { get; set; } = GoodImage;
 
+    private readonly List<FaultRule> _faults = [];
+    private readonly List<FaultCount> _fired = [];
+
+    /// <summary>The case's faults and how often each fired, as they were when they were cleared.</summary>
+    public IReadOnlyList<FaultCount> Fired => _fired;
+
     /// <summary>The last deploy's outcome.</summary>
     public DeployOutcome? Outcome { get; private set; }
 
@@ -88,7 +94,32 @@ public sealed class FaultRun : IDisposable
     }
 
     /// <summary>Adds a fault confined to the case's namespace (unless it names another).</summary>
-    public FaultRule Fault(FaultRule rule) => Simulator.Faults.Add(rule.Namespace == "*" ? rule with { Namespace = Release } : rule);
+    public FaultRule Fault(FaultRule rule)
+    {
+        var added = Simulator.Faults.Add(rule.Namespace == "*" ? rule with { Namespace = Release } : rule);
+        lock (_faults)
+        {
+            _faults.Add(added);
+        }
+
+        return added;
+    }
+
+    /// <summary>Ends the case's faults (the trouble is over), keeping how often each fired.</summary>
+    public void ClearFaults()
+    {
+        lock (_faults)
+        {
+            var ids = _faults.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+            _fired.AddRange(Simulator.Faults.List().Where(f => ids.Contains(f.Rule.Id)));
+            foreach (var id in ids.OfType<string>())
+            {
+                Simulator.Faults.Remove(id);
+            }
+
+            _faults.Clear();
+        }
+    }
 
     /// <summary>Runs <paramref name="action"/> once <paramref name="moment"/> is true of the cluster (bounded: the case fails
     /// when the moment never comes). Returns at once; await the task to know it ran.</summary>
