@@ -61,7 +61,7 @@ public sealed class DeployEngine
         // detected and the history read, so a healthy deploy does not wait for them.
         await using var watcher = request.FailFast ? new PendingWatcher(request, outcome.Masker, _time, cancellationToken) : null;
         var helm = new HelmCli(_process, request.HelmPath, _log, outcome.Masker, HelmCli.Pipeline(_retry, _time, _log, outcome.Masker));
-        await using var session = new DeploySession(request, helm, outcome, _log, watcher, cancellationToken);
+        await using var session = new DeploySession(request, helm, outcome, _log, watcher, _retry, cancellationToken);
         return await session.RunAsync();
     }
 

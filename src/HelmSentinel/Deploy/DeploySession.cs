@@ -1,5 +1,6 @@
 using HelmSentinel.Helm;
 using HelmSentinel.Kubernetes;
+using HelmSentinel.Resilience.Helm;
 using HelmSentinel.Text;
 
 namespace HelmSentinel.Deploy;
@@ -11,7 +12,7 @@ namespace HelmSentinel.Deploy;
 /// the same clean-up (the watchers stopped) before it becomes the outcome.
 /// </summary>
 internal sealed class DeploySession(
-    DeployRequest request, HelmCli helm, OutcomeBuilder outcome, IDeployLog log, PendingWatcher? pending, CancellationToken cancellationToken)
+    DeployRequest request, HelmCli helm, OutcomeBuilder outcome, IDeployLog log, PendingWatcher? pending, HelmRetryOptions retry, CancellationToken cancellationToken)
     : IAsyncDisposable
 {
     private readonly HelmUpgrade _upgrade = request.ToHelmUpgrade();
@@ -508,9 +509,27 @@ internal sealed class DeploySession(
         using var helmExited = new CancellationTokenSource();
         var started = outcome.Time.GetUtcNow();
         var repair = request.ForceRollbackPods && watcher is not null ? watcher.ReplaceStuckPodsAsync(scope!, helmExited.Token) : null;
-        outcome.Mutating();
-        var rollback = await helm.RunMutatingAsync(
-            HelmArguments.Rollback(_upgrade, _version, lastGood.Revision, request.EffectiveRollbackTimeout), CancellationToken.None);
+        HelmProcessResult rollback;
+        for (var attempt = 1; ; attempt++)
+        {
+            outcome.Mutating();
+            rollback = await helm.RunMutatingAsync(
+                HelmArguments.Rollback(_upgrade, _version, lastGood.Revision, request.EffectiveRollbackTimeout), CancellationToken.None);
+
+            // A rollback that failed because the API server was away for a moment (Helm may call it a failed clean-up) is
+            // run again: it only applies the last good revision once more, and helm rollback does not refuse a pending one.
+            if (rollback.Succeeded || rollback.Cancelled || attempt > retry.MaxRetries || !HelmErrorClassifier.MentionsTransient(rollback.StandardError))
+            {
+                break;
+            }
+
+            var delay = Backoff(attempt);
+            outcome.Warning(
+                $"the rollback to revision {lastGood.Revision} failed on a passing API error (attempt {attempt} of {retry.MaxRetries + 1}): " +
+                $"{TextFormat.FirstLine(outcome.Masker.Mask(rollback.ErrorText))}; rolling back again in {GoDuration.FormatCompact(delay)}");
+            await Task.Delay(delay, outcome.Time, CancellationToken.None);
+        }
+
         await helmExited.CancelAsync();
         if (repair is not null)
         {
@@ -546,6 +565,12 @@ internal sealed class DeploySession(
 
         NameStuckPods();
         return new Verdict(DeployResult.RollbackFailed, restored.Reason + "; the StatefulSets were not Ready again after their pods of the failed revision were replaced" + StuckPodsHint(), restored.Helm);
+    }
+
+    private TimeSpan Backoff(int attempt)
+    {
+        var delay = retry.BaseDelay * Math.Pow(2, attempt - 1);
+        return delay < retry.MaxDelay ? delay : retry.MaxDelay;
     }
 
     private void RecordRepair(IReadOnlyList<PodReplacement> replaced, DateTimeOffset helmStarted)

@@ -135,6 +135,26 @@ public static partial class HelmErrorClassifier
     /// <summary>Classifies helm's stderr; empty or unrecognised text is <see cref="HelmErrorClass.Unknown"/>.</summary>
     public static HelmErrorClass Classify(string? stderr) => Match(stderr)?.Class ?? HelmErrorClass.Unknown;
 
+    /// <summary>
+    /// True when any line of <paramref name="stderr"/> names a transient cause, whatever Helm made of it: a rollback that
+    /// Helm reports as failed in its clean-up ("an error occurred while cleaning up resources") because the API server was
+    /// unavailable for a moment says so only in its warnings. Such a rollback may be run again.
+    /// </summary>
+    public static bool MentionsTransient(string? stderr) =>
+        !string.IsNullOrEmpty(stderr) && Rules.Where(r => r.Class == HelmErrorClass.Transient).Any(r => Matches(r.Pattern, stderr));
+
+    private static bool Matches(Regex pattern, string text)
+    {
+        try
+        {
+            return pattern.IsMatch(text);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false; // a pathological text must not hang the deploy
+        }
+    }
+
     /// <summary>True when the error is worth retrying (<see cref="HelmErrorClass.Transient"/>).</summary>
     public static bool IsTransient(string? stderr) => Classify(stderr) == HelmErrorClass.Transient;
 

@@ -77,7 +77,7 @@ public static class FaultMatrix
                 run.Fault(new FaultRule { Kind = FaultKind.Status, Code = 503, ForTime = TimeSpan.FromSeconds(5) }));
             await run.DeployAsync(run.Request(Crash));
             await armed;
-            return Ends((1, FaultRun.GoodImage), (2, null));
+            return Ends((1, FaultRun.GoodImage));
         }),
         new("throttling", "429 storm with Retry-After", async run =>
         {

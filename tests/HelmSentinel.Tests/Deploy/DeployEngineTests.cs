@@ -181,6 +181,29 @@ public class DeployEngineTests
     }
 
     [Fact]
+    public async Task AnExplicitRollbackThatFailedOnAPassingApiError_IsRunAgain()
+    {
+        const string cleanupFailed =
+            "level=WARN msg=\"failed to update release\" error=\"update: failed to update: the server is currently unable to handle the request\"\n" +
+            "Error: an error occurred while cleaning up resources. original rollback error: unable to cleanup resources: object not found, skipping delete: no objects visited\n";
+        var process = new ScriptedHelmProcess().WithVersion(4)
+            .Then("history", Ok(Json(Rev(1, "deployed"))))
+            .Then("upgrade", Fail(RollbackFailed))
+            .Then("history", Ok(Json(Rev(1, "deployed"), Rev(2, "failed"))))
+            .Then("rollback", Fail(cleanupFailed))
+            .Then("rollback", Ok("Rollback was a success! Happy Helming!\n"))
+            .Then("history", Ok(Json(Rev(1, "superseded"), Rev(2, "failed"), Rev(3, "pending-rollback", "Rollback to 1"), Rev(4, "deployed", "Rollback to 1"))));
+
+        var outcome = await Engine(process).DeployAsync(Request());
+
+        outcome.Result.Should().Be(DeployResult.RolledBack, outcome.FailureReason);
+        Mutating(process).Should().Equal("upgrade", "rollback", "rollback");
+        outcome.Warnings.Should().ContainSingle(w => w.StartsWith("the rollback to revision 1 failed on a passing API error (attempt 1 of 3)", StringComparison.Ordinal));
+        outcome.Actions.Should().Contain(a => a.StartsWith("revision 3 stays pending-rollback", StringComparison.Ordinal));
+        outcome.ShouldAgreeWithItsHistory();
+    }
+
+    [Fact]
     public async Task APendingRevisionLeftByAKilledHelm_IsExplainedOnceTheRollbackSupersededIt()
     {
         var process = new ScriptedHelmProcess().WithVersion(3)

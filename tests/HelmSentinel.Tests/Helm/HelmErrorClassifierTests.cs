@@ -246,4 +246,17 @@ public class HelmErrorClassifierTests
     {
         HelmErrorClassifier.Cause(errorText).Should().BeNull();
     }
+
+    [Fact]
+    public void MentionsTransient_FindsAPassingCauseThatHelmReportsAsAnotherFailure()
+    {
+        const string stderr =
+            "level=WARN msg=\"Rollback failed: could not get information about the resource: the server is currently unable to handle the request\"\n" +
+            "Error: an error occurred while cleaning up resources. original rollback error: unable to cleanup resources: object not found\n";
+
+        HelmErrorClassifier.Classify(stderr).Should().Be(HelmErrorClass.RollbackFailed, "what Helm did comes first");
+        HelmErrorClassifier.MentionsTransient(stderr).Should().BeTrue();
+        HelmErrorClassifier.MentionsTransient("Error: UPGRADE FAILED: template: web/templates/x.yaml:1: function \"nope\" not defined").Should().BeFalse();
+        HelmErrorClassifier.MentionsTransient(null).Should().BeFalse();
+    }
 }
