@@ -96,11 +96,13 @@ public sealed class TaskInProcessTests(TaskFixture fixture, ITestOutputHelper ou
     [InlineData(4)]
     public async Task ATokenAzureReposRefuses_IsAWarning_AndTheDeployResultStands(int major)
     {
+        // A server of its own: the shared one checks that every request it got carried its token.
+        await using var server = await FakeAzureDevOps.StartAsync();
         var release = TestNames.Release([major]);
         var env = new AgentEnvironment(_home)
             .Input("connectionType", "kubeconfig").Input("kubeconfig", fixture.Simulator.KubeconfigYaml())
             .Deploy(release, major)
-            .PullRequest(fixture.AzureDevOps, 30 + major)
+            .PullRequest(server, 30 + major)
             .Set("ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN", "not-the-token-" + major);
 
         var run = await RunAsync(env, new AzureTaskServices { AzureReposRetry = new AzureRestRetryOptions { MaxRetries = 3, BaseDelay = TimeSpan.FromMilliseconds(5) } });
@@ -109,6 +111,8 @@ public sealed class TaskInProcessTests(TaskFixture fixture, ITestOutputHelper ou
         run.Commands[^1].Should().StartWith("##vso[task.complete result=Succeeded;]");
         run.Commands.Should().Contain(c => c.StartsWith("##vso[task.logissue type=warning]", StringComparison.Ordinal) && c.Contains("401", StringComparison.Ordinal)
             && c.Contains("Contribute to pull requests", StringComparison.Ordinal));
+        server.Requests.Should().NotBeEmpty().And.OnlyContain(r => r.Authorization == "Bearer not-the-token-" + major);
+        server.Threads.Should().BeEmpty("a refused token stores nothing");
     }
 
     // Helm in this process inherits the test's environment: the run's changes go on top of the isolated home, as the

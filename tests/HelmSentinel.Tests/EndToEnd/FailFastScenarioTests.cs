@@ -64,6 +64,8 @@ public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixt
         outcome.Warnings.Should().BeEmpty();
         outcome.ShouldAgreeWithItsHistory();
         await WaitUntilAsync(() => ServingImages(release).SequenceEqual(["nginx:1.25.0"]), "v1's pods serve again");
+        await WaitUntilAsync(() => Workloads.DeploymentRuns(cluster.Simulator, release, release, "nginx:1.25.0"),
+            "the Deployment's template is v1's again and no pod of the broken template is left");
         await NoWatchOutlivesTheDeployAsync(release);
     }
 
@@ -88,6 +90,8 @@ public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixt
         pods.Should().Contain(p => p.ExitCode == 1 && p.LastLogLines.Count > 0 && p.LastLogLines[p.LastLogLines.Count - 1].EndsWith("fatal: unrecoverable error, exiting (exit code 1)", StringComparison.Ordinal),
             "the hook pod's exit code and log are kept before helm deletes the hook");
         await WaitUntilAsync(() => ServingImages(release).SequenceEqual(["nginx:1.25.0"]), "v1's pods still serve");
+        await WaitUntilAsync(() => Workloads.DeploymentRuns(cluster.Simulator, release, release, "nginx:1.25.0"),
+            "the Deployment was never changed from v1: the hook failed before the manifests were applied");
         await NoWatchOutlivesTheDeployAsync(release);
     }
 
@@ -143,16 +147,18 @@ public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixt
         }
     }
 
-    [Fact]
-    public async Task FailFastOff_WaitsForHelmsOwnTimeout()
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task FailFastOff_WaitsForHelmsOwnTimeout(int major)
     {
-        var release = TestNames.Release();
+        var release = TestNames.Release([major]);
         var engine = cluster.Engine(_log);
-        (await engine.DeployAsync(Request(4, release))).Result.Should().Be(DeployResult.Succeeded);
+        (await engine.DeployAsync(Request(major, release))).Result.Should().Be(DeployResult.Succeeded);
 
         var watchesBefore = PodWatches(release);
 
-        var outcome = await engine.DeployAsync(Request(4, release, "image.repository=sim.local/crash") with { FailFast = false, Timeout = TimeSpan.FromSeconds(6) });
+        var outcome = await engine.DeployAsync(Request(major, release, "image.repository=sim.local/crash") with { FailFast = false, Timeout = TimeSpan.FromSeconds(6) });
 
         outcome.Result.Should().Be(DeployResult.RolledBack, outcome.FailureReason);
         outcome.HelmError.Should().Contain("context deadline exceeded", "helm ended by its own timeout: nothing interrupted it");
@@ -161,15 +167,17 @@ public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixt
         PodWatches(release).Should().Be(watchesBefore, "no watcher runs with fail-fast off");
     }
 
-    [Fact]
-    public async Task HelmFailingByItself_StillGetsADiagnosis()
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task HelmFailingByItself_StillGetsADiagnosis(int major)
     {
         // The grace outlasts helm's timeout: helm fails first, and the post-mortem explains it.
-        var release = TestNames.Release();
+        var release = TestNames.Release([major]);
         var engine = cluster.Engine(_log);
-        (await engine.DeployAsync(Request(4, release))).Result.Should().Be(DeployResult.Succeeded);
+        (await engine.DeployAsync(Request(major, release))).Result.Should().Be(DeployResult.Succeeded);
 
-        var outcome = await engine.DeployAsync(Request(4, release, "resources.requests.memory=999Gi") with { Timeout = TimeSpan.FromSeconds(4), UnschedulableGrace = TimeSpan.FromMinutes(5) });
+        var outcome = await engine.DeployAsync(Request(major, release, "resources.requests.memory=999Gi") with { Timeout = TimeSpan.FromSeconds(4), UnschedulableGrace = TimeSpan.FromMinutes(5) });
 
         outcome.Result.Should().Be(DeployResult.RolledBack, outcome.FailureReason);
         outcome.Diagnosis!.Fatal.Should().BeFalse();
@@ -178,18 +186,20 @@ public sealed class FailFastScenarioTests(SimulatorFixture cluster) : IClassFixt
         outcome.FailureReason.Should().Contain("Unschedulable");
     }
 
-    [Fact]
-    public async Task FailedFirstInstall_IsStoppedAndRemoved()
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task FailedFirstInstall_IsStoppedAndRemoved(int major)
     {
-        var release = TestNames.Release();
+        var release = TestNames.Release([major]);
 
-        var outcome = await cluster.Engine(_log).DeployAsync(Request(3, release, "image.repository=registry.example/missing"));
+        var outcome = await cluster.Engine(_log).DeployAsync(Request(major, release, "image.repository=registry.example/missing"));
 
         outcome.Result.Should().Be(DeployResult.RolledBack, outcome.FailureReason);
         outcome.Uninstalled.Should().BeTrue();
         outcome.HelmError.Should().NotContain("context deadline exceeded", "fail-fast stopped the install before its 120 s timeout");
         outcome.Diagnosis!.Pods[0].Reason.Should().MatchRegex("^(ImagePullBackOff|ErrImagePull)$");
-        (await cluster.HelmAsync(3, "history", release, "--namespace", release)).StandardError.Should().Contain("release: not found");
+        (await cluster.HelmAsync(major, "history", release, "--namespace", release)).StandardError.Should().Contain("release: not found");
     }
 
     // After the deploy every helm process has exited, so a watch still open in the namespace could only be the watcher's.
