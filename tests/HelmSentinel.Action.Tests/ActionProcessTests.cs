@@ -19,16 +19,19 @@ public sealed class ActionProcessTests(ClusterFixture cluster) : IAsyncLifetime
 
     private Dictionary<string, string> Inputs(string release, int major, params string[] set) => ActionScenario.Inputs(cluster.Simulator, release, major, set);
 
-    [Fact]
-    public async Task PullRequest_InstallThenBrokenUpgrade_ReportsDeploymentsAndUpdatesOneComment()
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task PullRequest_InstallThenBrokenUpgrade_ReportsDeploymentsAndUpdatesOneComment(int major)
     {
+        var release = "prweb" + major;
         using var run = new ActionRun(_api.BaseAddress, "pull_request", Payloads.PullRequest);
 
-        var first = await run.RunAsync(Inputs("prweb", 4));
+        var first = await run.RunAsync(Inputs(release, major));
 
         first.ExitCode.Should().Be(0, first.Log);
         first.Stdout.Split('\n')[0].Should().StartWith("::add-mask::", "secrets are registered before anything else prints");
-        first.Stdout.Should().Contain("::group::helm install prweb").And.Contain("::endgroup::");
+        first.Stdout.Should().Contain($"::group::helm install {release}").And.Contain("::endgroup::");
         first.Outputs.Should().Contain(new Dictionary<string, string>
         {
             ["result"] = "succeeded", ["revision"] = "1", ["previous-revision"] = "", ["restored-revision"] = "",
@@ -36,7 +39,7 @@ public sealed class ActionProcessTests(ClusterFixture cluster) : IAsyncLifetime
         });
         first.Output.Should().MatchRegex("result<<ghadelimiter_[0-9a-f]{32}\nsucceeded\nghadelimiter_[0-9a-f]{32}\n");
         File.Exists(first.Outputs["report-path"]).Should().BeTrue();
-        first.Summary.Should().StartWith("### ✅ helm-sentinel: prweb installed revision 1").And.Contain("#### Release history").And.Contain("```mermaid\ntimeline\n");
+        first.Summary.Should().StartWith($"### ✅ helm-sentinel: {release} installed revision 1").And.Contain("#### Release history").And.Contain("```mermaid\ntimeline\n");
 
         var deployment = _api.Matching("POST", "^/repos/acme/shop/deployments$").Should().ContainSingle().Subject.Json!;
         deployment["ref"]!.GetValue<string>().Should().Be(Payloads.HeadSha, "a pull request deploys its head commit, not the merge commit");
@@ -48,9 +51,9 @@ public sealed class ActionProcessTests(ClusterFixture cluster) : IAsyncLifetime
         status["log_url"]!.GetValue<string>().Should().Be(RunUrl);
         status["environment_url"]!.GetValue<string>().Should().Be("https://staging.shop.example");
         _api.Matching("POST", "^/repos/acme/shop/issues/7/comments$").Should().ContainSingle();
-        _api.Comments(7).Should().ContainSingle().Which.Should().StartWith("<!-- helm-sentinel:comment release=prweb environment=staging -->\n### ✅");
+        _api.Comments(7).Should().ContainSingle().Which.Should().StartWith($"<!-- helm-sentinel:comment release={release} environment=staging -->\n### ✅");
 
-        var second = await run.RunAsync(Inputs("prweb", 4, "image.repository=sim.local/crash"));
+        var second = await run.RunAsync(Inputs(release, major, "image.repository=sim.local/crash"));
 
         second.ExitCode.Should().Be(1, second.Log);
         second.Outputs["result"].Should().Be("rolled-back");
@@ -58,13 +61,15 @@ public sealed class ActionProcessTests(ClusterFixture cluster) : IAsyncLifetime
         second.Outputs["restored-revision"].Should().Be("3");
         second.Outputs["revision"].Should().Be("3");
         second.Outputs["failure-reason"].Should().Contain("CrashLoopBackOff");
-        second.Stdout.Should().Contain("::error title=helm-sentinel%3A prweb upgrade to revision 2 failed; rolled back to revision 1 (now revision 3)::");
+        second.Stdout.Should().Contain($"::error title=helm-sentinel%3A {release} upgrade to revision 2 failed; rolled back to revision 1 (now revision 3)::");
         second.Stdout.Should().MatchRegex(@"2 +\S+ \S+ +failed .*<- failed\n").And.MatchRegex(@"3 +\S+ \S+ +deployed .*<- restored\n");
-        second.Summary.Should().Contain("| 2 ❌ failed |").And.Contain("| 3 ✅ restored |").And.Contain("first fatal state - pod prweb-");
+        second.Summary.Should().Contain("| 2 ❌ failed |").And.Contain("| 3 ✅ restored |").And.Contain($"first fatal state - pod {release}-");
         Statuses(_api).Should().Equal("in_progress", "success", "in_progress", "failure");
         _api.Matching("POST", "/issues/7/comments$").Should().ContainSingle("the second run updates the comment instead of adding one");
         _api.Matching("PATCH", "^/repos/acme/shop/issues/comments/\\d+$").Should().ContainSingle();
         _api.Comments(7).Should().ContainSingle().Which.Should().Contain("rolled back").And.Contain(RunUrl);
+        await Eventually.WaitUntilAsync(() => Workloads.DeploymentRuns(cluster.Simulator, release, release, "nginx:1.25.0"),
+            "the Deployment runs v1's template again, with no pod of the crashing one left");
 
         foreach (var result in new[] { first, second })
         {

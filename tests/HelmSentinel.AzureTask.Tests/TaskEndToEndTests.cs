@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
+using HelmSentinel.Simulator.Storage;
 using HelmSentinel.TestSupport;
 using Xunit.Abstractions;
 
@@ -20,18 +21,20 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
 
     public void Dispose() => _home.Dispose();
 
-    [Fact]
-    public async Task KubeconfigConnection_OnAPullRequest_InstallsThenRollsBack_UpdatingOneThreadAndTheStatus()
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task KubeconfigConnection_OnAPullRequest_InstallsThenRollsBack_UpdatingOneThreadAndTheStatus(int major)
     {
-        const string release = "web-pr";
+        var release = "web-pr" + major;
         var connection = Guid.NewGuid().ToString();
         var kubeToken = "kc-token-" + Guid.NewGuid().ToString("N");
         var password = "db-password-" + Guid.NewGuid().ToString("N");
         AgentEnvironment Environment(params string[] overrides) => new AgentEnvironment(_home)
             .KubeconfigConnection(connection, fixture.KubeconfigWithToken(kubeToken), clusterContext: "simulator")
-            .Deploy(release, 4, [.. overrides, "greeting=" + password])
+            .Deploy(release, major, [.. overrides, "greeting=" + password])
             .Set("SECRET_DB_PASSWORD", password)
-            .PullRequest(fixture.AzureDevOps, 17);
+            .PullRequest(fixture.AzureDevOps, 50 + major);
 
         // First run: a healthy install.
         var env = Environment();
@@ -72,6 +75,8 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
         final[^2].Should().Be("##vso[build.addbuildtag]helm-sentinel:rolled-back");
         final[^1].Should().StartWith("##vso[task.complete result=Failed;]").And.Contain("CrashLoopBackOff");
         File.ReadAllText(summary).Should().Contain("#### Diagnosis").And.Contain("CrashLoopBackOff");
+        await Eventually.WaitUntilAsync(() => Workloads.DeploymentRuns(fixture.Simulator, release, release, "nginx:1.25.0"),
+            "the Deployment runs v1's template again, with no pod of the crashing one left");
 
         threads = fixture.AzureDevOps.Threads.Where(t => Content(t).Contains($"helm-sentinel:{release}/{release} ", StringComparison.Ordinal)).ToList();
         threads.Should().ContainSingle("the thread is updated in place, not duplicated");
@@ -159,13 +164,15 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
         run.Lines.Should().NotContain(l => l.Contains("##vso[task.setvariable variable=pwned", StringComparison.Ordinal) || l.Contains("##[error]", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task ACancelledTask_InterruptsHelm_FailsTheStep_AndLeavesNoPendingRelease()
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task ACancelledTask_InterruptsHelm_FailsTheStep_AndLeavesNoPendingRelease(int major)
     {
-        const string release = "web-cancel";
+        var release = "web-cancel" + major;
         var env = new AgentEnvironment(_home)
             .Input("connectionType", "kubeconfig").Input("kubeconfig", fixture.Simulator.KubeconfigYaml())
-            .Deploy(release, 3, "image.repository=sim.local/never-ready").Input("timeout", "2m");
+            .Deploy(release, major, "image.repository=sim.local/never-ready").Input("timeout", "2m");
         var stdout = new System.Text.StringBuilder();
         using var upgradeStarted = new SemaphoreSlim(0);
         using var graceful = new CancellationTokenSource();
@@ -188,7 +195,8 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
             }))
             .ExecuteAsync(forceful.Token, graceful.Token);
         (await upgradeStarted.WaitAsync(TimeSpan.FromSeconds(60))).Should().BeTrue(stdout.ToString());
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // Cancelled once helm has applied the release and waits on its pods, as a user would cancel a rollout that hangs.
+        await Eventually.WaitUntilAsync(() => fixture.Simulator.Store.List(ResourceTypes.Pods, release).Count > 0, "helm has created the release's pods");
         await graceful.CancelAsync(); // SIGINT to node, as the agent does
         int exitCode;
         try
@@ -206,7 +214,7 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
         stdout.ToString().Should().Contain("##vso[task.setvariable variable=failureReason;isOutput=true;issecret=false]the deploy was cancelled while helm was upgrading",
             "a cancelled deploy says so, whatever the pods looked like");
         var kubeconfig = fixture.Simulator.WriteKubeconfig(Path.Combine(_home.Root, "kubeconfig"));
-        var history = await ProcessRunner.RunAsync(Tools.Helm(3), ["history", release, "-n", release, "--kubeconfig", kubeconfig, "-o", "json"], _home.Environment);
+        var history = await ProcessRunner.RunAsync(Tools.Helm(major), ["history", release, "-n", release, "--kubeconfig", kubeconfig, "-o", "json"], _home.Environment);
         history.StandardOutput.Should().NotContain("pending-", "helm was interrupted, not orphaned holding the lock");
     }
 
@@ -267,17 +275,19 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
         status.StandardError.Should().Contain("not found");
     }
 
-    [Fact]
-    public async Task ARollbackThatFails_Exits2_RollbackFailed()
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task ARollbackThatFails_Exits2_RollbackFailed(int major)
     {
-        const string release = "web-stuck";
-        // A helm that upgrades without --atomic (so the release is left failed) and whose rollback always fails.
+        var release = "web-stuck" + major;
+        // A helm that upgrades without rolling back by itself (so the release is left failed) and whose rollback always fails.
         var helm = Path.Combine(_home.Root, "helm-no-rollback");
         File.WriteAllText(helm, $$"""
             #!/bin/sh
             if [ "$1" = rollback ]; then echo "Error: simulated rollback failure: forbidden" >&2; exit 1; fi
-            for a do shift; [ "$a" = "--atomic" ] || set -- "$@" "$a"; done
-            exec '{{Tools.Helm(3)}}' "$@"
+            for a do shift; case "$a" in --atomic|--rollback-on-failure) ;; *) set -- "$@" "$a" ;; esac; done
+            exec '{{Tools.Helm(major)}}' "$@"
 
             """);
         if (!OperatingSystem.IsWindows())
@@ -287,7 +297,7 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
 
         AgentEnvironment Environment(params string[] overrides) => new AgentEnvironment(_home)
             .Input("connectionType", "kubeconfig").Input("kubeconfig", fixture.Simulator.KubeconfigYaml())
-            .Deploy(release, 3, overrides).Input("helmPath", helm);
+            .Deploy(release, major, overrides).Input("helmPath", helm);
         (await RunAsync(fixture.TaskFolder, Environment().Variables)).ExitCode.Should().Be(0);
 
         var run = await RunAsync(fixture.TaskFolder, Environment("image.repository=sim.local/crash").Variables);

@@ -46,7 +46,7 @@ public sealed class EngineScenarioTests(SimulatorFixture cluster) : IClassFixtur
     [InlineData(4, "resources.requests.memory=999Gi")]
     public async Task BrokenUpgrade_IsRolledBackAndTheOldPodsServe(int major, string breakage)
     {
-        var release = $"broken{major}-{Math.Abs(breakage.GetHashCode(StringComparison.Ordinal)) % 10000}";
+        var release = TestNames.Release([major, breakage]);
         var engine = cluster.Engine(_log);
         (await engine.DeployAsync(cluster.Request(major, release))).Result.Should().Be(DeployResult.Succeeded);
 
@@ -60,6 +60,8 @@ public sealed class EngineScenarioTests(SimulatorFixture cluster) : IClassFixtur
         outcome.History.Select(h => h.Status).Should().Equal(ReleaseStatus.Superseded, ReleaseStatus.Failed, ReleaseStatus.Deployed);
         outcome.History[^1].Description.Should().Be("Rollback to 1");
         await WaitUntilAsync(() => ServingImages(release).SequenceEqual(["nginx:1.25.0"]), "v1's pods serve again");
+        await WaitUntilAsync(() => Workloads.DeploymentRuns(cluster.Simulator, release, release, "nginx:1.25.0"),
+            "the Deployment's template is v1's again and no pod of the broken template is left");
     }
 
     [Theory]
