@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HelmSentinel.Simulator.Cluster;
 using YamlDotNet.RepresentationModel;
 
 namespace HelmSentinel.Simulator.Faults;
@@ -161,30 +162,6 @@ public static class FaultJson
             ? value.TotalMilliseconds.ToString(CultureInfo.InvariantCulture) + "ms"
             : value.TotalSeconds.ToString(CultureInfo.InvariantCulture) + "s";
 
-    /// <summary>Parses <c>20ms</c>, <c>1.5s</c>, <c>2m</c>, <c>1h</c> or a bare number of seconds (as the cluster file's timing).</summary>
-    /// <exception cref="FormatException">The text is not a duration.</exception>
-    public static TimeSpan ParseDuration(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var t = text.Trim();
-        (string Suffix, double Ms)[] units = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)];
-        foreach (var (suffix, ms) in units)
-        {
-            if (t.EndsWith(suffix, StringComparison.Ordinal) &&
-                double.TryParse(t[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= 0)
-            {
-                return TimeSpan.FromMilliseconds(v * ms);
-            }
-        }
-
-        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
-        {
-            return TimeSpan.FromSeconds(seconds);
-        }
-
-        throw new FormatException($"'{text}' is not a duration (examples: 50ms, 1s, 1.5s, 2m).");
-    }
-
     private static void Put(JsonObject json, string key, string? value)
     {
         if (value is not null)
@@ -240,7 +217,7 @@ public static class FaultJson
         var text = Text(map, key);
         try
         {
-            return text is null ? null : ParseDuration(text);
+            return text is null ? null : Quantity.ParseDuration(text);
         }
         catch (FormatException e)
         {

@@ -1,6 +1,6 @@
-namespace HelmSentinel.Simulator.Faults;
+namespace HelmSentinel.Simulator;
 
-/// <summary>Shell-like patterns on names and paths: <c>*</c> is any run of characters (also <c>/</c>), <c>?</c> one.</summary>
+/// <summary>Shell-like patterns on image references, names and paths (the image catalogue, faults): <c>*</c> is any run of characters (also <c>/</c>), <c>?</c> one.</summary>
 internal static class Glob
 {
     public static bool Matches(string pattern, string text) => Matches(pattern.AsSpan(), text.AsSpan());
