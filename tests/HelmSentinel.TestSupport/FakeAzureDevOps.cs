@@ -21,13 +21,18 @@ namespace HelmSentinel.TestSupport;
 public sealed partial class FakeAzureDevOps : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly TimeProvider _time;
     private readonly ConcurrentQueue<Recorded> _requests = new();
     private readonly List<JsonObject> _threads = [];
     private readonly Lock _gate = new();
     private int _failuresLeft;
     private int _storedFailuresLeft;
 
-    private FakeAzureDevOps(WebApplication app) => _app = app;
+    private FakeAzureDevOps(WebApplication app, TimeProvider time)
+    {
+        _app = app;
+        _time = time;
+    }
 
     public sealed record Recorded(string Method, string Path, string? Authorization, string Body)
     {
@@ -81,13 +86,14 @@ public sealed partial class FakeAzureDevOps : IAsyncDisposable
 
     private int? RetryAfterSeconds { get; set; }
 
-    public static async Task<FakeAzureDevOps> StartAsync()
+    /// <summary>Starts the server; <paramref name="time"/> is the clock of the stop's grace (null = <see cref="TimeProvider.System"/>).</summary>
+    public static async Task<FakeAzureDevOps> StartAsync(TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        var server = new FakeAzureDevOps(app);
+        var server = new FakeAzureDevOps(app, time ?? TimeProvider.System);
         app.Run(server.HandleAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -96,10 +102,10 @@ public sealed partial class FakeAzureDevOps : IAsyncDisposable
     }
 
     /// <summary>Stops at once: a request still under way (a run killed half-way through a call) is aborted after half a
-    /// second instead of holding the test for Kestrel's 30 s of graceful shutdown.</summary>
+    /// second on the server's clock instead of holding the test for Kestrel's 30 s of graceful shutdown.</summary>
     public async ValueTask DisposeAsync()
     {
-        using var grace = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        using var grace = new CancellationTokenSource(TimeSpan.FromMilliseconds(500), _time);
         await _app.StopAsync(grace.Token);
         await _app.DisposeAsync();
     }

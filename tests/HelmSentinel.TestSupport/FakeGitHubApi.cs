@@ -33,12 +33,17 @@ public sealed record RecordedRequest(string Method, string Path, string Body, in
 public sealed class FakeGitHubApi : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly TimeProvider _time;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly List<Fault> _faults = [];
     private readonly Dictionary<long, List<JsonObject>> _comments = [];
     private long _nextId = 1000;
 
-    private FakeGitHubApi(WebApplication app) => _app = app;
+    private FakeGitHubApi(WebApplication app, TimeProvider time)
+    {
+        _app = app;
+        _time = time;
+    }
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -47,13 +52,14 @@ public sealed class FakeGitHubApi : IAsyncDisposable
     /// <summary>Pull requests that <c>GET /repos/o/r/commits/{sha}/pulls</c> answers with.</summary>
     public List<(int Number, string State)> PullsOfCommit { get; } = [];
 
-    public static async Task<FakeGitHubApi> StartAsync()
+    /// <summary>Starts the server; <paramref name="time"/> is the clock of the stop's grace (null = <see cref="TimeProvider.System"/>).</summary>
+    public static async Task<FakeGitHubApi> StartAsync(TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        var api = new FakeGitHubApi(app);
+        var api = new FakeGitHubApi(app, time ?? TimeProvider.System);
         app.Run(api.HandleAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -85,10 +91,10 @@ public sealed class FakeGitHubApi : IAsyncDisposable
         [.. Requests.Where(r => r.Method == method && Regex.IsMatch(r.Path, pathPattern))];
 
     /// <summary>Stops at once: a request still under way (a run killed half-way through a call) is aborted after half a
-    /// second instead of holding the test for Kestrel's 30 s of graceful shutdown.</summary>
+    /// second on the server's clock instead of holding the test for Kestrel's 30 s of graceful shutdown.</summary>
     public async ValueTask DisposeAsync()
     {
-        using var grace = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        using var grace = new CancellationTokenSource(TimeSpan.FromMilliseconds(500), _time);
         await _app.StopAsync(grace.Token);
         await _app.DisposeAsync();
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using HelmSentinel.Simulator.Storage;
 
@@ -38,9 +39,8 @@ public sealed class DeploymentControllerTests : IAsyncLifetime
     {
         _cluster.Create(ResourceTypes.Deployments, SimulatedCluster.Deployment("web", "nginx:1.16.0", replicas: 3));
 
-        var took = await _cluster.RunUntilAsync(() => IsComplete("web", 3));
+        await _cluster.RunUntilAsync(() => IsComplete("web", 3));
 
-        took.Should().BeLessThan(TimeSpan.FromSeconds(1), "a happy rollout is quick");
         var d = Deployment("web");
         Condition(d, "Available")!["reason"]!.GetValue<string>().Should().Be("MinimumReplicasAvailable");
         Condition(d, "Available")!["message"]!.GetValue<string>().Should().Be("Deployment has minimum availability.");
@@ -64,8 +64,15 @@ public sealed class DeploymentControllerTests : IAsyncLifetime
 
         _cluster.Events("web").Select(e => e["reason"]!.GetValue<string>()).Should().Contain("ScalingReplicaSet");
         _cluster.Events("web-" + hash).Select(e => e["reason"]!.GetValue<string>()).Should().Contain("SuccessfulCreate");
+        pods.Should().OnlyContain(p => RestartCount(p) == 0);
+        foreach (var pod in pods)
+        {
+            InOrder(_cluster.Events(pod["metadata"]!["name"]!.GetValue<string>())).Select(e => e["reason"]!.GetValue<string>())
+                .Should().Equal(["Scheduled", "Pulling", "Pulled", "Created", "Started"], "a happy rollout goes straight through, with no retry or back-off");
+        }
+
+        _cluster.Store.List(ResourceTypes.Events, "default").Should().NotContain(e => e["type"]!.GetValue<string>() == "Warning");
         var podEvents = _cluster.Events(pods[0]["metadata"]!["name"]!.GetValue<string>());
-        podEvents.Select(e => e["reason"]!.GetValue<string>()).Should().Contain(["Scheduled", "Pulling", "Pulled", "Created", "Started"]);
         var started = podEvents.Single(e => e["reason"]!.GetValue<string>() == "Started");
         started["involvedObject"]!["fieldPath"]!.GetValue<string>().Should().Be("spec.containers{web}");
         started["source"]!["component"]!.GetValue<string>().Should().Be("kubelet");
@@ -181,11 +188,24 @@ public sealed class DeploymentControllerTests : IAsyncLifetime
     {
         _cluster.Create(ResourceTypes.Deployments, SimulatedCluster.Deployment("web", "sim.local/never-ready:1", extraSpec: "\"progressDeadlineSeconds\": 5,"));
 
-        var took = await _cluster.RunUntilAsync(() => Condition(Deployment("web"), "Progressing")?["reason"]?.GetValue<string>() == "ProgressDeadlineExceeded", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(250));
+        await _cluster.RunUntilAsync(() => _cluster.Pods("web").Any(p => p["status"]?["phase"]?.GetValue<string>() == "Running"));
+        var lastProgress = Timestamp(Condition(Deployment("web"), "Progressing")!, "lastUpdateTime");
+        var deadline = lastProgress + TimeSpan.FromSeconds(5);
 
-        took.Should().BeGreaterThan(TimeSpan.FromSeconds(4)).And.BeLessThan(TimeSpan.FromSeconds(8));
+        await _cluster.RunForAsync(deadline - TimeSpan.FromMilliseconds(100) - _cluster.Time.GetUtcNow());
+        var before = Condition(Deployment("web"), "Progressing")!;
+        before["status"]!.GetValue<string>().Should().Be("True", "until the deadline passes the rollout is still progressing");
+        before["reason"]!.GetValue<string>().Should().Be("ReplicaSetUpdated");
+        Timestamp(before, "lastUpdateTime").Should().Be(lastProgress, "a pod that never becomes ready is no progress");
+
+        // The controller looks again at the deadline and, since timestamps have whole seconds, a second after it.
+        await _cluster.RunForAsync(TimeSpan.FromSeconds(1.1));
         var progressing = Condition(Deployment("web"), "Progressing")!;
+        progressing["reason"]!.GetValue<string>().Should().Be("ProgressDeadlineExceeded");
         progressing["status"]!.GetValue<string>().Should().Be("False");
+        Timestamp(progressing, "lastTransitionTime").Should().BeOnOrAfter(deadline, "not before progressDeadlineSeconds without progress");
+        _cluster.Events("web").Should().ContainSingle(e => e["reason"]!.GetValue<string>() == "ProgressDeadlineExceeded")
+            .Which["type"]!.GetValue<string>().Should().Be("Warning");
         var rs = ReplicaSets().Single()["metadata"]!["name"]!.GetValue<string>();
         progressing["message"]!.GetValue<string>().Should().Be($"ReplicaSet \"{rs}\" has timed out progressing.");
         Condition(Deployment("web"), "Available")!["status"]!.GetValue<string>().Should().Be("False");
@@ -291,6 +311,12 @@ public sealed class DeploymentControllerTests : IAsyncLifetime
             d["spec"]!["template"]!["spec"]!["containers"]![0]!["image"] = image;
             return true;
         });
+
+    private static IEnumerable<JsonObject> InOrder(IEnumerable<JsonObject> events) =>
+        events.OrderBy(e => long.Parse(e["metadata"]!["resourceVersion"]!.GetValue<string>(), CultureInfo.InvariantCulture));
+
+    private static DateTimeOffset Timestamp(JsonObject condition, string field) =>
+        DateTimeOffset.Parse(condition[field]!.GetValue<string>(), CultureInfo.InvariantCulture);
 
     private static int RestartCount(JsonObject pod) =>
         pod["status"]?["containerStatuses"]?[0]?["restartCount"]?.GetValue<int>() ?? 0;

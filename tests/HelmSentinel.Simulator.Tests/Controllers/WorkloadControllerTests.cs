@@ -155,8 +155,17 @@ public sealed class WorkloadControllerTests : IAsyncLifetime
         _cluster.Time.PendingTimers.Should().Be(0);
         var rv = _cluster.Store.ResourceVersion;
         _cluster.Time.Advance(TimeSpan.FromSeconds(30));
-        await Task.Delay(50);
-        _cluster.Store.ResourceVersion.Should().Be(rv, "nothing reconciles after dispose");
+        _cluster.Store.ResourceVersion.Should().Be(rv, "no timer is left to fire");
+
+        // The store calls its subscribers on the writer's thread: if the controllers still listened, this change would be
+        // queued before Mutate returns, and stay queued (or, with the loop still running, be reconciled and write more).
+        _cluster.Store.Mutate(ResourceTypes.Deployments, "default", "web", d =>
+        {
+            d["spec"]!["replicas"] = 3;
+            return true;
+        });
+        _cluster.Controllers.IsIdle.Should().BeTrue("nothing reconciles after dispose");
+        _cluster.Store.ResourceVersion.Should().Be(rv + 1, "the only write is the test's own");
         var act = () => _cluster.Controllers.Start();
         act.Should().Throw<ObjectDisposedException>();
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using HelmSentinel.Simulator.Storage;
 using Xunit.Abstractions;
 
 namespace HelmSentinel.Simulator.Tests.Scenarios;
@@ -12,7 +13,7 @@ public sealed class AtomicUpgradeScenarioTests(SimulatorFixture fixture, ITestOu
     [Theory]
     [InlineData(3)]
     [InlineData(4)]
-    public async Task Happy_install_is_ready_quickly_and_history_shows_it_deployed(int major)
+    public async Task Happy_install_waits_for_a_complete_rollout_and_history_shows_it_deployed(int major)
     {
         using var helm = new HelmSession(fixture.Simulator, major);
         await helm.CreateChartAsync();
@@ -22,7 +23,13 @@ public sealed class AtomicUpgradeScenarioTests(SimulatorFixture fixture, ITestOu
 
         output.WriteLine($"helm {major} happy install took {install.Took.TotalSeconds:0.00}s");
         install.ExitCode.Should().Be(0, install.ToString());
-        install.Took.Should().BeLessThan(TimeSpan.FromSeconds(10), install.ToString());
+        var deployment = helm.Simulator.Store.List(ResourceTypes.Deployments, "default",
+            d => d["metadata"]!["labels"]?["app.kubernetes.io/instance"]?.GetValue<string>() == release).Single();
+        deployment["status"]!["observedGeneration"]!.ToJsonString().Should().Be(deployment["metadata"]!["generation"]!.ToJsonString());
+        deployment["status"]!["updatedReplicas"]!.GetValue<int>().Should().Be(1);
+        deployment["status"]!["availableReplicas"]!.GetValue<int>().Should().Be(1);
+        Condition(deployment, "Available").Should().Be("True/MinimumReplicasAvailable");
+        Condition(deployment, "Progressing").Should().Be("True/NewReplicaSetAvailable", "the rollout completed before the deadline, not by timing out");
         var history = await helm.HistoryAsync(release);
         history!.Single()!["status"]!.GetValue<string>().Should().Be("deployed");
         helm.Pods(release).Should().ContainSingle().Which.Should().Match<JsonObject>(p => HelmSession.IsReady(p));
@@ -45,6 +52,12 @@ public sealed class AtomicUpgradeScenarioTests(SimulatorFixture fixture, ITestOu
     [InlineData(4)]
     public async Task Atomic_upgrade_that_cannot_be_scheduled_rolls_back_to_v1(int major) =>
         await AtomicUpgradeFailsAndRollsBack(major, $"sched{major}", "--set", "resources.requests.memory=999Gi");
+
+    private static string? Condition(JsonObject deployment, string type) =>
+        deployment["status"]?["conditions"]?.AsArray().OfType<JsonObject>()
+            .Where(c => c["type"]!.GetValue<string>() == type)
+            .Select(c => $"{c["status"]!.GetValue<string>()}/{c["reason"]!.GetValue<string>()}")
+            .SingleOrDefault();
 
     private async Task AtomicUpgradeFailsAndRollsBack(int major, string release, params string[] badValues)
     {
