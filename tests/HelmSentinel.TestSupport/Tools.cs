@@ -3,7 +3,7 @@ using HelmSentinel.Helm;
 namespace HelmSentinel.TestSupport;
 
 /// <summary>
-/// Locates the pinned helm and kubectl binaries that <c>.ci/fetch-tools.sh</c> puts under <c>.tools/</c>.
+/// Locates the pinned helm, kubectl and Prometheus binaries that <c>.ci/fetch-tools.sh</c> puts under <c>.tools/</c>.
 /// A missing binary is a loud failure, never a skip: run <c>.ci/fetch-tools.sh</c> first.
 /// </summary>
 public static class Tools
@@ -14,11 +14,17 @@ public static class Tools
     /// <summary>The pinned kubectl release, as .ci/fetch-tools.sh installs it.</summary>
     public const string KubectlVersion = "1.32.3";
 
+    /// <summary>The pinned Prometheus: Debian bookworm's <c>prometheus</c> package at this version, unpacked by
+    /// .ci/fetch-tools.sh under <c>.tools/prometheus-VERSION/</c> (never installed).</summary>
+    public const string PrometheusVersion = "2.42.0+ds-5+deb12u1";
+
     public static string Helm3 => Require("HELM3_PATH", Path.Combine(RepoRoot, ".tools", PinnedHelm.ToolsPath(3)));
 
     public static string Helm4 => Require("HELM4_PATH", Path.Combine(RepoRoot, ".tools", PinnedHelm.ToolsPath(4)));
 
     public static string Kubectl => Require("KUBECTL_PATH", Path.Combine(RepoRoot, ".tools", "kubectl-" + KubectlVersion, "kubectl"));
+
+    public static string Prometheus => Require("PROMETHEUS_PATH", Path.Combine(RepoRoot, ".tools", "prometheus-" + PrometheusVersion, "usr", "bin", "prometheus"));
 
     /// <summary>Path of a fixture chart under <c>tests/HelmSentinel.TestSupport/Charts/</c>.</summary>
     public static string Chart(string name)
@@ -42,7 +48,7 @@ public static class Tools
         {
             throw new FileNotFoundException(
                 $"Required binary not found at '{path}'. Run .ci/fetch-tools.sh (or set {overrideVariable}). " +
-                "Tests that need helm or kubectl never skip.", path);
+                "Tests that need helm, kubectl or Prometheus never skip.", path);
         }
 
         return path;
