@@ -54,6 +54,7 @@ for w in "${unpacked[@]}"; do rm -rf "$w"; done
 prom_version=2.42.0+ds-5+deb12u1
 prom_deb=prometheus_${prom_version}_amd64.deb
 prom_deb_sha256=81d59a24fce84f7fbe97a45a4f2914b6a5881b5cd1db2a6a0e129e515e1a5f55
+prom_deb_sha1=5c841aaa0d406bb2700ea347da12010ac7752fed
 prom_bin_sha256=814f078f68af9ad7b644fd25299211399c8f19ad9adf8b0a1b86a3bd9755baa0
 prom_dest=$tools/prometheus-$prom_version
 prom_bin=$prom_dest/usr/bin/prometheus
@@ -71,9 +72,12 @@ fetch_prometheus_deb() { # into the current folder
     return 0
   fi
   rm -f "$prom_deb"
-  local mirror
-  for mirror in $(debian_mirrors | awk '!seen[$0]++'); do
-    if curl -fsSL --retry 2 -o "$prom_deb" "${mirror%/}/pool/main/p/prometheus/$prom_deb" && verify "$prom_deb" "$prom_deb_sha256"; then
+  local url
+  # Last, snapshot.debian.org by the file's sha1, for the day a newer point release drops this version from the pool
+  # (that URL was not reachable from the machine this was written on; the sha256 check guards it like the others).
+  for url in $(debian_mirrors | awk '!seen[$0]++' | sed "s|/*\$|/pool/main/p/prometheus/$prom_deb|") \
+    "https://snapshot.debian.org/file/$prom_deb_sha1"; do
+    if curl -fsSL --retry 2 --connect-timeout 20 --max-time 300 -o "$prom_deb" "$url" && verify "$prom_deb" "$prom_deb_sha256"; then
       return 0
     fi
     rm -f "$prom_deb"
@@ -85,7 +89,7 @@ if ! { [[ -x $prom_bin ]] && verify "$prom_bin" "$prom_bin_sha256"; }; then
   work=$(mktemp -d "$tools/.prometheus.XXXXXX")
   echo "fetching $prom_deb" >&2
   if ! (cd "$work" && fetch_prometheus_deb); then
-    echo "could not fetch $prom_deb with sha256 $prom_deb_sha256 (apt-get download, then the Debian mirrors' pool)" >&2
+    echo "could not fetch $prom_deb with sha256 $prom_deb_sha256 (apt-get download, the Debian mirrors' pool, snapshot.debian.org)" >&2
     rm -rf "$work"
     exit 1
   fi
