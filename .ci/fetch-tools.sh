@@ -67,6 +67,17 @@ debian_mirrors() {
   echo http://deb.debian.org/debian
 }
 
+download() { # url file: curl where the machine has it, else node (CI is promised node, not curl)
+  if command -v curl >/dev/null 2>&1; then
+    curl -fsSL --retry 2 --connect-timeout 20 --max-time 300 -o "$2" "$1"
+  else
+    node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(300000) })
+      .then(r => { if (!r.ok) throw new Error(r.status + " " + r.statusText); return r.arrayBuffer(); })
+      .then(b => require("fs").writeFileSync(process.argv[2], Buffer.from(b)))
+      .catch(e => { console.error(e.message); process.exit(1); })' "$1" "$2"
+  fi
+}
+
 fetch_prometheus_deb() { # into the current folder
   if apt-get download "prometheus=$prom_version" >/dev/null 2>&1 && verify "$prom_deb" "$prom_deb_sha256"; then
     return 0
@@ -77,7 +88,7 @@ fetch_prometheus_deb() { # into the current folder
   # (that URL was not reachable from the machine this was written on; the sha256 check guards it like the others).
   for url in $(debian_mirrors | awk '!seen[$0]++' | sed "s|/*\$|/pool/main/p/prometheus/$prom_deb|") \
     "https://snapshot.debian.org/file/$prom_deb_sha1"; do
-    if curl -fsSL --retry 2 --connect-timeout 20 --max-time 300 -o "$prom_deb" "$url" && verify "$prom_deb" "$prom_deb_sha256"; then
+    if download "$url" "$prom_deb" && verify "$prom_deb" "$prom_deb_sha256"; then
       return 0
     fi
     rm -f "$prom_deb"
