@@ -40,6 +40,13 @@ public sealed class FolderGraphTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Verify_IsPure_AndKnowsNoDomainType()
+    {
+        // The verify document and its conditions are parsed and judged without helm, a cluster or a platform.
+        Graph.Value.EdgesFrom("Verify").Should().BeSubsetOf([FolderGraph.Root, "Text"]);
+    }
+
+    [Fact]
     public void Reporting_ReadsTheOutcome_AndNeverRunsAnything()
     {
         Graph.Value.EdgesFrom("Reporting").Should().NotContain(["Platforms", "Resilience"]);
