@@ -18,7 +18,8 @@ namespace HelmSentinel.Simulator;
 /// <summary>
 /// An in-process Kubernetes API server on 127.0.0.1 (plain HTTP, no auth) that the real helm and kubectl
 /// binaries can drive: discovery, OpenAPI v3, CRUD, patch (strategic, merge, JSON, server-side apply),
-/// watch, Tables, pod logs, with simulated controllers making workloads roll out, and injected faults.
+/// watch, Tables, pod logs, the service and pod proxy answered by simulated apps, with simulated controllers making workloads
+/// roll out, and injected faults.
 /// </summary>
 public sealed class KubeSimulator : IAsyncDisposable
 {
@@ -89,7 +90,8 @@ public sealed class KubeSimulator : IAsyncDisposable
 
         var stopping = new CancellationTokenSource();
         var handler = new ResourceHandler(store, time, controllers.GetPodLog);
-        var router = new ApiRouter(handler, faults, time, options.RequestLog, stopping.Token);
+        var proxies = new ProxyHandler(store, controllers.ServeHttpAsync);
+        var router = new ApiRouter(handler, proxies, faults, time, options.RequestLog, stopping.Token);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();

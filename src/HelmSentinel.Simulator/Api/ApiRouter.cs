@@ -14,7 +14,8 @@ namespace HelmSentinel.Simulator.Api;
 /// are due (a delay, then a Status, a dropped connection or a watch cut), serves discovery and OpenAPI, hands
 /// resource URLs to <see cref="ResourceHandler"/> and turns failures into Status objects.
 /// </summary>
-internal sealed class ApiRouter(ResourceHandler resources, FaultSet faults, TimeProvider time, Action<string>? requestLog, CancellationToken stopping)
+internal sealed class ApiRouter(
+    ResourceHandler resources, ProxyHandler proxies, FaultSet faults, TimeProvider time, Action<string>? requestLog, CancellationToken stopping)
 {
     private const int RetainedRequests = 10000;
 
@@ -76,7 +77,9 @@ internal sealed class ApiRouter(ResourceHandler resources, FaultSet faults, Time
         }
         catch (ApiException e) when (!context.Response.HasStarted)
         {
-            await WriteAsync(context, e.Code, e.ToStatus());
+            context.Response.StatusCode = e.Code;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(e.ToStatus().ToJsonString(GoLikeJson));
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || stopping.IsCancellationRequested)
         {
@@ -121,6 +124,21 @@ internal sealed class ApiRouter(ResourceHandler resources, FaultSet faults, Time
     /// subresource, the namespace, and the name (for a create, the one in the body).</summary>
     internal static FaultRequest Classify(HttpRequest request, string path, byte[] body)
     {
+        if (ProxyTarget.Parse(path) is { } proxy)
+        {
+            // A connect verb follows the method as the apiserver's RequestInfo names it.
+            var connect = request.Method switch
+            {
+                "GET" or "HEAD" => "get",
+                "POST" => "create",
+                "PUT" => "update",
+                "PATCH" => "patch",
+                "DELETE" => "delete",
+                var other => other.ToLowerInvariant(),
+            };
+            return new FaultRequest(connect, path, proxy.Type, "proxy", proxy.Namespace, proxy.Name, string.Empty);
+        }
+
         ResourcePath? target;
         try
         {
@@ -186,6 +204,12 @@ internal sealed class ApiRouter(ResourceHandler resources, FaultSet faults, Time
 
     private async Task RouteAsync(HttpContext context, string path, byte[] body, FaultRule? cut)
     {
+        if (ProxyTarget.Parse(path) is { } proxy)
+        {
+            await proxies.HandleAsync(context, proxy, stopping);
+            return;
+        }
+
         path = path.Length > 1 ? path.TrimEnd('/') : path;
         var isGet = context.Request.Method == "GET";
         switch (path)

@@ -75,12 +75,14 @@ internal static class Discovery
             }
 
             resources.Add(entry);
-            foreach (var sub in ResourceTypes.Subresources(type))
+            // In name order, as the apiserver lists them (pods/log, pods/proxy, pods/status).
+            foreach (var sub in ResourceTypes.Subresources(type).Order(StringComparer.Ordinal))
             {
                 var (kind, group, version, verbs) = sub switch
                 {
                     "scale" => ("Scale", "autoscaling", "v1", new[] { "get", "patch", "update" }),
                     "log" => ("Pod", string.Empty, "v1", new[] { "get" }),
+                    "proxy" => (type.Kind + "ProxyOptions", string.Empty, "v1", new[] { "create", "delete", "get", "patch", "update" }),
                     _ => (type.Kind, type.Group, type.Version, new[] { "get", "patch", "update" }),
                 };
                 var subEntry = new JsonObject

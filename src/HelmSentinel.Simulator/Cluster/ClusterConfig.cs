@@ -71,6 +71,19 @@ public sealed class ClusterConfig
     /// simulator's start.</summary>
     public IReadOnlyList<FaultRule> Faults { get; private init; } = [];
 
+    /// <summary>The synthetic steady traffic every Ready app answers, in GET requests per second of the simulator's clock, counted
+    /// in its <c>/metrics</c> next to the requests that came through the API server's proxy (10 by default; 0: none).</summary>
+    public double SyntheticRequestsPerSecond { get; private init; } = DefaultSyntheticRequestsPerSecond;
+
+    /// <summary>The default of <see cref="SyntheticRequestsPerSecond"/>.</summary>
+    public const double DefaultSyntheticRequestsPerSecond = 10;
+
+    /// <summary>A copy with another <see cref="SyntheticRequestsPerSecond"/>.</summary>
+    public ClusterConfig WithSyntheticTraffic(double perSecond) =>
+        perSecond >= 0 && double.IsFinite(perSecond)
+            ? new ClusterConfig(Nodes, Images, Timing) { Faults = Faults, SyntheticRequestsPerSecond = perSecond }
+            : throw new ArgumentOutOfRangeException(nameof(perSecond), perSecond, "Synthetic traffic is a number of requests per second, 0 or more.");
+
     /// <summary>The node used when the file names none.</summary>
     public static IReadOnlyList<NodeConfig> DefaultNodes { get; } =
         [new NodeConfig("sim-node-1", 8000, 32L * 1024 * 1024 * 1024)];
@@ -148,6 +161,7 @@ public sealed class ClusterConfig
         var includeDefaults = true;
         var timing = new ClusterTiming();
         IReadOnlyList<FaultRule> faults = [];
+        var synthetic = DefaultSyntheticRequestsPerSecond;
         foreach (var (keyNode, value) in root.Children)
         {
             var key = Scalar(keyNode, "key");
@@ -168,8 +182,13 @@ public sealed class ClusterConfig
                 case "faults":
                     faults = FaultJson.ParseYaml(value);
                     break;
+                case "syntheticTraffic":
+                    synthetic = double.TryParse(Scalar(value, key), NumberStyles.Float, CultureInfo.InvariantCulture, out var perSecond) && perSecond >= 0 && double.IsFinite(perSecond)
+                        ? perSecond
+                        : throw new FormatException("'syntheticTraffic' must be a number of requests per second, 0 or more.");
+                    break;
                 default:
-                    throw new FormatException($"Unknown cluster file key '{key}' (expected nodes, images, defaultImages, timing, faults).");
+                    throw new FormatException($"Unknown cluster file key '{key}' (expected nodes, images, defaultImages, timing, faults, syntheticTraffic).");
             }
         }
 
@@ -178,7 +197,7 @@ public sealed class ClusterConfig
             rules.AddRange(DefaultImageRules);
         }
 
-        return new ClusterConfig(nodes, new ImageCatalogue(rules), timing) { Faults = faults };
+        return new ClusterConfig(nodes, new ImageCatalogue(rules), timing) { Faults = faults, SyntheticRequestsPerSecond = synthetic };
     }
 
     private static List<NodeConfig> ParseNodes(YamlNode node)
@@ -232,7 +251,7 @@ public sealed class ClusterConfig
                             : Scalar(logNode, "logs").Split('\n', StringSplitOptions.RemoveEmptyEntries);
                     }
 
-                    result.Add(new ImageRule(pattern, ImageBehaviour.Parse(behaviour, seconds, exit, logs, Get(m, "variable"))));
+                    result.Add(new ImageRule(pattern, ImageBehaviour.Parse(behaviour, seconds, exit, logs, Get(m, "variable"), Get(m, "http"))));
                 }
 
                 break;

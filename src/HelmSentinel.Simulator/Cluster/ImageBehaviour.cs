@@ -43,13 +43,21 @@ public enum BehaviourKind
 /// <param name="Logs">Log lines replacing the built-in ones (for a crash, the last line is its last words).</param>
 /// <param name="Variable">For <see cref="BehaviourKind.LeakEnv"/>: the environment variable whose value it leaks, or several
 /// joined by <c>.</c> (<c>DB_PASSWORD.API_TOKEN</c>), leaked in that order.</param>
-public sealed record ImageBehaviour(BehaviourKind Kind, double Seconds = 0, int ExitCode = 1, IReadOnlyList<string>? Logs = null, string? Variable = null)
+/// <param name="Http">How the app answers HTTP while it is Running and Ready (through the API server's proxy); null: 200.</param>
+public sealed record ImageBehaviour(
+    BehaviourKind Kind, double Seconds = 0, int ExitCode = 1, IReadOnlyList<string>? Logs = null, string? Variable = null, HttpBehaviour? Http = null)
 {
+    /// <summary>How the app answers HTTP: <see cref="Http"/>, or <see cref="HttpBehaviour.Healthy"/>.</summary>
+    public HttpBehaviour HttpOrHealthy => Http ?? HttpBehaviour.Healthy;
+
     /// <summary>Parses <c>ready</c>, <c>crash</c>, <c>crash-2</c> (exit code), <c>oom</c>, <c>slow-8</c>,
     /// <c>slow</c> (with <paramref name="seconds"/>), <c>never-ready</c>, <c>restart-once</c>, <c>complete</c>,
-    /// <c>leak-env</c> (with <paramref name="variable"/>).</summary>
+    /// <c>leak-env</c> (with <paramref name="variable"/>), and the HTTP behaviours of a Ready app <c>http-500</c>,
+    /// <c>http-500-&lt;percent&gt;</c>, <c>http-slow-&lt;seconds&gt;</c>, <c>http-fail-after-&lt;seconds&gt;</c>.
+    /// <paramref name="http"/> (the same names without <c>http-</c>) gives any of them an HTTP behaviour.</summary>
     /// <exception cref="FormatException">Unknown behaviour, or <c>leak-env</c> without a variable.</exception>
-    public static ImageBehaviour Parse(string text, double? seconds = null, int? exitCode = null, IReadOnlyList<string>? logs = null, string? variable = null)
+    public static ImageBehaviour Parse(
+        string text, double? seconds = null, int? exitCode = null, IReadOnlyList<string>? logs = null, string? variable = null, string? http = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         var t = text.Trim().ToLowerInvariant();
@@ -61,6 +69,7 @@ public sealed record ImageBehaviour(BehaviourKind Kind, double Seconds = 0, int 
                 ExitCode = exitCode ?? parsed.ExitCode,
                 Logs = logs ?? parsed.Logs,
                 Variable = string.IsNullOrWhiteSpace(variable) ? parsed.Variable : variable.Trim(),
+                Http = string.IsNullOrWhiteSpace(http) ? parsed.Http : HttpBehaviour.Parse(http),
             };
             return parsed is { Kind: BehaviourKind.LeakEnv, Variable: null }
                 ? throw new FormatException("Image behaviour 'leak-env' needs 'variable': the environment variable whose value it prints.")
@@ -68,7 +77,8 @@ public sealed record ImageBehaviour(BehaviourKind Kind, double Seconds = 0, int 
         }
 
         throw new FormatException(
-            $"Unknown image behaviour '{text}'. Use one of: ready, crash, crash-<exitCode>, oom, slow-<seconds>, never-ready, restart-once, complete, leak-env.");
+            $"Unknown image behaviour '{text}'. Use one of: ready, crash, crash-<exitCode>, oom, slow-<seconds>, never-ready, restart-once, complete, leak-env, " +
+            "http-500, http-500-<percent>, http-slow-<seconds>, http-fail-after-<seconds>.");
     }
 
     /// <summary>Parses a behaviour name; false when unknown.</summary>
@@ -102,6 +112,12 @@ public sealed record ImageBehaviour(BehaviourKind Kind, double Seconds = 0, int 
             case "leak-env":
                 behaviour = new ImageBehaviour(BehaviourKind.LeakEnv);
                 return true;
+        }
+
+        if (t.StartsWith("http-", StringComparison.Ordinal) && HttpBehaviour.TryParse(t[5..], out var http))
+        {
+            behaviour = new ImageBehaviour(BehaviourKind.Ready, Http: http);
+            return true;
         }
 
         if (t.StartsWith("slow-", StringComparison.Ordinal) &&

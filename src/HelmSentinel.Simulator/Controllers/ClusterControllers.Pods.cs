@@ -47,6 +47,7 @@ public sealed partial class ClusterControllers
                 }
 
                 _events.Forget(sim.Uid);
+                ForgetApps(sim.Uid);
             }
 
             return;
@@ -58,6 +59,7 @@ public sealed partial class ClusterControllers
             if (sim is not null)
             {
                 _lastPods.Remove(sim.Uid);
+                ForgetApps(sim.Uid);
             }
 
             sim = new PodSimulation(pod, _config, now);

@@ -7,6 +7,13 @@ using HelmSentinel.Simulator.Cluster;
 
 namespace HelmSentinel.Simulator.Controllers;
 
+/// <summary>A Ready app container of a pod, as the proxy reaches it.</summary>
+/// <param name="Container">The container's name.</param>
+/// <param name="Image">Its image, as written in the spec.</param>
+/// <param name="Http">How it answers.</param>
+/// <param name="ReadySince">When its current run became Ready.</param>
+internal sealed record PodApp(string Container, string Image, HttpBehaviour Http, DateTimeOffset ReadySince);
+
 /// <summary>An event a simulated component wants recorded against the pod.</summary>
 /// <param name="At">When it happened.</param>
 /// <param name="Type">Normal or Warning.</param>
@@ -262,6 +269,18 @@ internal sealed class PodSimulation
 
     internal bool Ready => ScheduledAt is not null && _containers.All(c => c.Ready);
 
+    /// <summary>
+    /// The app that answers on <paramref name="port"/>: a Running and Ready app container that declares the port, else the
+    /// first one that declares no ports at all (what it listens on is unknown, so it answers on any). Null when nothing
+    /// listens there now, as for a pod that is starting, crashing or done: the caller's connection is refused.
+    /// </summary>
+    internal PodApp? Listener(int port)
+    {
+        var listening = _containers.Where(c => c is { Stage: Stage.Running, Ready: true, ReadySince: not null }).ToList();
+        var c = listening.FirstOrDefault(c => c.Ports.Contains(port)) ?? listening.FirstOrDefault(c => c.Ports.Count == 0);
+        return c is null ? null : new PodApp(c.Name, c.Image, c.Http, c.ReadySince!.Value);
+    }
+
     /// <summary>Starts the next init container, or every app container once all init containers succeeded.</summary>
     private void StartNextInit(DateTimeOffset at, List<PodEvent> events)
     {
@@ -374,6 +393,7 @@ internal sealed class PodSimulation
             _image = spec.Text("image") ?? string.Empty;
             _behaviour = behaviour;
             _timing = timing;
+            Ports = spec.Objects("ports").Select(p => p.Long("containerPort")).OfType<long>().Select(p => (int)p).ToList();
             var probe = spec["readinessProbe"] as JsonObject;
             HasProbe = probe is not null;
             _readinessDelay = TimeSpan.FromSeconds(probe.Long("initialDelaySeconds") ?? 0);
@@ -387,6 +407,16 @@ internal sealed class PodSimulation
         }
 
         public string Name { get; }
+
+        public string Image => _image;
+
+        /// <summary>The container ports it declares.</summary>
+        public IReadOnlyList<int> Ports { get; }
+
+        public HttpBehaviour Http => _behaviour?.HttpOrHealthy ?? HttpBehaviour.Healthy;
+
+        /// <summary>When the current run became Ready; null while it is not.</summary>
+        public DateTimeOffset? ReadySince { get; private set; }
 
         public bool HasProbe { get; }
 
@@ -570,6 +600,7 @@ internal sealed class PodSimulation
             _startedAt = at;
             _containerId = NewContainerId($"{pod.Uid}/{Name}/{run}");
             Ready = false;
+            ReadySince = null;
             _readyAt = null;
             _exitAt = null;
             _nextProbeAt = null;
@@ -700,6 +731,7 @@ internal sealed class PodSimulation
             if (_readyAt is { } ready && ready <= at)
             {
                 Ready = true;
+                ReadySince = ready;
                 _readyAt = null;
             }
 
@@ -715,6 +747,7 @@ internal sealed class PodSimulation
         private void Terminate(DateTimeOffset at, PodSimulation pod, List<PodEvent> events)
         {
             Ready = false;
+            ReadySince = null;
             ExitCode = _plannedExitCode;
             if (_lastWords is not null)
             {

@@ -69,12 +69,17 @@ public static class ResourceTypes
         type == Pods || type == Services || type == Deployments || type == ReplicaSets ||
         type == StatefulSets || type == DaemonSets || type == Jobs;
 
-    /// <summary>Subresources served for the type (<c>status</c>, <c>scale</c>, <c>log</c>).</summary>
+    /// <summary>Subresources served for the type (<c>status</c>, <c>scale</c>, <c>log</c>, <c>proxy</c>).</summary>
     internal static IReadOnlyList<string> Subresources(ResourceType type)
     {
         if (type == Pods)
         {
-            return ["status", "log"];
+            return ["status", "log", "proxy"];
+        }
+
+        if (type == Services)
+        {
+            return ["status", "proxy"];
         }
 
         if (type == Deployments || type == ReplicaSets || type == StatefulSets)
