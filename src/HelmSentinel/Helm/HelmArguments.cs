@@ -172,6 +172,44 @@ public static class HelmArguments
         return args;
     }
 
+    /// <summary>
+    /// <c>helm test RELEASE</c> with its own per-operation timeout and the user's filters (each its own
+    /// <c>--filter</c>). No <c>--logs</c>: Helm 3.17 deletes pods by their delete policy before it reads them, so the
+    /// logs are read beside helm instead. Helm 3 gets <c>--hide-notes</c>, which Helm 4 removed (it never prints
+    /// them): both print the same.
+    /// </summary>
+    /// <param name="target">The release and its cluster.</param>
+    /// <param name="version">The helm client's version.</param>
+    /// <param name="timeout">How long each test may take.</param>
+    /// <param name="filters">Helm's filters as written (<c>name=smoke</c>, <c>!name=slow</c>, <c>name=a,name=b</c>).</param>
+    public static IReadOnlyList<string> Test(HelmTarget target, HelmVersion version, TimeSpan timeout, IReadOnlyList<string> filters)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(version);
+        ArgumentNullException.ThrowIfNull(filters);
+        RequireSupported(version);
+
+        var args = new List<string> { "test", target.Release, "--namespace", target.Namespace, "--timeout", GoDuration.Format(timeout) };
+        foreach (var filter in filters)
+        {
+            if (string.IsNullOrWhiteSpace(filter))
+            {
+                throw new ArgumentException("A helm test filter is empty; write it as name=TEST or !name=TEST.", nameof(filters));
+            }
+
+            args.Add("--filter");
+            args.Add(filter);
+        }
+
+        if (version.Major == 3)
+        {
+            args.Add("--hide-notes");
+        }
+
+        AddCluster(args, target);
+        return args;
+    }
+
     /// <summary><c>helm uninstall RELEASE</c> that waits for the resources to go; optionally keeping the history.</summary>
     public static IReadOnlyList<string> Uninstall(HelmTarget target, HelmVersion version, bool keepHistory, TimeSpan timeout)
     {

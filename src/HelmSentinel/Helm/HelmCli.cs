@@ -84,6 +84,20 @@ public sealed class HelmCli
         return result.Succeeded ? result.StandardOutput : throw new HelmCommandException("helm get hooks", result, _masker);
     }
 
+    /// <summary>
+    /// Runs <c>helm test</c> (see <see cref="HelmArguments.Test"/>) with its command line and output echoed, masked, to
+    /// the log, through the retry pipeline (a test failure is not transient: it is not retried). A failing test is a
+    /// result, not an exception: read it with <see cref="HelmTestResult.Parse"/>.
+    /// </summary>
+    /// <param name="target">The release and its cluster.</param>
+    /// <param name="version">The helm client's version.</param>
+    /// <param name="timeout">How long each test may take.</param>
+    /// <param name="filters">Helm's test filters.</param>
+    /// <param name="cancellationToken">Interrupts helm.</param>
+    public Task<HelmProcessResult> TestAsync(
+        HelmTarget target, HelmVersion version, TimeSpan timeout, IReadOnlyList<string> filters, CancellationToken cancellationToken) =>
+        RunAsync(HelmArguments.Test(target, version, timeout, filters), echo: true, cancellationToken);
+
     /// <summary>Runs a mutating helm command with live, masked output.</summary>
     public Task<HelmProcessResult> RunMutatingAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
         RunAsync(arguments, echo: true, cancellationToken);
