@@ -4,6 +4,29 @@ namespace HelmSentinel.Verify;
 /// <c>["name"]</c> or <c>[index]</c> steps. No wildcards or filters: the path selects one value.</summary>
 internal static class JsonPathSyntax
 {
+    /// <summary>The value <paramref name="steps"/> lead to from <paramref name="root"/>, or null when a step finds
+    /// nothing (a missing name, an index past the end, a step into a value of the wrong kind). Names match ordinally.</summary>
+    public static System.Text.Json.JsonElement? Select(System.Text.Json.JsonElement root, IReadOnlyList<object> steps)
+    {
+        var at = root;
+        foreach (var step in steps)
+        {
+            switch (step)
+            {
+                case string name when at.ValueKind == System.Text.Json.JsonValueKind.Object && at.TryGetProperty(name, out var property):
+                    at = property;
+                    break;
+                case int index when at.ValueKind == System.Text.Json.JsonValueKind.Array && index < at.GetArrayLength():
+                    at = at[index];
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return at;
+    }
+
     /// <summary>The steps of <paramref name="path"/> (a name, or an index as a number), or null when it is not in the subset.</summary>
     public static IReadOnlyList<object>? Steps(string path)
     {
