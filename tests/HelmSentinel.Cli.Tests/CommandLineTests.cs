@@ -61,6 +61,7 @@ public class CommandLineTests
             "--force=true", "--reuse-values", "yes", "--stale-lock-margin", "0", "--fail-fast", "off", "--restart-threshold", "5",
             "--unschedulable-grace", "0s", "--kube-context", "prod", "--kubeconfig", "k.yaml", "--helm", "/opt/helm",
             "--description", "two words", "--secret", "hunter22", "--secret", "s3cret", "--retries", "0", "--retry-delay", "250ms",
+            "--force-rollback-pods", "false", "--verify", "checks.yaml",
         ]);
 
         ParseErrors.Describe(line).Should().BeNull();
@@ -89,6 +90,8 @@ public class CommandLineTests
             HelmPath = "/opt/helm",
             Description = "two words",
             Secrets = ["hunter22", "s3cret"],
+            ForceRollbackPods = false,
+            VerifyFile = "checks.yaml",
         });
         DeployOf(line).ToRetryOptions(line.Result).Should().Be(new HelmRetryOptions { MaxRetries = 0, BaseDelay = TimeSpan.FromMilliseconds(250) });
     }

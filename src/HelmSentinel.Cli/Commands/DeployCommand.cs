@@ -69,6 +69,8 @@ internal sealed class DeployCommand : CliCommand
     private readonly Option<string?> _helm = CliOptions.Helm();
     private readonly Option<string?> _description = CliOptions.Text("--description", "TEXT", "description recorded on the revision");
     private readonly Option<string[]> _secret = CliOptions.List("--secret", "VALUE", "a value to mask in every output (repeatable)");
+    private readonly Option<string?> _verify = CliOptions.Text(
+        "--verify", "FILE", "a verify document (YAML): checks (helmTest, http, prometheus) that must pass for a bake after Ready, or the upgrade is rolled back");
     private readonly Option<string?> _summaryFile = CliOptions.Text("--summary-file", "F", "write the Markdown report to F");
     private readonly Option<int?> _retries = CliOptions.WholeNumber(
         "--retries",
@@ -91,7 +93,7 @@ internal sealed class DeployCommand : CliCommand
             _release, _chart, _namespace, _values, _set, _setString, _setFile, _version, _timeout, _rollbackTimeout,
             _historyMax, _wait, _waitForJobs, _createNamespace, _force, _reuseValues, _resetValues, _recoverStaleLock,
             _staleLockMargin, _failFast, _restartThreshold, _unschedulableGrace, _kubeContext, _kubeconfig, _helm,
-            _description, _secret, _summaryFile, _retries, _retryDelay,
+            _forceRollbackPods, _description, _secret, _verify, _summaryFile, _retries, _retryDelay,
         ];
         foreach (var option in options)
         {
@@ -157,6 +159,7 @@ internal sealed class DeployCommand : CliCommand
             RestartThreshold = parse.GetValue(_restartThreshold) ?? Defaults.RestartThreshold,
             UnschedulableGrace = parse.GetValue(_unschedulableGrace) ?? Defaults.UnschedulableGrace,
             ForceRollbackPods = parse.GetSwitch(_forceRollbackPods, Defaults.ForceRollbackPods),
+            VerifyFile = parse.GetValue(_verify),
         };
     }
 

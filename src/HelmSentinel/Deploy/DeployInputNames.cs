@@ -93,6 +93,10 @@ public static class DeployInputNames
     /// <summary>Delete the StatefulSet pods a rollback leaves on the failed revision.</summary>
     public const string ForceRollbackPods = "force-rollback-pods";
 
+    /// <summary>The verify document (the CLI's <c>--verify FILE</c>); not yet an input of the action or the task, so
+    /// not in <see cref="All"/>.</summary>
+    public const string Verify = "verify";
+
     /// <summary>Every input name, in the order the README lists them.</summary>
     public static IReadOnlyList<string> All { get; } =
     [

@@ -1,5 +1,6 @@
 using HelmSentinel.Helm;
 using HelmSentinel.Kubernetes;
+using HelmSentinel.Verify;
 
 namespace HelmSentinel.Deploy;
 
@@ -77,6 +78,10 @@ public sealed record DeployOutcome
     /// <summary>StatefulSet pods left on a revision their StatefulSet no longer wants, which a person must delete
     /// (forced rollback off, or a delete that failed); each says the command.</summary>
     public IReadOnlyList<StuckPod> StuckPods { get; init; } = [];
+
+    /// <summary>What the verify document's checks saw after the upgrade was Ready; null when there was no document or the
+    /// upgrade never got that far.</summary>
+    public VerificationReport? Verification { get; init; }
 
     /// <summary>Moments of the deploy worth a timeline: upgrade start, first fatal state, rollback start, restored.</summary>
     public IReadOnlyList<TimelineEvent> Timeline { get; init; } = [];

@@ -95,6 +95,10 @@ public sealed record DeployRequest
     /// Off: such pods are named in the report with the command to delete them.</summary>
     public bool ForceRollbackPods { get; init; } = true;
 
+    /// <summary>A verify document (YAML: bake, interval, checks) to prove the upgrade healthy after Ready; a check that
+    /// fails rolls it back. Null: Ready is enough, as for Helm.</summary>
+    public string? VerifyFile { get; init; }
+
     /// <summary>Values that must never be printed (masked in logs and reports). The entry points put here the declared
     /// secrets and the values of <see cref="Set"/> and <see cref="SetString"/> under keys that look secret
     /// (<see cref="DeployInputs.SecretsOf"/>).</summary>
@@ -104,7 +108,7 @@ public sealed record DeployRequest
     /// <see cref="SetString"/> under keys that look secret (<see cref="DeployInputs.UndeclaredSecrets"/>), also when the
     /// request was built without them in <see cref="Secrets"/>.</summary>
     public IReadOnlyList<string> MaskedValues =>
-        [.. Secrets.Concat(DeployInputs.UndeclaredSecrets(Set.Concat(SetString))).Distinct(StringComparer.Ordinal)];
+        [.. Secrets.Concat(DeployInputs.UndeclaredSecrets(Set.Concat(SetString))).Concat(VerifyInput.Secrets(VerifyFile)).Distinct(StringComparer.Ordinal)];
 
     /// <summary>The rollback timeout in force: <see cref="RollbackTimeout"/> or else <see cref="Timeout"/>.</summary>
     public TimeSpan EffectiveRollbackTimeout => RollbackTimeout ?? Timeout;

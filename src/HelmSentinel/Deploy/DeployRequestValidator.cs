@@ -70,6 +70,11 @@ public static partial class DeployRequestValidator
         CheckDurations(request, Add);
         CheckHistoryMax(request.HistoryMax, Add);
         CheckWait(request.WaitStrategy, Add, Q);
+        foreach (var error in VerifyInput.Load(request.VerifyFile).Errors)
+        {
+            Add(DeployInputNames.Verify, masker.Mask(error));
+        }
+
         if (request.ReuseValues && request.ResetValues)
         {
             Add(DeployInputNames.ReuseValues,

@@ -2,6 +2,7 @@ using HelmSentinel.Helm;
 using HelmSentinel.Kubernetes;
 using HelmSentinel.Resilience.Helm;
 using HelmSentinel.Text;
+using HelmSentinel.Verify;
 
 namespace HelmSentinel.Deploy;
 
@@ -48,6 +49,15 @@ internal sealed class DeploySession(
         outcome.Before = before.LastGood is null || before.FirstInstall ? null : new ChartSnapshot(before.LastGood.Chart, before.LastGood.AppVersion);
         WarnAboutHistoryReach(history);
         await ReplaceStuckPodsOfAnEarlierFailureAsync(history);
+        var spec = VerifyInput.Load(request.VerifyFile).Spec;
+        using var probes = spec is null ? null : VerificationProbes.Create(spec, request, helm, _version, outcome.Masker);
+        if (probes is not null && !before.FirstInstall)
+        {
+            using (outcome.Phase("baseline"))
+            {
+                await probes.CaptureBaselinesAsync(CancellationToken.None);
+            }
+        }
 
         HelmProcessResult upgrade;
         using (log.Group(before.FirstInstall ? $"helm install {request.Release}" : $"helm upgrade {request.Release}"))
@@ -68,7 +78,17 @@ internal sealed class DeploySession(
             var deployed = after.Deployed;
             outcome.AttemptedRevision ??= deployed?.Revision;
             outcome.Mark($"deployed at revision {deployed?.Revision}");
-            return new Verdict(DeployResult.Succeeded, null);
+            if (spec is null || probes is null || await VerifyAfterReadyAsync(spec, probes, deployed?.Revision) is not { } failure)
+            {
+                return new Verdict(DeployResult.Succeeded, null);
+            }
+
+            using (outcome.Phase("rollback"))
+            {
+                return before.FirstInstall
+                    ? await EnsureUninstalledAsync(after, failure, upgrade)
+                    : await EnsureRestoredAsync(before.LastGood, after, failure, upgrade);
+            }
         }
 
         var reason = FailureReason(upgrade);
@@ -332,6 +352,31 @@ internal sealed class DeploySession(
 
             outcome.History = after;
             return Step<ReleaseHistory>.Continue(after);
+        }
+    }
+
+    // The bake: the verify document's checks, after Ready. Returns why the upgrade must be rolled back, or null when it
+    // stands (passed, or the job was cancelled: the release then stays as it is, deployed and Ready, and the report says so).
+    private async Task<string?> VerifyAfterReadyAsync(VerifySpec spec, VerificationProbes probes, int? revision)
+    {
+        VerificationReport report;
+        using (outcome.Phase("verification"))
+        {
+            report = await new VerificationRun(spec, probes.Probes, outcome.Time, (_, what) => outcome.Mark(what)).RunAsync(cancellationToken);
+        }
+
+        outcome.Verification = report;
+        switch (report.Verdict)
+        {
+            case VerificationVerdict.Passed:
+                outcome.Mark("verification passed");
+                return null;
+            case VerificationVerdict.Cancelled:
+                outcome.Warning($"the verification was cancelled ({report.Reason}); revision {revision} stays deployed, its checks unfinished");
+                return null;
+            default:
+                outcome.Action($"the verification failed ({report.Reason}); rolling back");
+                return "verification failed: " + report.Reason;
         }
     }
 

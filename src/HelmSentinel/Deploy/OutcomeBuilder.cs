@@ -1,5 +1,6 @@
 using HelmSentinel.Helm;
 using HelmSentinel.Kubernetes;
+using HelmSentinel.Verify;
 
 namespace HelmSentinel.Deploy;
 
@@ -27,6 +28,8 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
     public TimeProvider Time => time;
 
     public RolloutDiagnosis? Diagnosis { get; set; }
+
+    public VerificationReport? Verification { get; set; }
 
     public string? HelmVersion { get; set; }
 
@@ -152,6 +155,7 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
             FailureReason = reason is null ? null : Masker.Mask(reason),
             HelmError = helmResult is { Succeeded: false } ? Masker.Mask(helmResult.StandardError.Trim()) : null,
             Diagnosis = Diagnosis,
+            Verification = Verification,
             Actions = [.. _actions],
             Warnings = [.. _warnings],
             ReplacedPods = [.. _replaced],
