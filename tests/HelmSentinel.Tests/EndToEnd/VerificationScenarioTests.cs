@@ -1,0 +1,139 @@
+using HelmSentinel.Deploy;
+using HelmSentinel.Helm;
+using HelmSentinel.Tests.Support;
+using HelmSentinel.TestSupport;
+using HelmSentinel.Verify;
+using static HelmSentinel.TestSupport.Eventually;
+
+namespace HelmSentinel.Tests.EndToEnd;
+
+/// <summary>
+/// The verification phase end to end, at both Helm majors, with the real helm against the simulator: a release whose
+/// pods are Ready but answer 500, or whose error rate a real Prometheus sees rise, is rolled back after Ready; a
+/// healthy one passes its bake; a bad verify document changes nothing.
+/// </summary>
+public sealed class VerificationScenarioTests(SimulatorFixture cluster) : IClassFixture<SimulatorFixture>, IDisposable
+{
+    private readonly RecordingLog _log = new();
+    private readonly IsolatedHome _home = new();
+
+    public void Dispose() => _home.Dispose();
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task ReadyPodsAnswering500_AreRolledBackByTheHttpCheck_AndAHealthyReleasePassesItsBake(int major)
+    {
+        var release = TestNames.Release([major]);
+        var verify = Document(release, $"""
+            bake: 4s
+            interval: 1s
+            checks:
+              - name: healthz
+                http:
+                  service: {release}:http
+                  path: /healthz
+                  expectStatus: [200]
+                  bodyContains: '"status":"ok"'
+                failureLimit: 1
+            """);
+        var engine = cluster.Engine(_log);
+
+        var first = await engine.DeployAsync(Request(major, release, verify));
+
+        first.Result.Should().Be(DeployResult.Succeeded, first.FailureReason);
+        first.Verification!.Verdict.Should().Be(VerificationVerdict.Passed);
+        var healthz = first.Verification.Checks.Should().ContainSingle().Subject;
+        healthz.Verdict.Should().Be(CheckVerdict.Passed);
+        healthz.Samples.Should().BeGreaterThanOrEqualTo(5, "sampled at the start, every second of the 4 s bake and at its end");
+        healthz.Failures.Should().Be(0);
+
+        var broken = await engine.DeployAsync(Request(major, release, verify, "image.repository=sim.local/http-500"));
+
+        broken.Result.Should().Be(DeployResult.RolledBack, broken.FailureReason);
+        broken.ExitCode.Should().Be(1);
+        broken.AttemptedRevision.Should().Be(2);
+        broken.RestoredRevision.Should().Be(3);
+        broken.FailureReason.Should().StartWith("verification failed: healthz: ").And.Contain("500");
+        broken.Verification!.Verdict.Should().Be(VerificationVerdict.Failed);
+        broken.Verification.FailedCheck.Should().Be("healthz");
+        broken.Verification.Checks[0].Failures.Should().Be(2, "failureLimit 1 tolerates one failure; the second ends the bake at once");
+        broken.History.Select(h => h.Status).Should().Equal(ReleaseStatus.Superseded, ReleaseStatus.Superseded, ReleaseStatus.Deployed);
+        broken.Timeline.Select(t => t.What).Should().ContainInOrder("deployed at revision 2", "verification started", "check healthz failed");
+        await WaitUntilAsync(() => Workloads.DeploymentRuns(cluster.Simulator, release, release, "nginx:1.25.0"),
+            "the Deployment runs v1's template again, with no pod of the one answering 500 left");
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task AnErrorRateThatRisesAfterTheUpgrade_FailsThePrometheusCheckAgainstItsBaseline(int major)
+    {
+        // Arrange: a real Prometheus scraping the release's Service through the simulator's proxy (one replica, so every
+        // scrape reaches the pod that serves).
+        var release = TestNames.Release([major]);
+        await using var prometheus = await PrometheusServer.StartAsync(
+            [ScrapeTarget.ServiceProxy("web", cluster.Simulator.BaseAddress, release, release, "http")]);
+        var verify = Document(release, $$"""
+            bake: 20s
+            interval: 2s
+            inconclusive: pass
+            checks:
+              - name: error-rate
+                prometheus:
+                  url: {{prometheus.BaseAddress}}
+                  query: (sum(rate(http_requests_total{job="web",code=~"5.."}[6s])) or vector(0)) / sum(rate(http_requests_total{job="web"}[6s]))
+                successCondition: result < 0.05 || result <= baseline * 1.2
+            """);
+        var engine = cluster.Engine(_log);
+        (await engine.DeployAsync(Request(major, release, null, "replicaCount=1"))).Result.Should().Be(DeployResult.Succeeded);
+        await prometheus.WaitForSamplesAsync("sum(rate(http_requests_total{job=\"web\"}[6s])) > 0", patience: TimeSpan.FromSeconds(60));
+
+        // Act: an upgrade whose pod fails 30 % of its requests.
+        var outcome = await engine.DeployAsync(Request(major, release, verify, "replicaCount=1", "image.repository=sim.local/http-500-30"));
+
+        // Assert
+        outcome.Result.Should().Be(DeployResult.RolledBack, outcome.FailureReason);
+        outcome.Verification!.FailedCheck.Should().Be("error-rate");
+        var check = outcome.Verification.Checks.Should().ContainSingle().Subject;
+        check.Baseline.Should().Be("0", "the baseline is the same query before the upgrade, when nothing failed");
+        outcome.FailureReason.Should().StartWith("verification failed: error-rate: ").And.Contain("baseline 0");
+        await WaitUntilAsync(() => Workloads.DeploymentRuns(cluster.Simulator, release, release, "nginx:1.25.0"), "v1 serves again");
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task ABadVerifyDocument_IsRejectedBeforeAnythingChanges_NamingTheCheckAndTheField(int major)
+    {
+        var release = TestNames.Release([major]);
+        var engine = cluster.Engine(_log);
+        (await engine.DeployAsync(cluster.Request(major, release))).Result.Should().Be(DeployResult.Succeeded);
+        var verify = Document(release, """
+            checks:
+              - name: healthz
+                http: { service: web, path: /healthz }
+              - name: error-rate
+                prometheus: { url: ftp://prometheus:9090, query: up }
+                successCondition: result < < 1
+            """);
+
+        var outcome = await engine.DeployAsync(Request(major, release, verify, "image.tag=1.27.0"));
+
+        outcome.Result.Should().Be(DeployResult.Rejected);
+        outcome.ExitCode.Should().Be(3);
+        outcome.FailureReason.Should().Contain("verify: ").And.Contain("healthz").And.Contain("has no port")
+            .And.Contain("error-rate").And.Contain("not an http or https URL").And.Contain("column");
+        outcome.History.Should().ContainSingle("nothing was upgraded").Which.Status.Should().Be(ReleaseStatus.Deployed);
+    }
+
+    private string Document(string release, string yaml)
+    {
+        var path = Path.Combine(_home.Root, release + ".verify.yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    private DeployRequest Request(int major, string release, string? verify, params string[] set) =>
+        cluster.Request(major, release, set) with { VerifyFile = verify };
+}
