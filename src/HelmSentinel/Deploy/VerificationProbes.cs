@@ -128,7 +128,7 @@ internal sealed class VerificationProbes : IDisposable
             var failed = result.FailedHook ?? "a test";
             var log = logs.FirstOrDefault(l => l.Pod == failed || l.Job == failed) ?? logs.LastOrDefault(l => l.Phase != "Succeeded");
             var last = log is { Lines.Count: > 0 } ? "; last log line: " + log.Lines[^1] : "";
-            var error = result.Error is { } e2 ? ": " + TextFormat.Cut(TextFormat.OneLine(masker.Mask(e2)), 300, "…") : "";
+            var error = result.FailedHook is null && result.Error is { } e2 ? ": " + TextFormat.Cut(TextFormat.OneLine(masker.Mask(e2)), 300, "…") : "";
             return new CheckSample(SampleKind.Failed, "failed", masker.Mask($"helm test {failed} failed{error}{last}"));
         }
     }

@@ -127,6 +127,79 @@ public sealed class VerificationScenarioTests(SimulatorFixture cluster) : IClass
         outcome.History.Should().ContainSingle("nothing was upgraded").Which.Status.Should().Be(ReleaseStatus.Deployed);
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task AFailingHelmTest_RollsTheUpgradeBack_NamingTheTestAndItsLastWords(int major)
+    {
+        var release = TestNames.Release([major]);
+        var verify = Document(release, """
+            bake: 1s
+            interval: 1s
+            checks:
+              - name: smoke
+                helmTest: { timeout: 1m }
+            """);
+        var engine = cluster.Engine(_log);
+
+        var first = await engine.DeployAsync(Tested(major, release, verify));
+
+        first.Result.Should().Be(DeployResult.Succeeded, first.FailureReason);
+        first.Verification!.Checks.Should().ContainSingle().Which.Verdict.Should().Be(CheckVerdict.Passed);
+
+        var broken = await engine.DeployAsync(Tested(major, release, verify, "smoke.image=sim.local/crash", "greeting=broken"));
+
+        broken.Result.Should().Be(DeployResult.RolledBack, broken.FailureReason);
+        broken.Verification!.FailedCheck.Should().Be("smoke");
+        broken.Verification.Checks[0].Samples.Should().Be(1, "helm test runs once, at the start of the bake");
+        broken.FailureReason.Should().StartWith($"verification failed: smoke: helm test {release}-smoke failed");
+        if (major == 4)
+        {
+            // Helm 4 deletes test pods after its own --logs step, so the recorder always reads the last words first; Helm
+            // 3.17 deletes a failed pod the moment it fails, which the recorder may lose (noted on the issue).
+            broken.FailureReason.Should().StartWith($"verification failed: smoke: helm test {release}-smoke failed; last log line: ")
+                .And.EndWith("fatal: unrecoverable error, exiting (exit code 1)");
+        }
+
+        broken.RestoredRevision.Should().Be(3);
+        cluster.Simulator.Store.Get(HelmSentinel.Simulator.Storage.ResourceTypes.ConfigMaps, release, release + "-config")?["data"]?["greeting"]?.GetValue<string>()
+            .Should().Be("hello", "v1's ConfigMap is back");
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task ACancelledBake_StopsTheChecks_AndLeavesTheReleaseDeployedWithoutALock(int major)
+    {
+        var release = TestNames.Release([major]);
+        var verify = Document(release, $"""
+            bake: 10m
+            interval: 1s
+            checks:
+              - name: healthz
+                http:
+                  service: {release}:http
+                  path: /healthz
+            """);
+        var engine = cluster.Engine(_log);
+        (await engine.DeployAsync(cluster.Request(major, release))).Result.Should().Be(DeployResult.Succeeded);
+        using var cancel = new CancellationTokenSource();
+        bool Probed() => cluster.Simulator.RequestLog.Any(r => r.Contains($"/namespaces/{release}/services/{release}:http/proxy/healthz", StringComparison.Ordinal));
+
+        var deploy = engine.DeployAsync(Request(major, release, verify, "image.tag=1.27.0"), cancel.Token);
+        await WaitUntilAsync(Probed, "the bake has sampled the check", TimeSpan.FromSeconds(60));
+        await cancel.CancelAsync();
+        var outcome = await deploy;
+
+        outcome.Verification!.Verdict.Should().Be(VerificationVerdict.Cancelled);
+        outcome.Warnings.Should().Contain(w => w.StartsWith("the verification was cancelled", StringComparison.Ordinal) && w.Contains("revision 2 stays deployed", StringComparison.Ordinal));
+        outcome.History.Select(h => h.Status).Should().Equal(ReleaseStatus.Superseded, ReleaseStatus.Deployed);
+        await WaitUntilAsync(() => Workloads.DeploymentRuns(cluster.Simulator, release, release, "nginx:1.27.0"), "the new revision stays, Ready");
+    }
+
+    private DeployRequest Tested(int major, string release, string verify, params string[] set) =>
+        Request(major, release, verify, set) with { Chart = Tools.Chart("fixture-tested") };
+
     private string Document(string release, string yaml)
     {
         var path = Path.Combine(_home.Root, release + ".verify.yaml");
