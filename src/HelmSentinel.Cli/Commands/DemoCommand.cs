@@ -93,12 +93,30 @@ internal sealed class DemoCommand : CliCommand
             var third = await engine.DeployAsync(Request("1.0.0", typo), cancellationToken);
             await Report.WriteAsync(third, Request("1.0.0", typo), null, stdout);
 
+            await stdout.WriteLineAsync("\n### Step 4: upgrade to demo-web 1.1.0 (its pods are Ready, but /healthz answers 500), with a verify document\n");
+            var verify = Path.Combine(work.FullName, "verify.yaml");
+            File.WriteAllText(verify, $$"""
+                bake: 10s
+                interval: 1s
+                checks:
+                  - name: healthz
+                    http:
+                      service: {{Release}}:http
+                      path: /healthz
+                      expectStatus: [200]
+                    failureLimit: 1
+                """);
+            var fourth = await engine.DeployAsync(Request("1.1.0") with { VerifyFile = verify }, cancellationToken);
+            await Report.WriteAsync(fourth, Request("1.1.0"), null, stdout);
+
             var asExpected = first.Result == DeployResult.Succeeded && second.Result == DeployResult.RolledBack
-                && third.Result == DeployResult.RolledBack && third.ReplacedPods.Count > 0;
+                && third.Result == DeployResult.RolledBack && third.ReplacedPods.Count > 0
+                && fourth.Result == DeployResult.RolledBack && fourth.Verification?.FailedCheck == "healthz";
             await stdout.WriteLineAsync(asExpected
                 ? "\ndemo: 1.0.0 deployed, 2.0.0 failed and 1.0.0 was put back, as expected; the worker's broken pod was replaced " +
-                  "so that its StatefulSet is really back on 1.0.0."
-                : $"\ndemo: unexpected ending ({first.Result}, then {second.Result}, then {third.Result} with {third.ReplacedPods.Count} pod(s) replaced).");
+                  "so that its StatefulSet is really back on 1.0.0; 1.1.0 was Ready but failed its health check, and 1.0.0 was put back."
+                : $"\ndemo: unexpected ending ({first.Result}, then {second.Result}, then {third.Result} with {third.ReplacedPods.Count} pod(s) replaced, " +
+                  $"then {fourth.Result}).");
             return asExpected ? 0 : 1;
         }
         finally

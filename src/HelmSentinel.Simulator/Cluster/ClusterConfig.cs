@@ -97,6 +97,12 @@ public sealed class ClusterConfig
             "connected to database",
             "listening on :8080",
         ])),
+        new("ghcr.io/helm-sentinel/demo-web:1.1.0", new ImageBehaviour(BehaviourKind.Ready, Http: new HttpBehaviour(HttpBehaviourKind.Error), Logs:
+        [
+            "demo-web 1.1.0 starting",
+            "cache warm-up skipped: CACHE_URL is empty",
+            "listening on :8080",
+        ])),
         new("ghcr.io/helm-sentinel/demo-web:2.0.0", new ImageBehaviour(BehaviourKind.Crash, ExitCode: 1, Logs:
         [
             "demo-web 2.0.0 starting",
