@@ -234,11 +234,12 @@ public static class MarkdownReport
             return;
         }
 
+        // "✅ **Passed**: 2 checks over 1m": the verdict's name in bold, the rest of its line after it.
+        var name = VerificationNames.Of(report);
         var verdict = VerificationSummary.Verdict(report, masker);
-        var colon = verdict.IndexOf(": ", StringComparison.Ordinal);
-        var (word, rest) = colon < 0 ? (verdict, "") : (verdict[..colon], verdict[(colon + 2)..]);
-        md.Append("#### Verification\n\n").Append(Icon(report.Verdict)).Append(" **").Append(Markdown.EscapeInline(Capitalised(word))).Append("**")
-            .Append(rest.Length == 0 ? "" : ": " + Markdown.EscapeInline(rest)).Append("\n\n");
+        var rest = verdict.StartsWith(name + ": ", StringComparison.Ordinal) ? verdict[(name.Length + 2)..] : verdict;
+        md.Append("#### Verification\n\n").Append(Icon(report.Verdict)).Append(" **").Append(Capitalised(name)).Append("**: ")
+            .Append(Markdown.EscapeInline(rest)).Append("\n\n");
         if (report.Checks.Count == 0)
         {
             return;

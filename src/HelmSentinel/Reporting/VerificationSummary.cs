@@ -7,8 +7,8 @@ namespace HelmSentinel.Reporting;
 /// sentence and each check's values, masked. Pure.</summary>
 internal static class VerificationSummary
 {
-    /// <summary>The verdict in one line without decoration: <c>passed: 2 checks over 1m0s</c>,
-    /// <c>failed: healthz: GET /healthz answered 503 (expected 200)</c>, <c>cancelled after 12s: ...</c>.</summary>
+    /// <summary>The verdict in one line without decoration, its name first then <c>: </c>: <c>passed: 2 checks over 1m0s</c>,
+    /// <c>failed: healthz: GET /healthz answered 503 (expected 200)</c>, <c>cancelled: the release is left deployed, its checks unfinished (cancelled 12s into the 1m bake)</c>.</summary>
     public static string Verdict(VerificationReport report, SecretMasker masker)
     {
         var over = GoDuration.FormatCompact(report.Ended - report.Started);
@@ -26,8 +26,7 @@ internal static class VerificationSummary
                 (null, { } name) => $"check {name}",
                 _ => "a check failed",
             },
-            VerificationVerdict.Cancelled => $"cancelled after {over}: the release is left deployed, its checks unfinished"
-                + (reason is null ? string.Empty : $" ({reason})"),
+            VerificationVerdict.Cancelled => $"cancelled: the release is left deployed, its checks unfinished ({reason ?? "after " + over})",
             _ => VerificationNames.Of(report),
         };
     }
