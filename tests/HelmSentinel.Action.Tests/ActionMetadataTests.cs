@@ -1,6 +1,7 @@
 using HelmSentinel.Deploy;
 using HelmSentinel.Platforms.GitHub;
 using HelmSentinel.TestSupport;
+using HelmSentinel.Verify;
 using YamlDotNet.RepresentationModel;
 
 namespace HelmSentinel.Action.Tests;
@@ -33,13 +34,18 @@ public class ActionMetadataTests
     public void EveryOutput_ComesFromTheDeployStep_AndTheEntryWritesItAll()
     {
         var outputs = Map(Action, "outputs");
-        var written = ActionOutputs.From(new DeployOutcome { Result = DeployResult.Succeeded, Release = "r", Namespace = "n" }, SecretMasker.None, "p")
+        // With a verification, so that the outputs only a verified deploy writes are written too.
+        var verification = new VerificationReport(VerificationVerdict.Passed, [], null, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+        var written = ActionOutputs.From(new DeployOutcome { Result = DeployResult.Succeeded, Release = "r", Namespace = "n", Verification = verification }, SecretMasker.None, "p")
             .Select(o => o.Key).ToList();
 
         Keys(outputs).Should().BeEquivalentTo(written);
+        written.Should().Contain(ActionOutputs.VerificationOutputNames);
         foreach (var name in written)
         {
-            ((YamlScalarNode)Map(outputs, name)["value"]).Value.Should().Be($"${{{{ steps.deploy.outputs.{name} }}}}");
+            // Deploys without a verify document do not write it: the action says skipped for them.
+            var fallback = name == "verification" ? " || 'skipped'" : "";
+            ((YamlScalarNode)Map(outputs, name)["value"]).Value.Should().Be($"${{{{ steps.deploy.outputs.{name}{fallback} }}}}");
         }
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using HelmSentinel.Deploy;
 using HelmSentinel.Kubernetes;
 using HelmSentinel.Text;
+using HelmSentinel.Verify;
 
 namespace HelmSentinel.Reporting;
 
@@ -24,6 +25,7 @@ public static class MarkdownReport
         AppendFacts(md, outcome);
         AppendFailure(md, outcome, masker);
         AppendDiagnosis(md, outcome.Diagnosis, masker);
+        AppendVerification(md, outcome.Verification, masker);
         AppendList(md, "Actions", outcome.Actions, masker);
         AppendList(md, "Warnings", outcome.Warnings, masker);
         AppendList(md, "What to do", NextSteps.For(outcome), masker);
@@ -224,6 +226,79 @@ public static class MarkdownReport
             md.Append('\n');
         }
     }
+
+    private static void AppendVerification(StringBuilder md, VerificationReport? report, SecretMasker masker)
+    {
+        if (report is null)
+        {
+            return;
+        }
+
+        // "✅ **Passed**: 2 checks over 1m": the verdict's name in bold, the rest of its line after it.
+        var name = VerificationNames.Of(report);
+        var verdict = VerificationSummary.Verdict(report, masker);
+        var rest = verdict.StartsWith(name + ": ", StringComparison.Ordinal) ? verdict[(name.Length + 2)..] : verdict;
+        md.Append("#### Verification\n\n").Append(Icon(report.Verdict)).Append(" **").Append(Capitalised(name)).Append("**: ")
+            .Append(Markdown.EscapeInline(rest)).Append("\n\n");
+        if (report.Checks.Count == 0)
+        {
+            return;
+        }
+
+        var checks = report.Checks.Select(c => VerificationSummary.Masked(c, masker)).ToList();
+        md.Append("| Check | Kind | Samples | Failures | Errors | Last value | Condition / baseline | Verdict |\n")
+            .Append("|---|---|---:|---:|---:|---|---|---|\n");
+        foreach (var check in checks)
+        {
+            md.Append("| ").Append(Markdown.Code(check.Name))
+                .Append(" | ").Append(Markdown.EscapeCell(check.Kind))
+                .Append(" | ").Append(TextFormat.Number(check.Samples))
+                .Append(" | ").Append(TextFormat.Number(check.Failures))
+                .Append(" | ").Append(TextFormat.Number(check.Errors))
+                .Append(" | ").Append(check.LastValue is null ? "" : Markdown.Code(check.LastValue))
+                .Append(" | ").Append(ConditionCell(check))
+                .Append(" | ").Append(Icon(check.Verdict)).Append(' ').Append(VerificationNames.Of(check.Verdict)).Append(" |\n");
+        }
+
+        md.Append('\n');
+        var reasons = checks.Where(c => c.Reason is not null).ToList();
+        foreach (var check in reasons)
+        {
+            md.Append("- ").Append(Markdown.Code(check.Name)).Append(": ").Append(Markdown.EscapeInline(check.Reason!)).Append('\n');
+        }
+
+        if (reasons.Count > 0)
+        {
+            md.Append('\n');
+        }
+    }
+
+    private static string ConditionCell(CheckReport check) => (check.Condition, check.Baseline) switch
+    {
+        ({ } condition, { } baseline) => $"{Markdown.Code(condition)} (baseline {Markdown.Code(baseline)})",
+        ({ } condition, null) => Markdown.Code(condition),
+        (null, { } baseline) => $"baseline {Markdown.Code(baseline)}",
+        _ => "",
+    };
+
+    private static string Capitalised(string word) => word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..];
+
+    private static string Icon(VerificationVerdict verdict) => verdict switch
+    {
+        VerificationVerdict.Passed => "✅",
+        VerificationVerdict.Failed => "❌",
+        VerificationVerdict.Cancelled => "⏹️",
+        _ => "❔",
+    };
+
+    private static string Icon(CheckVerdict verdict) => verdict switch
+    {
+        CheckVerdict.Passed => "✅",
+        CheckVerdict.Failed => "❌",
+        CheckVerdict.Inconclusive => "❔",
+        CheckVerdict.NotRun => "➖",
+        _ => "❔",
+    };
 
     private static string Cell(string value, SecretMasker masker) => Markdown.EscapeCell(TextFormat.OneLine(masker.Mask(value)));
 

@@ -4,6 +4,7 @@ using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
 using HelmSentinel.Kubernetes;
 using HelmSentinel.Text;
+using HelmSentinel.Verify;
 
 namespace HelmSentinel.Reporting;
 
@@ -36,6 +37,7 @@ public static class TextReport
         }
 
         AppendDiagnosis(text, outcome.Diagnosis, masker);
+        AppendVerification(text, outcome.Verification, masker);
         AppendList(text, "actions", outcome.Actions, masker);
         AppendList(text, "warnings", outcome.Warnings, masker);
         AppendList(text, "what to do", NextSteps.For(outcome), masker);
@@ -214,6 +216,46 @@ public static class TextReport
             }
         }
     }
+
+    // "verification: failed: healthz: ...", then one line per check with its numbers, and why when it did not pass.
+    private static void AppendVerification(StringBuilder text, VerificationReport? report, SecretMasker masker)
+    {
+        if (report is null)
+        {
+            return;
+        }
+
+        text.Append("verification: ").Append(VerificationSummary.Verdict(report, masker)).Append('\n');
+        foreach (var check in report.Checks.Select(c => VerificationSummary.Masked(c, masker)))
+        {
+            text.Append("  - ").Append(check.Name).Append(" (").Append(check.Kind).Append("): ").Append(VerificationNames.Of(check.Verdict))
+                .Append(", ").Append(Count(check.Samples, "sample"))
+                .Append(", ").Append(Count(check.Failures, "failure"))
+                .Append(", ").Append(Count(check.Errors, "error"));
+            if (check.LastValue is not null)
+            {
+                text.Append(", last value ").Append(check.LastValue);
+            }
+
+            if (check.Condition is not null)
+            {
+                text.Append(", condition ").Append(check.Condition);
+            }
+
+            if (check.Baseline is not null)
+            {
+                text.Append(", baseline ").Append(check.Baseline);
+            }
+
+            text.Append('\n');
+            if (check.Reason is not null)
+            {
+                text.Append("    why: ").Append(check.Reason).Append('\n');
+            }
+        }
+    }
+
+    private static string Count(int count, string noun) => $"{TextFormat.Number(count)} {noun}{(count == 1 ? "" : "s")}";
 
     private static void AppendList(StringBuilder text, string title, IReadOnlyList<string> items, SecretMasker masker)
     {

@@ -1,6 +1,7 @@
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
 using HelmSentinel.Kubernetes;
+using HelmSentinel.Verify;
 
 namespace HelmSentinel.Tests.Reporting;
 
@@ -166,5 +167,97 @@ internal static class Outcomes
             "set: set item 'password " + Secret + "' has no '='; expected key=value, such as image.tag=1.2.3.",
         Phases = Phases(("validate", 0.004)),
         Duration = TimeSpan.FromMilliseconds(4),
+    };
+
+    private static DateTimeOffset At(double seconds) => Start.AddSeconds(seconds);
+
+    /// <summary>A verified upgrade: an HTTP check and a Prometheus check with a baseline passed their 1m bake.</summary>
+    public static DeployOutcome VerificationPassed => Succeeded with
+    {
+        Phases = Phases(("validate", 0.012), ("detect-helm", 0.21), ("read-history", 0.35), ("baseline", 0.3), ("upgrade", 41.5), ("verify", 0.4), ("verification", 60)),
+        Timeline =
+        [
+            new(At(1), "upgrade started"),
+            new(At(42.5), "helm reported success"),
+            new(At(43), "verification started"),
+            new(At(103), "verification passed"),
+        ],
+        Verification = new VerificationReport(
+            VerificationVerdict.Passed,
+            [
+                new("healthz", "http", 12, 0, 1, "200", null, null, CheckVerdict.Passed, null),
+                new("error-rate", "prometheus", 12, 1, 0, "0.0021", "result < 0.01 || result <= baseline * 1.2", "0.0019", CheckVerdict.Passed, null),
+            ],
+            null, null, At(43), At(103)),
+        Duration = TimeSpan.FromSeconds(103.5),
+    };
+
+    /// <summary>Ready pods answering 503: the HTTP check failed its bake and the engine rolled back explicitly; the
+    /// Prometheus check was stopped (its last value carries a <c>|</c> and a secret, its condition a backtick).</summary>
+    public static DeployOutcome VerificationFailed => new()
+    {
+        Result = DeployResult.RolledBack,
+        Release = "web",
+        Namespace = "shop",
+        ChartReference = "oci://ghcr.io/acme/charts/web",
+        HelmVersion = "v4.1.4+g05fa379",
+        Before = new ChartSnapshot("web-1.1.0", "1.1"),
+        After = new ChartSnapshot("web-1.1.0", "1.1"),
+        PreviousRevision = 2,
+        AttemptedRevision = 3,
+        RestoredRevision = 4,
+        CurrentRevision = 4,
+        FailureReason = "verification failed: healthz: GET /healthz answered 503 twice in a row (expected 200)",
+        Actions =
+        [
+            "the verification failed (healthz: GET /healthz answered 503 twice in a row (expected 200)); rolling back",
+            "rolled back explicitly to revision 2 as revision 4",
+        ],
+        Phases = Phases(("validate", 0.01), ("detect-helm", 0.2), ("read-history", 0.3), ("baseline", 0.3), ("upgrade", 40.1), ("verify", 0.5), ("verification", 10), ("rollback", 20.4)),
+        Timeline =
+        [
+            new(At(1), "upgrade started"),
+            new(At(41), "helm reported success"),
+            new(At(41.5), "verification started"),
+            new(At(51.5), "check healthz failed"),
+            new(At(51.6), "explicit rollback to revision 2 started"),
+            new(At(72), "restored revision 2 as revision 4"),
+        ],
+        Verification = new VerificationReport(
+            VerificationVerdict.Failed,
+            [
+                new("healthz", "http", 3, 2, 0, "503", null, null, CheckVerdict.Failed,
+                    "GET /healthz answered 503 twice in a row (expected 200)"),
+                new("error-rate", "prometheus", 2, 0, 0, "a|b token=" + Secret, "result < `0.01` | baseline", "0.002", CheckVerdict.Inconclusive,
+                    "stopped after 2 samples: healthz failed"),
+                new("smoke", "helmTest", 0, 0, 0, null, null, null, CheckVerdict.NotRun, "not run: healthz failed"),
+            ],
+            "healthz", "healthz: GET /healthz answered 503 twice in a row (expected 200)", At(41.5), At(51.5)),
+        History =
+        [
+            Rev(1, "superseded", "web-1.0.0", "1.0", "Install complete", -1440),
+            Rev(2, "superseded", "web-1.1.0", "1.1", "Upgrade complete", -60),
+            Rev(3, "superseded", "web-1.2.0", "1.2", "Upgrade complete", 0),
+            Rev(4, "deployed", "web-1.1.0", "1.1", "Rollback to 2", 1),
+        ],
+        Duration = TimeSpan.FromSeconds(72.3),
+    };
+
+    /// <summary>The job was cancelled during the bake: the upgrade stays deployed, its checks unfinished.</summary>
+    public static DeployOutcome VerificationCancelled => Succeeded with
+    {
+        Warnings = ["the verification was cancelled (cancelled 12s into the 1m bake); revision 3 stays deployed, its checks unfinished"],
+        Phases = Phases(("validate", 0.012), ("detect-helm", 0.21), ("read-history", 0.35), ("upgrade", 41.5), ("verify", 0.4), ("verification", 12)),
+        Timeline =
+        [
+            new(At(1), "upgrade started"),
+            new(At(42.5), "helm reported success"),
+            new(At(43), "verification started"),
+        ],
+        Verification = new VerificationReport(
+            VerificationVerdict.Cancelled,
+            [new("healthz", "http", 2, 0, 0, "200", null, null, CheckVerdict.Inconclusive, "stopped after 2 samples: the verification was cancelled")],
+            null, "cancelled 12s into the 1m bake", At(43), At(55)),
+        Duration = TimeSpan.FromSeconds(55.5),
     };
 }

@@ -6,7 +6,8 @@ namespace HelmSentinel.Tests.Reporting;
 /// <summary>The outcomes the golden reports are made of are outcomes the engine could produce: each agrees with its history.</summary>
 public class OutcomesAgreementTests
 {
-    public static TheoryData<string> Names => new() { "Succeeded", "RolledBack", "FailFastRolledBack", "FirstInstallUninstalled", "RollbackFailed", "Rejected" };
+    public static TheoryData<string> Names => new() { "Succeeded", "RolledBack", "FailFastRolledBack", "FirstInstallUninstalled", "RollbackFailed", "Rejected",
+        "VerificationPassed", "VerificationFailed", "VerificationCancelled" };
 
     [Theory]
     [MemberData(nameof(Names))]

@@ -1,6 +1,7 @@
 using System.Text;
 using HelmSentinel.Deploy;
 using HelmSentinel.Reporting;
+using HelmSentinel.Verify;
 
 namespace HelmSentinel.Platforms.AzureDevOps;
 
@@ -9,15 +10,21 @@ namespace HelmSentinel.Platforms.AzureDevOps;
 public static class AzureTaskReport
 {
     /// <summary>The output variables the task sets (task.json <c>outputVariables</c>).</summary>
-    public static IReadOnlyList<string> OutputNames { get; } = ["result", "revision", "restoredRevision", "previousRevision", "failureReason"];
+    public static IReadOnlyList<string> OutputNames { get; } = ["result", "revision", "restoredRevision", "previousRevision", "failureReason", "verification", "failedCheck"];
+
+    /// <summary>The output variables only a deploy with a verification sets (see <see cref="Outputs"/>).</summary>
+    public static IReadOnlyList<string> VerificationOutputNames { get; } = ["verification", "failedCheck"];
 
     /// <summary>The output variables' values: <c>revision</c> is the revision deployed now (empty when none),
-    /// <c>failureReason</c> one masked line.</summary>
+    /// <c>failureReason</c> one masked line; then, when the deploy ran a verification, <c>verification</c> (<c>passed</c>,
+    /// <c>failed</c> or <c>cancelled</c>) and <c>failedCheck</c> (masked, empty when none failed).</summary>
+    /// <remarks>Without a verification the two are not set, so deploys without a verify document set what they always
+    /// set; a pipeline reads the unset <c>verification</c> as skipped.</remarks>
     public static IReadOnlyList<(string Name, string Value)> Outputs(DeployOutcome outcome, SecretMasker masker)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         ArgumentNullException.ThrowIfNull(masker);
-        return
+        List<(string Name, string Value)> outputs =
         [
             ("result", DeployResultNames.Of(outcome.Result)),
             ("revision", Number(outcome.CurrentRevision)),
@@ -25,6 +32,13 @@ public static class AzureTaskReport
             ("previousRevision", Number(outcome.PreviousRevision)),
             ("failureReason", OneLine(masker.Mask(outcome.FailureReason))),
         ];
+        if (outcome.Verification is { } verification)
+        {
+            outputs.Add(("verification", VerificationNames.Of(verification)));
+            outputs.Add(("failedCheck", OneLine(masker.Mask(verification.FailedCheck))));
+        }
+
+        return outputs;
     }
 
     /// <summary>The commands that close the task, in order: the error (on failure), the outputs, the summary

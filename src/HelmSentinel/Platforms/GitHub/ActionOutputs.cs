@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using HelmSentinel.Deploy;
+using HelmSentinel.Verify;
 
 namespace HelmSentinel.Platforms.GitHub;
 
@@ -10,13 +11,16 @@ public static partial class ActionOutputs
     /// <summary>
     /// Every output: <c>result</c>, <c>revision</c> (deployed now), <c>restored-revision</c>, <c>previous-revision</c>,
     /// <c>chart-version</c> and <c>app-version</c> (of what is deployed now), <c>failure-reason</c> (masked) and
-    /// <c>report-path</c>. Absent values are empty strings.
+    /// <c>report-path</c>; then, when the deploy ran a verification, <c>verification</c> (<c>passed</c>, <c>failed</c> or
+    /// <c>cancelled</c>) and <c>failed-check</c> (masked). Absent values are empty strings.
     /// </summary>
+    /// <remarks>Without a verification the two are not written, so deploys without a verify document write what they
+    /// always wrote; action.yml turns the absent <c>verification</c> into <c>skipped</c>.</remarks>
     public static IReadOnlyList<KeyValuePair<string, string>> From(DeployOutcome outcome, SecretMasker masker, string? reportPath)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         ArgumentNullException.ThrowIfNull(masker);
-        return
+        List<KeyValuePair<string, string>> outputs =
         [
             new("result", DeployResultNames.Of(outcome.Result)),
             new("revision", Number(outcome.CurrentRevision)),
@@ -27,7 +31,17 @@ public static partial class ActionOutputs
             new("failure-reason", masker.Mask(outcome.FailureReason?.Trim())),
             new("report-path", reportPath ?? ""),
         ];
+        if (outcome.Verification is { } verification)
+        {
+            outputs.Add(new("verification", VerificationNames.Of(verification)));
+            outputs.Add(new("failed-check", masker.Mask(verification.FailedCheck)));
+        }
+
+        return outputs;
     }
+
+    /// <summary>The outputs only a deploy with a verification writes (see <see cref="From"/>).</summary>
+    public static IReadOnlyList<string> VerificationOutputNames { get; } = ["verification", "failed-check"];
 
     /// <summary>The version part of a <c>name-version</c> chart as Helm's history shows it (the version starts
     /// at the first dash followed by a SemVer core), or null.</summary>

@@ -1,5 +1,6 @@
 using HelmSentinel.Deploy;
 using HelmSentinel.Platforms.AzureDevOps;
+using HelmSentinel.Verify;
 
 namespace HelmSentinel.Tests.Platforms.AzureDevOps;
 
@@ -48,12 +49,43 @@ public sealed class AzureTaskReportTests
     }
 
     [Fact]
+    public void Outputs_AFailedVerification_SetsTheVerdictAndTheFailedCheckMasked()
+    {
+        var outcome = RolledBack with
+        {
+            Verification = new VerificationReport(VerificationVerdict.Failed, [], "healthz hunter2-secret\nx", "down", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch),
+        };
+
+        AzureTaskReport.Outputs(outcome, new SecretMasker(["hunter2-secret"])).TakeLast(2).Should()
+            .Equal(("verification", "failed"), ("failedCheck", "healthz *** x"));
+        AzureTaskReport.Commands(outcome, SecretMasker.None, "/s.md").Should()
+            .Contain("##vso[task.setvariable variable=verification;isOutput=true;issecret=false]failed");
+    }
+
+    [Fact]
+    public void Outputs_APassedVerification_LeavesTheFailedCheckEmpty()
+    {
+        var outcome = RolledBack with
+        {
+            Verification = new VerificationReport(VerificationVerdict.Passed, [], null, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch),
+        };
+
+        AzureTaskReport.Outputs(outcome, SecretMasker.None).TakeLast(2).Should().Equal(("verification", "passed"), ("failedCheck", ""));
+    }
+
+    [Fact]
     public void OutputNames_MatchTaskJson()
     {
         var taskJson = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(HelmSentinel.TestSupport.Tools.RepoRoot, "task.json")))!;
 
         taskJson["outputVariables"]!.AsArray().Select(o => o!["name"]!.GetValue<string>()).Should().Equal(AzureTaskReport.OutputNames);
-        AzureTaskReport.Outputs(RolledBack, SecretMasker.None).Select(o => o.Name).Should().Equal(AzureTaskReport.OutputNames);
+        var verified = RolledBack with
+        {
+            Verification = new VerificationReport(VerificationVerdict.Failed, [], "healthz", "healthz: down", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch),
+        };
+        AzureTaskReport.Outputs(verified, SecretMasker.None).Select(o => o.Name).Should().Equal(AzureTaskReport.OutputNames);
+        AzureTaskReport.Outputs(RolledBack, SecretMasker.None).Select(o => o.Name).Should()
+            .Equal(AzureTaskReport.OutputNames.Except(AzureTaskReport.VerificationOutputNames), "a deploy without a verification sets what it always set");
     }
 
     [Fact]

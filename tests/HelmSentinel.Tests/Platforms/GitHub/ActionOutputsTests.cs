@@ -1,5 +1,6 @@
 using HelmSentinel.Deploy;
 using HelmSentinel.Platforms.GitHub;
+using HelmSentinel.Verify;
 
 namespace HelmSentinel.Tests.Platforms.GitHub;
 
@@ -37,6 +38,48 @@ public class ActionOutputsTests
         outputs.Select(o => $"{o.Key}={o.Value}").Should().Equal(
             "result=rolled-back", "revision=6", "restored-revision=6", "previous-revision=4", "chart-version=1.2.3",
             "app-version=2.0.0", "failure-reason=pod web-1 crashed: password *** rejected", "report-path=/tmp/report.md");
+    }
+
+    [Fact]
+    public void From_AFailedVerification_AddsTheVerdictAndTheFailedCheckMasked()
+    {
+        var outcome = new DeployOutcome
+        {
+            Result = DeployResult.RolledBack,
+            Release = "web",
+            Namespace = "shop",
+            Verification = new VerificationReport(VerificationVerdict.Failed, [], "healthz-s3cr3t-value", "down", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch),
+        };
+
+        var outputs = ActionOutputs.From(outcome, new SecretMasker(["s3cr3t-value"]), null);
+
+        outputs.Select(o => $"{o.Key}={o.Value}").TakeLast(2).Should().Equal("verification=failed", "failed-check=healthz-***");
+    }
+
+    [Theory]
+    [InlineData(VerificationVerdict.Passed, "passed")]
+    [InlineData(VerificationVerdict.Cancelled, "cancelled")]
+    public void From_AVerificationWithoutAFailedCheck_LeavesItEmpty(VerificationVerdict verdict, string name)
+    {
+        var outcome = new DeployOutcome
+        {
+            Result = DeployResult.Succeeded,
+            Release = "web",
+            Namespace = "shop",
+            Verification = new VerificationReport(verdict, [], null, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch),
+        };
+
+        ActionOutputs.From(outcome, SecretMasker.None, null).Select(o => $"{o.Key}={o.Value}").TakeLast(2)
+            .Should().Equal($"verification={name}", "failed-check=");
+    }
+
+    [Fact]
+    public void From_NoVerification_WritesNeitherVerificationOutput()
+    {
+        var outcome = new DeployOutcome { Result = DeployResult.Succeeded, Release = "web", Namespace = "shop" };
+
+        ActionOutputs.From(outcome, SecretMasker.None, null).Select(o => o.Key).Should().NotContain(ActionOutputs.VerificationOutputNames);
+        VerificationNames.Of(null).Should().Be("skipped");
     }
 
     [Theory]
