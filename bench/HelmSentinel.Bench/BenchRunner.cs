@@ -28,8 +28,8 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output) : IAs
 {
     private static readonly Scenario[] Scenarios =
     [
-        new("restore crash", "image.repository=sim.local/crash", "nginx:1.25.0", Measure.Restore),
-        new("restore image-pull", "image.repository=registry.example/missing", "nginx:1.25.0", Measure.Restore),
+        new("restore crash", "image.repository=sim.local/crash", GoodImage, Measure.Restore),
+        new("restore image-pull", "image.repository=registry.example/missing", GoodImage, Measure.Restore),
 
         // A healthy upgrade whose pods take 5 s to pass their readiness probe, as real containers do.
         new("overhead healthy", "image.repository=sim.local/slow-5", "sim.local/slow-5:1.25.0", Measure.Overhead),
@@ -38,6 +38,11 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output) : IAs
         // (its own start, helm version, history before and after), shown in seconds, not counted as a ratio.
         new("fixed cost (instant pods)", "image.tag=1.27.0", "nginx:1.27.0", Measure.Shown),
     ];
+
+    // Pods Ready at once that answer 500 on every request: helm calls it a success, helm-sentinel's HTTP check does not.
+    private const string ServingFiveHundred = "image.repository=sim.local/http-500";
+    private const string FiveHundredImage = "sim.local/http-500:1.25.0";
+    private const string GoodImage = "nginx:1.25.0";
 
     private readonly IsolatedHome _home = new();
     private KubeSimulator _simulator = null!;
@@ -79,6 +84,8 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output) : IAs
                 await output.WriteLineAsync(
                     $"helm{major} {scenario.Name,-26} plain median {Stats.Seconds(Stats.Median(plain)),8}  helm-sentinel median {Stats.Seconds(Stats.Median(sentinel)),8}  ratio {Stats.Format(ratio)}{extra}");
             }
+
+            await output.WriteLineAsync(await ServingFiveHundredAsync(major));
         }
 
         await output.WriteLineAsync($"restore-ratio={Stats.Format(restore)} overhead-ratio={Stats.Format(overhead)}");
@@ -99,6 +106,92 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output) : IAs
 
     private async Task<TimeSpan> MeasureAsync(int major, Scenario scenario, Func<int, string, string, Task> upgrade)
     {
+        var release = await InstallAsync(major);
+        var clock = Stopwatch.StartNew();
+        await upgrade(major, release, scenario.Set);
+        await WaitUntilServingAsync(release, scenario.ServingImage, clock);
+        return clock.Elapsed;
+    }
+
+    /// <summary>
+    /// The "Ready but serving 500" row: plain helm's upgrade succeeds and the 500s stay deployed, however long one waits
+    /// (there is nothing to measure, so "never restored"); helm-sentinel's HTTP check fails its first sample after Ready
+    /// and the release is rolled back. Its time from that sample to restored is read from the report's timeline marks.
+    /// </summary>
+    private async Task<string> ServingFiveHundredAsync(int major)
+    {
+        var plain = new List<string>();
+        var totals = new List<TimeSpan>();
+        var restores = new List<TimeSpan>();
+        for (var i = 0; i < options.Repeat; i++)
+        {
+            plain.Add(await PlainServingFiveHundredAsync(major));
+            var (total, restore) = await SentinelServingFiveHundredAsync(major);
+            totals.Add(total);
+            restores.Add(restore);
+        }
+
+        return $"helm{major} {"ready but serving 500",-26} plain {string.Join(", ", plain.Distinct())}  " +
+               $"helm-sentinel median {Stats.Seconds(Stats.Median(totals)),8} (first failing sample to restored {Stats.Seconds(Stats.Median(restores))})  not counted";
+    }
+
+    private async Task<string> PlainServingFiveHundredAsync(int major)
+    {
+        var release = await InstallAsync(major);
+        var clock = Stopwatch.StartNew();
+        await PlainHelmAsync(major, release, ServingFiveHundred);
+        var elapsed = clock.Elapsed;
+
+        // The old pods may take a moment to go once helm has returned; either image serving alone settles it.
+        while (clock.Elapsed < elapsed + TimeSpan.FromSeconds(10))
+        {
+            if (Serving(release, FiveHundredImage))
+            {
+                return $"never restored (helm exited after {Stats.Seconds(elapsed)}, the 500s stay deployed)";
+            }
+
+            if (Serving(release, GoodImage))
+            {
+                return $"restored after {Stats.Seconds(clock.Elapsed)}";
+            }
+
+            await Task.Delay(25);
+        }
+
+        throw new TimeoutException($"{release}: neither {FiveHundredImage} nor {GoodImage} serves alone after plain helm");
+    }
+
+    private async Task<(TimeSpan Total, TimeSpan Restore)> SentinelServingFiveHundredAsync(int major)
+    {
+        var release = await InstallAsync(major);
+        var verify = Path.Combine(_home.Root, release + ".verify.yaml");
+        var summary = Path.Combine(_home.Root, release + ".summary.md");
+
+        // failureLimit 0: the first failing sample ends the bake, so the 30 s bake is never waited out.
+        await File.WriteAllTextAsync(verify, $"""
+            bake: 30s
+            interval: 1s
+            checks:
+              - name: healthz
+                http:
+                  service: {release}:http
+                  path: /healthz
+                  expectStatus: [200]
+                failureLimit: 0
+            """);
+        var clock = Stopwatch.StartNew();
+        await SentinelAsync(major, release, ServingFiveHundred, ["--verify", verify, "--summary-file", summary]);
+        await WaitUntilServingAsync(release, GoodImage, clock);
+        var total = clock.Elapsed;
+        var marks = TimelineMarks.Parse(await File.ReadAllTextAsync(summary));
+        var restore = TimelineMarks.Between(marks, "check healthz failed", "restored revision")
+            ?? throw new InvalidOperationException(
+                $"{release}: the report's timeline has no 'check healthz failed' then 'restored revision' mark: {string.Join(" | ", marks.Select(m => m.What))}");
+        return (total, restore);
+    }
+
+    private async Task<string> InstallAsync(int major)
+    {
         var release = $"b{major}-{Interlocked.Increment(ref _releases).ToString(CultureInfo.InvariantCulture)}";
         var install = await HelmAsync(major, "upgrade", "--install", release, Tools.Chart("fixture-web"), "--namespace", release, "--create-namespace", "--wait", "--timeout", "60s");
         if (install.ExitCode != 0)
@@ -106,31 +199,34 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output) : IAs
             throw new InvalidOperationException($"installing {release} failed: {install.StandardError}");
         }
 
-        var clock = Stopwatch.StartNew();
-        await upgrade(major, release, scenario.Set);
-        while (!Serving(release, scenario.ServingImage))
+        return release;
+    }
+
+    private async Task WaitUntilServingAsync(string release, string image, Stopwatch clock)
+    {
+        while (!Serving(release, image))
         {
             if (clock.Elapsed > options.Timeout * 3)
             {
-                throw new TimeoutException($"{release}: {scenario.ServingImage} never served again");
+                throw new TimeoutException($"{release}: {image} never served again");
             }
 
             await Task.Delay(25);
         }
-
-        return clock.Elapsed;
     }
 
     private async Task PlainHelmAsync(int major, string release, string set) =>
         await HelmAsync(major, "upgrade", "--install", release, Tools.Chart("fixture-web"), "--namespace", release,
             major == 3 ? "--atomic" : "--rollback-on-failure", "--wait", "--timeout", GoTimeout, "--set", set);
 
-    private async Task SentinelAsync(int major, string release, string set)
+    private Task SentinelAsync(int major, string release, string set) => SentinelAsync(major, release, set, []);
+
+    private async Task SentinelAsync(int major, string release, string set, IReadOnlyList<string> more)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "helm-sentinel.dll");
         await global::CliWrap.Cli.Wrap("dotnet")
             .WithArguments(["exec", cli, "deploy", "--release", release, "--chart", Tools.Chart("fixture-web"), "--namespace", release,
-                "--kubeconfig", _kubeconfig, "--helm", Tools.Helm(major), "--timeout", GoTimeout, "--set", set])
+                "--kubeconfig", _kubeconfig, "--helm", Tools.Helm(major), "--timeout", GoTimeout, "--set", set, .. more])
             .WithEnvironmentVariables(_home.Environment.AsReadOnly())
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync();
