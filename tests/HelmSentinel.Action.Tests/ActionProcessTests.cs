@@ -151,6 +151,49 @@ public sealed class ActionProcessTests(ClusterFixture cluster) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AVerifyDocument_BakesItsHttpCheckAfterReady_AndItsPrivateFileIsDeletedAtTheEnd()
+    {
+        using var run = new ActionRun(_api.BaseAddress, "pull_request", Payloads.PullRequest);
+        var inputs = Inputs("verifyweb", 4);
+        inputs["INPUT_VERIFY"] = """
+            bake: 3s
+            interval: 1s
+            checks:
+              - name: home
+                http:
+                  service: verifyweb:http
+                  path: /
+                  expectStatus: [200]
+            """;
+
+        var result = await run.RunAsync(inputs);
+
+        result.ExitCode.Should().Be(0, result.Log);
+        result.Outputs["result"].Should().Be("succeeded");
+        result.Summary.Should().Contain("verification started", "the timeline shows the bake");
+        Directory.GetFiles(run.RunnerTemp, "helm-sentinel-verify-*").Should().BeEmpty("the verify document's file is deleted at the end");
+        Directory.GetFiles(run.RunnerTemp, "helm-sentinel-kubeconfig-*").Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ABadVerifyDocument_Exits3NamingTheVerifyInput_AndChangesNothing()
+    {
+        using var run = new ActionRun(_api.BaseAddress, "pull_request", Payloads.PullRequest);
+        var inputs = Inputs("badverifyweb", 3);
+        inputs["INPUT_VERIFY"] = "bake: 3s\ninterval: 1s\nchecks:\n  - name: home\n    http: { service: badverifyweb }\n";
+
+        var result = await run.RunAsync(inputs);
+
+        result.ExitCode.Should().Be(3, result.Log);
+        result.Outputs["result"].Should().Be("rejected");
+        result.Outputs["failure-reason"].Should().StartWith("invalid input: verify: ").And.Contain("home").And.Contain("port");
+        _api.Matching("POST", "/deployments$").Should().BeEmpty("a refused request gets no deployment");
+        var status = await HelmAsync(cluster.Simulator, run.Home, "status", "badverifyweb", "--namespace", "badverifyweb");
+        status.ExitCode.Should().NotBe(0, "helm never ran, so there is no release");
+        Directory.GetFiles(run.RunnerTemp, "helm-sentinel-verify-*").Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task HelmOutputThatLooksLikeAWorkflowCommand_IsDefused()
     {
         using var run = new ActionRun(_api.BaseAddress, "pull_request", Payloads.PullRequest);

@@ -254,6 +254,52 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task AVerifyDocument_BakesItsHttpCheckAfterReady_AndItsPrivateFileIsDeletedAtTheEnd()
+    {
+        const string release = "web-verify";
+        var env = new AgentEnvironment(_home)
+            .Input("connectionType", "kubeconfig").Input("kubeconfig", fixture.Simulator.KubeconfigYaml())
+            .Deploy(release, 3)
+            .Input("verify", $"""
+                bake: 3s
+                interval: 1s
+                checks:
+                  - name: home
+                    http:
+                      service: {release}:http
+                      path: /
+                      expectStatus: [200]
+                """);
+
+        var run = await RunAsync(fixture.TaskFolder, env.Variables);
+
+        run.ExitCode.Should().Be(0, run.All);
+        run.Commands[^1].Should().Be($"##vso[task.complete result=Succeeded;]{release} installed revision 1");
+        File.ReadAllText(Path.Combine(env.TempDirectory, $"helm-sentinel-{release}-{release}.md")).Should().Contain("verification started", "the timeline shows the bake");
+        Directory.GetFiles(env.TempDirectory, "helm-sentinel-verify-*").Should().BeEmpty("the verify document's file is deleted at the end");
+        Directory.GetFiles(env.TempDirectory, "helm-sentinel-kubeconfig-*").Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ABadVerifyDocument_Exits3NamingTheVerifyInput_AndChangesNothing()
+    {
+        const string release = "web-badverify";
+        var env = new AgentEnvironment(_home)
+            .Input("connectionType", "kubeconfig").Input("kubeconfig", fixture.Simulator.KubeconfigYaml())
+            .Deploy(release, 3)
+            .Input("verify", "bake: 3s\ninterval: 1s\nchecks:\n  - name: home\n    http: { service: web-badverify }\n");
+
+        var run = await RunAsync(fixture.TaskFolder, env.Variables);
+
+        run.ExitCode.Should().Be(3, run.All);
+        run.Commands[^1].Should().StartWith("##vso[task.complete result=Failed;]invalid input: verify: ").And.Contain("home").And.Contain("port");
+        var kubeconfig = fixture.Simulator.WriteKubeconfig(Path.Combine(_home.Root, "kubeconfig"));
+        var status = await ProcessRunner.RunAsync(Tools.Helm(3), ["status", release, "-n", release, "--kubeconfig", kubeconfig], _home.Environment);
+        status.ExitCode.Should().NotBe(0, "helm never ran, so there is no release");
+        Directory.GetFiles(env.TempDirectory, "helm-sentinel-verify-*").Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task InputsTheEngineRefuses_OnAPullRequest_AreNamedOnce_AndStartNoPendingStatusNorHelm()
     {
         const string release = "web-refused";

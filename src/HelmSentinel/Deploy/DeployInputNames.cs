@@ -93,8 +93,8 @@ public static class DeployInputNames
     /// <summary>Delete the StatefulSet pods a rollback leaves on the failed revision.</summary>
     public const string ForceRollbackPods = "force-rollback-pods";
 
-    /// <summary>The verify document (the CLI's <c>--verify FILE</c>); not yet an input of the action or the task, so
-    /// not in <see cref="All"/>.</summary>
+    /// <summary>The verify document's file (the CLI's <c>--verify FILE</c>). The action and the task take the document as
+    /// text, write it to a private file and pass that file's path here, as they do for the kubeconfig.</summary>
     public const string Verify = "verify";
 
     /// <summary>Every input name, in the order the README lists them.</summary>
@@ -103,6 +103,7 @@ public static class DeployInputNames
         Release, Chart, Namespace, Values, Set, SetString, SetFile, Version, Timeout, RollbackTimeout, HistoryMax, Wait,
         WaitForJobs, CreateNamespace, Force, ReuseValues, ResetValues, RecoverStaleLock, StaleLockMargin, KubeContext,
         Kubeconfig, Helm, Description, ExtraArgs, Secrets, FailFast, RestartThreshold, UnschedulableGrace, ForceRollbackPods,
+        Verify,
     ];
 
     /// <summary>The helm flag each owned flag corresponds to, when an input sets it (<c>--force-replace</c> → <c>force</c>).</summary>

@@ -161,6 +161,7 @@ public static class DeployInputs
             RestartThreshold = restartThreshold ?? defaults.RestartThreshold,
             UnschedulableGrace = Duration(DeployInputNames.UnschedulableGrace, allowZero: true) ?? defaults.UnschedulableGrace,
             ForceRollbackPods = Bool(DeployInputNames.ForceRollbackPods, defaults.ForceRollbackPods),
+            VerifyFile = Single(DeployInputNames.Verify),
         };
         if (errors.Count > 0)
         {

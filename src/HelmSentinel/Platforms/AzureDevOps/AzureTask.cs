@@ -4,7 +4,7 @@ namespace HelmSentinel.Platforms.AzureDevOps;
 
 /// <summary>
 /// One run of the Azure Pipelines task: registers the secrets with the agent, writes the kubeconfig of the service
-/// connection (or the given content) to a private temporary file, runs the deploy, and reports it with logging
+/// connection (or the given content) and the verify document to private temporary files, runs the deploy, and reports it with logging
 /// commands, the summary file and the pull request (Azure Repos, or GitHub for a repository there). The entry point
 /// hands it the environment the agent built and standard output.
 /// </summary>
@@ -37,8 +37,9 @@ public static class AzureTask
             return await reporter.FinishAsync(AzureTaskReport.Rejected(context.Release, context.Namespace, context.Errors), new SecretMasker(context.Secrets), CancellationToken.None);
         }
 
-        using var kubeconfig = context.Cluster is { } cluster ? TemporaryKubeconfig.Write(cluster.Kubeconfig, context.TempDirectory) : null;
-        var (parsed, errors) = DeployInputs.Parse(context.DeployInputsWith(kubeconfig?.Path));
+        using var kubeconfig = context.Cluster is { } cluster ? PrivateTempFile.Write(cluster.Kubeconfig, PrivateTempFile.KubeconfigPrefix, context.TempDirectory) : null;
+        using var verify = context.VerifyContent is { } document ? PrivateTempFile.Write(document, PrivateTempFile.VerifyPrefix, context.TempDirectory) : null;
+        var (parsed, errors) = DeployInputs.Parse(context.DeployInputsWith(kubeconfig?.Path, verify?.Path));
         if (parsed is null)
         {
             return await reporter.FinishAsync(AzureTaskReport.Rejected(context.Release, context.Namespace, errors), new SecretMasker(context.Secrets), CancellationToken.None);

@@ -35,11 +35,14 @@ public sealed record AzureTaskContext
         ["extraArgs"] = "extra-args",
     };
 
-    /// <summary>Inputs for <see cref="DeployInputs.Parse"/> (kebab-case), without the kubeconfig path.</summary>
+    /// <summary>Inputs for <see cref="DeployInputs.Parse"/> (kebab-case), without the kubeconfig and verify paths.</summary>
     public required IReadOnlyDictionary<string, IReadOnlyList<string>> DeployInputs { get; init; }
 
     /// <summary>The cluster as given by a service connection or kubeconfig content; null with <c>connectionType: none</c>.</summary>
     public ClusterAccess? Cluster { get; init; }
+
+    /// <summary><c>verify</c>: the verify document as YAML text, or null (absent or blank) for no verification.</summary>
+    public string? VerifyContent { get; init; }
 
     /// <summary>Every secret value to mask (and to register with the agent, line by line, before anything prints): the
     /// connection's credentials, the job token, <c>githubToken</c>, the secret pipeline variables, and the values that
@@ -61,7 +64,7 @@ public sealed record AzureTaskContext
     /// <summary>The deployment environment (<c>Environment.Name</c> in a deployment job, else the stage); null when neither.</summary>
     public string? Environment { get; init; }
 
-    /// <summary>Folder for the private kubeconfig and the summary file (<c>Agent.TempDirectory</c>).</summary>
+    /// <summary>Folder for the private kubeconfig, the verify document and the summary file (<c>Agent.TempDirectory</c>).</summary>
     public required string TempDirectory { get; init; }
 
     /// <summary>What is wrong with the inputs; empty when the task can run.</summary>
@@ -73,13 +76,19 @@ public sealed record AzureTaskContext
     /// <summary>The namespace input, or <c>default</c>.</summary>
     public string Namespace => DeployInputs.TryGetValue("namespace", out var v) && v.Count > 0 ? v[0] : "default";
 
-    /// <summary>The core's inputs plus the kubeconfig file written from <see cref="Cluster"/>, when there is one.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<string>> DeployInputsWith(string? kubeconfigPath)
+    /// <summary>The core's inputs plus the kubeconfig file written from <see cref="Cluster"/> and the verify document's file
+    /// written from <see cref="VerifyContent"/>, when there are.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> DeployInputsWith(string? kubeconfigPath, string? verifyPath = null)
     {
         var inputs = new Dictionary<string, IReadOnlyList<string>>(DeployInputs, StringComparer.Ordinal);
         if (kubeconfigPath is not null)
         {
-            inputs["kubeconfig"] = [kubeconfigPath];
+            inputs[DeployInputNames.Kubeconfig] = [kubeconfigPath];
+        }
+
+        if (verifyPath is not null)
+        {
+            inputs[DeployInputNames.Verify] = [verifyPath];
         }
 
         return inputs;
@@ -238,6 +247,7 @@ public sealed record AzureTaskContext
             DeployInputs = inputs,
             Cluster = cluster,
             Secrets = [.. secrets.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim()).Distinct(StringComparer.Ordinal)],
+            VerifyContent = Input("verify"),
             AzureRepos = azureRepos,
             GitHub = github,
             CommentOnPullRequest = Flag("commentOnPullRequest", true),

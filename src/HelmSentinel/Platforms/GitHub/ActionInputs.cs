@@ -34,6 +34,13 @@ public static class ActionInputs
         return null;
     }
 
+    /// <summary>The deploy inputs given as content, not as the file <see cref="DeployInputs.Parse"/> takes: the action writes
+    /// them to a private file (<see cref="ActionSettings.KubeconfigContent"/>, <see cref="ActionSettings.VerifyContent"/>).</summary>
+    public static IReadOnlySet<string> ContentNames { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        DeployInputNames.Kubeconfig, DeployInputNames.Verify,
+    };
+
     /// <summary>Reads every input. Returns the settings, and the errors (a malformed boolean) that make them unusable;
     /// the settings always carry the secrets (the token, the kubeconfig's credentials and what <see cref="DeployInputs.SecretsOf"/>
     /// finds in the deploy inputs), so they can be masked before the errors are printed.</summary>
@@ -42,7 +49,7 @@ public static class ActionInputs
         ArgumentNullException.ThrowIfNull(environment);
         var errors = new List<InputError>();
         var deployInputs = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var name in Deploy.DeployInputs.Names.Where(n => n != "kubeconfig"))
+        foreach (var name in Deploy.DeployInputs.Names.Where(n => !ContentNames.Contains(n)))
         {
             if (Get(environment, name) is { } value)
             {
@@ -87,6 +94,7 @@ public static class ActionInputs
         {
             DeployInputs = deployInputs,
             KubeconfigContent = kubeconfig,
+            VerifyContent = Get(environment, DeployInputNames.Verify),
             Token = token,
             Report = new GitHubReportOptions
             {

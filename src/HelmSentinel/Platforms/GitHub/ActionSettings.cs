@@ -8,11 +8,15 @@ namespace HelmSentinel.Platforms.GitHub;
 /// </summary>
 public sealed record ActionSettings
 {
-    /// <summary>The deploy inputs (kebab-case, as <see cref="DeployInputs.Parse"/> takes them), without <c>kubeconfig</c>.</summary>
+    /// <summary>The deploy inputs (kebab-case, as <see cref="DeployInputs.Parse"/> takes them), without <c>kubeconfig</c>
+    /// and <c>verify</c> (<see cref="ActionInputs.ContentNames"/>).</summary>
     public required IReadOnlyDictionary<string, IReadOnlyList<string>> DeployInputs { get; init; }
 
     /// <summary>The kubeconfig given as content, or null to use helm's default (<c>$KUBECONFIG</c>, <c>~/.kube/config</c>).</summary>
     public string? KubeconfigContent { get; init; }
+
+    /// <summary>The verify document given as YAML text, or null (absent or blank) for no verification.</summary>
+    public string? VerifyContent { get; init; }
 
     /// <summary>The token for the GitHub API; null or empty disables every GitHub call.</summary>
     public string? Token { get; init; }

@@ -6,9 +6,9 @@ using HelmSentinel.Text;
 namespace HelmSentinel.Platforms.GitHub;
 
 /// <summary>
-/// One run of the GitHub Action: masks the secrets, writes the kubeconfig to a private temporary file, runs the
-/// deploy, and reports it to the log, <c>$GITHUB_OUTPUT</c>, <c>$GITHUB_STEP_SUMMARY</c>, the Deployment, the pull
-/// request and the commit status. The entry point hands it the environment and standard output.
+/// One run of the GitHub Action: masks the secrets, writes the kubeconfig and the verify document to private temporary
+/// files, runs the deploy, and reports it to the log, <c>$GITHUB_OUTPUT</c>, <c>$GITHUB_STEP_SUMMARY</c>, the Deployment,
+/// the pull request and the commit status. The entry point hands it the environment and standard output.
 /// </summary>
 public static class GitHubAction
 {
@@ -50,12 +50,18 @@ public static class GitHubAction
         var runnerTemp = Get(environment, "RUNNER_TEMP") ?? Path.GetTempPath();
         DeployOutcome outcome;
         var started = Task.CompletedTask;
-        using (var kubeconfig = settings.KubeconfigContent is { } content ? TemporaryKubeconfig.Write(content, runnerTemp) : null)
+        using (var kubeconfig = settings.KubeconfigContent is { } content ? PrivateTempFile.Write(content, PrivateTempFile.KubeconfigPrefix, runnerTemp) : null)
+        using (var verify = settings.VerifyContent is { } document ? PrivateTempFile.Write(document, PrivateTempFile.VerifyPrefix, runnerTemp) : null)
         {
             var inputs = new Dictionary<string, IReadOnlyList<string>>(settings.DeployInputs, StringComparer.Ordinal);
             if (kubeconfig is not null)
             {
-                inputs["kubeconfig"] = [kubeconfig.Path];
+                inputs[DeployInputNames.Kubeconfig] = [kubeconfig.Path];
+            }
+
+            if (verify is not null)
+            {
+                inputs[DeployInputNames.Verify] = [verify.Path];
             }
 
             var (parsed, errors) = inputErrors.Count > 0 ? (null, inputErrors) : DeployInputs.Parse(inputs);

@@ -88,9 +88,32 @@ public sealed class AzureTaskContextTests
     }
 
     [Fact]
+    public void Parse_Verify_IsContentTheTaskWritesToAFile_AndItsErrorsAreNamedVerify()
+    {
+        var context = AzureTaskContext.Parse(Agent(("INPUT_VERIFY", "bake: 3s\nchecks:\n  - name: up\n    http: { service: web:http }\n")));
+
+        context.VerifyContent.Should().Be("bake: 3s\nchecks:\n  - name: up\n    http: { service: web:http }\n");
+        context.DeployInputs.Should().NotContainKey("verify", "the document is text; the core takes its file");
+        var (request, errors) = DeployInputs.Parse(context.DeployInputsWith("/agent/_temp/kc", "/agent/_temp/helm-sentinel-verify-01"));
+        errors.Should().BeEmpty();
+        request!.VerifyFile.Should().Be("/agent/_temp/helm-sentinel-verify-01");
+        request.Kubeconfig.Should().Be("/agent/_temp/kc");
+        AzureTaskContext.TaskInputName(DeployInputNames.Verify).Should().Be("verify");
+    }
+
+    [Fact]
+    public void Parse_BlankVerify_IsNoVerification()
+    {
+        var context = AzureTaskContext.Parse(Agent(("INPUT_VERIFY", " \n ")));
+
+        context.VerifyContent.Should().BeNull();
+        DeployInputs.Parse(context.DeployInputsWith(null)).Request!.VerifyFile.Should().BeNull();
+    }
+
+    [Fact]
     public void Parse_EveryTaskJsonInputIsKnown()
     {
-        var known = AzureTaskContext.InputNames.Keys.Concat(["connectionType", "kubernetesServiceConnection", "kubeconfig", "commentOnPullRequest", "pullRequestStatus", "githubToken", "githubApiUrl"]);
+        var known = AzureTaskContext.InputNames.Keys.Concat(["connectionType", "kubernetesServiceConnection", "kubeconfig", "verify", "commentOnPullRequest", "pullRequestStatus", "githubToken", "githubApiUrl"]);
         var taskJson = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(HelmSentinel.TestSupport.Tools.RepoRoot, "task.json")))!;
         var declared = taskJson["inputs"]!.AsArray().Select(i => i!["name"]!.GetValue<string>());
 

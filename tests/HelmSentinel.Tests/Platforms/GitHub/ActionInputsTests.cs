@@ -30,6 +30,18 @@ public class ActionInputsTests
     }
 
     [Fact]
+    public void Read_Verify_IsContentTheActionWritesToAFile_NotADeployInput()
+    {
+        var (settings, errors) = ActionInputs.Read(Env(("INPUT_RELEASE", "web"), ("INPUT_CHART", "./chart"), ("INPUT_VERIFY", "bake: 3s\nchecks: []\n")));
+
+        errors.Should().BeEmpty();
+        settings.VerifyContent.Should().Be("bake: 3s\nchecks: []\n");
+        settings.DeployInputs.Should().NotContainKey("verify");
+        ActionInputs.ContentNames.Should().BeSubsetOf(DeployInputs.Names);
+        ActionInputs.Read(Env(("INPUT_VERIFY", "  "))).Settings.VerifyContent.Should().BeNull("a blank verify input means no verification");
+    }
+
+    [Fact]
     public void Read_SplitsDeployInputsFromPlatformSettings()
     {
         var (settings, errors) = ActionInputs.Read(Env(
