@@ -25,7 +25,9 @@ internal static class VerifyInput
         }
 
         var parsed = VerifySpecParser.Parse(text, Environment.GetEnvironmentVariable);
-        return parsed.Succeeded ? (parsed.Spec, []) : (null, [.. parsed.Errors.Select(e => $"{file}: {e}")]);
+        // The errors name the check, the field and the line; not the file, which the action and the task write to a
+        // private temporary path the user never chose (the CLI's user named it in --verify).
+        return parsed.Succeeded ? (parsed.Spec, []) : (null, [.. parsed.Errors.Select(e => e.ToString())]);
     }
 
     /// <summary>The values of the bearer-token variables a readable document names; none when it does not parse.</summary>
