@@ -104,6 +104,67 @@ public sealed class VerificationScenarioTests(SimulatorFixture cluster) : IClass
     [Theory]
     [InlineData(3)]
     [InlineData(4)]
+    public async Task AHealthyReleaseWithEveryKindOfCheck_PassesItsBake_ThroughPassingApiErrors_AtAnErrorRateEqualToItsBaseline(int major)
+    {
+        // Arrange: v1 already fails 30 % of its requests; Prometheus scrapes it on the Service's metrics port, so that the
+        // faults below, on the http port, reach only the HTTP check.
+        var release = TestNames.Release([major]);
+        string[] app = ["replicaCount=1", "image.repository=sim.local/http-500-30", "metricsPort=9100", "tests.enabled=true"];
+        await using var prometheus = await PrometheusServer.StartAsync(
+            [ScrapeTarget.ServiceProxy("web", cluster.Simulator.BaseAddress, release, release, "metrics")]);
+        var engine = cluster.Engine(_log);
+        (await engine.DeployAsync(cluster.Request(major, release, app))).Result.Should().Be(DeployResult.Succeeded);
+        var ratio = "(sum(rate(http_requests_total{job=\"web\",code=~\"5..\"}[6s])) or vector(0)) / sum(rate(http_requests_total{job=\"web\"}[6s]))";
+        await prometheus.WaitForSamplesAsync(ratio + " > 0.2", patience: TimeSpan.FromSeconds(60));
+        var verify = Document(release, $$"""
+            bake: 8s
+            interval: 1s
+            checks:
+              - name: smoke
+                helmTest: { timeout: 1m }
+              - name: metrics-endpoint
+                http:
+                  service: {{release}}:http
+                  path: /metrics
+                  bodyContains: http_requests_total
+                consecutiveErrorLimit: 3
+              - name: error-rate
+                prometheus:
+                  url: {{prometheus.BaseAddress}}
+                  query: {{ratio}}
+                successCondition: result < 0.05 || result <= baseline * 1.2
+            """);
+
+        // Two answers of the API server itself (503 Status) to the HTTP check, one after the other: errors, not failures.
+        var fault = cluster.Simulator.Faults.Add(new HelmSentinel.Simulator.Faults.FaultRule
+        {
+            Kind = HelmSentinel.Simulator.Faults.FaultKind.Status,
+            Code = 503,
+            Path = $"/api/v1/namespaces/{release}/services/{release}:http/proxy/*",
+            ForRequests = 2,
+        });
+
+        // Act: the same app under a new tag, so its error rate stays what it was.
+        var outcome = await engine.DeployAsync(Request(major, release, verify, [.. app, "image.tag=1.26.0"]));
+
+        // Assert
+        cluster.Simulator.Faults.Remove(fault.Id!);
+        outcome.Result.Should().Be(DeployResult.Succeeded, outcome.FailureReason);
+        outcome.Verification!.Verdict.Should().Be(VerificationVerdict.Passed);
+        outcome.Verification.Checks.Select(c => (c.Name, c.Verdict)).Should().Equal(
+            ("smoke", CheckVerdict.Passed), ("metrics-endpoint", CheckVerdict.Passed), ("error-rate", CheckVerdict.Passed));
+        var http = outcome.Verification.Checks[1];
+        http.Errors.Should().Be(2, "the API server's two 503s were errors, under the consecutiveErrorLimit");
+        http.Failures.Should().Be(0);
+        var rate = outcome.Verification.Checks[2];
+        double.Parse(rate.Baseline!, System.Globalization.CultureInfo.InvariantCulture).Should().BeApproximately(0.3, 0.1, "the baseline is v1's error rate");
+        outcome.History[^1].Status.Should().Be(ReleaseStatus.Deployed);
+        outcome.History[^1].Revision.Should().Be(2);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
     public async Task ABadVerifyDocument_IsRejectedBeforeAnythingChanges_NamingTheCheckAndTheField(int major)
     {
         var release = TestNames.Release([major]);
