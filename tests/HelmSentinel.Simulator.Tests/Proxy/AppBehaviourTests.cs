@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.Simulator.Tests.Proxy;
 
@@ -60,7 +61,7 @@ public sealed partial class AppBehaviourTests
 
         // Act
         var answer = session.GetTextAsync(Web + "/slow");
-        await WaitForAsync(() => session.Time.PendingTimers > timers); // the app's delay is set on the clock
+        await Eventually.WaitUntilAsync(() => session.Time.PendingTimers > timers, "the app's delay is set on the clock", TimeSpan.FromSeconds(10));
         session.Time.Advance(TimeSpan.FromSeconds(4.9));
         var pendingBefore = session.Time.PendingTimers;
         var answeredEarly = answer.IsCompleted;
@@ -184,7 +185,7 @@ public sealed partial class AppBehaviourTests
         await session.ReadyAsync("web-1");
         var timers = session.Time.PendingTimers;
         var answer = session.GetTextAsync(Web + "/");
-        await WaitForAsync(() => session.Time.PendingTimers > timers);
+        await Eventually.WaitUntilAsync(() => session.Time.PendingTimers > timers, "the app's delay is set on the clock", TimeSpan.FromSeconds(10));
 
         // Act
         await session.Simulator.DisposeAsync().AsTask().WaitAsync(StopBound);
@@ -198,21 +199,6 @@ public sealed partial class AppBehaviourTests
     {
         long Sum(string code) => SeriesPattern().Matches(metrics).Where(m => m.Groups["code"].Value == code).Sum(m => long.Parse(m.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture));
         return (Sum("200"), Sum("500"));
-    }
-
-    /// <summary>Waits (real time) for something the code under test does by itself, such as setting a timer.</summary>
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The condition did not hold within 10 s.");
-            }
-
-            await Task.Delay(5);
-        }
     }
 
     [GeneratedRegex("""^http_requests_total\{[^}]*code="(?<code>\d+)"[^}]*\} (?<n>\d+)$""", RegexOptions.Multiline)]
