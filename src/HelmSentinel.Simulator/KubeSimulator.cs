@@ -89,7 +89,7 @@ public sealed class KubeSimulator : IAsyncDisposable
         }
 
         var stopping = new CancellationTokenSource();
-        var handler = new ResourceHandler(store, time, controllers.GetPodLog);
+        var handler = new ResourceHandler(store, time, (ns, pod) => controllers.FindPodLog(ns, pod) is { } read ? new PodLogReader(read) : null);
         var proxies = new ProxyHandler(store, controllers.ServeHttpAsync);
         var router = new ApiRouter(handler, proxies, faults, time, options.RequestLog, stopping.Token);
 

@@ -48,7 +48,7 @@ internal sealed class ResourceHandler : IDisposable
         var dryRun = query["dryRun"] == "All";
         if (target.Subresource == "log")
         {
-            await LogAsync(context, target);
+            await LogAsync(context, target, stopping);
             return;
         }
 
@@ -424,7 +424,7 @@ internal sealed class ResourceHandler : IDisposable
             Details = new JsonObject { ["name"] = "", ["group"] = "meta.k8s.io", ["kind"] = "DeleteOptions" },
         };
 
-    private async Task LogAsync(HttpContext context, ResourcePath target)
+    private async Task LogAsync(HttpContext context, ResourcePath target, CancellationToken stopping)
     {
         if (context.Request.Method != "GET")
         {
@@ -446,10 +446,84 @@ internal sealed class ResourceHandler : IDisposable
         }
 
         int? tail = int.TryParse(query["tailLines"], CultureInfo.InvariantCulture, out var t) ? t : null;
-        var text = _podLogs?.Invoke(target.Namespace!, target.Name!, container, query["previous"] == "true", tail) ?? string.Empty;
+        var previous = query["previous"] == "true";
+        var follow = query["follow"] == "true" && !previous;
+        var read = _podLogs?.Invoke(target.Namespace!, target.Name!);
+        var log = read?.Invoke(container, previous);
+        if (follow && log is null)
+        {
+            // As a kubelet answers a follower before the container has started.
+            throw ApiException.BadRequest($"container \"{container ?? containers.FirstOrDefault()}\" in pod \"{target.Name}\" is waiting to start: ContainerCreating");
+        }
+
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/plain";
-        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(text));
+        var lines = log?.Lines ?? [];
+        var first = tail is { } n and >= 0 ? Math.Max(0, lines.Count - n) : 0;
+        await WriteLinesAsync(context, lines.Skip(first), stopping);
+        if (!follow || log!.Ended)
+        {
+            return;
+        }
+
+        await FollowAsync(context, target, pod.Text("metadata.uid"), read!, container, log, stopping);
+    }
+
+    // Streams a running container's new lines until its run ends, the pod is deleted, or the client or the server goes.
+    private async Task FollowAsync(HttpContext context, ResourcePath target, string? uid, PodLogReader read, string? container, PodLogSnapshot start, CancellationToken stopping)
+    {
+        using var changed = new SemaphoreSlim(0);
+        using var subscription = _store.Subscribe(e =>
+        {
+            if (e.ResourceType == target.Type && e.Object.Text("metadata.uid") == uid)
+            {
+                changed.Release();
+            }
+        });
+        using var token = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        var next = start.Dropped + start.Lines.Count;
+        try
+        {
+            while (true)
+            {
+                // Every change to a container's log is written with the pod's status; the poll only covers a missed wake.
+                await changed.WaitAsync(TimeSpan.FromSeconds(1), token.Token);
+                var deleted = _store.Get(target.Type, target.Namespace, target.Name!)?.Text("metadata.uid") != uid;
+                var now = read(container, previous: false);
+                if (now is null || now.Run != start.Run)
+                {
+                    now = read(container, previous: true) is { } before && before.Run == start.Run ? before : null;
+                }
+
+                if (now is null)
+                {
+                    return;
+                }
+
+                var from = (int)Math.Clamp(next - now.Dropped, 0, now.Lines.Count);
+                await WriteLinesAsync(context, now.Lines.Skip(from), token.Token);
+                next = now.Dropped + now.Lines.Count;
+                if (now.Ended || deleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // The client closed the stream or the server is stopping.
+        }
+    }
+
+    private static async Task WriteLinesAsync(HttpContext context, IEnumerable<string> lines, CancellationToken token)
+    {
+        var text = string.Concat(lines.Select(l => l + "\n"));
+        if (text.Length > 0)
+        {
+            await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), token);
+        }
+
+        await context.Response.Body.FlushAsync(token);
     }
 
     private async Task ScaleAsync(HttpContext context, ResourcePath target, byte[] body)
@@ -502,5 +576,8 @@ internal sealed class ResourceHandler : IDisposable
     };
 }
 
-/// <summary>Supplies pod logs: (namespace, pod, container, previous, tailLines) → text, or null when unknown.</summary>
-internal delegate string? PodLogSource(string ns, string pod, string? container, bool previous, int? tailLines);
+/// <summary>Finds a pod's logs: a reader of them, or null when the pod is unknown to the kubelet.</summary>
+internal delegate PodLogReader? PodLogSource(string ns, string pod);
+
+/// <summary>Reads a pod's container log now (<c>previous</c>: its last ended run); null when the container has not started.</summary>
+internal delegate PodLogSnapshot? PodLogReader(string? container, bool previous);

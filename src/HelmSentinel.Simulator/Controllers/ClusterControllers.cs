@@ -125,6 +125,32 @@ public sealed partial class ClusterControllers : IAsyncDisposable
         return _store.Get(ResourceTypes.Pods, ns, pod) is null ? null : string.Empty;
     }
 
+    /// <summary>
+    /// Reads a pod's container logs as they grow (see <see cref="PodSimulation.LogSnapshot"/>): the reader keeps the pod
+    /// it was given, so a follower still reads the last lines of a pod deleted meanwhile. Null when the pod is unknown.
+    /// </summary>
+    internal Func<string?, bool, PodLogSnapshot?>? FindPodLog(string ns, string pod)
+    {
+        PodSimulation? sim;
+        lock (_gate)
+        {
+            _pods.TryGetValue((ns, pod), out sim);
+        }
+
+        if (sim is null)
+        {
+            return null;
+        }
+
+        return (container, previous) =>
+        {
+            lock (sim.Gate)
+            {
+                return sim.LogSnapshot(container, previous);
+            }
+        };
+    }
+
     /// <summary>Stops the loop, every timer and the store subscription. Idempotent.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -164,26 +164,34 @@ internal sealed class PodSimulation
     /// <summary>The log of a container (the first one when <paramref name="container"/> is null); null when unknown.</summary>
     public string? Log(string? container, bool previous, int? tailLines)
     {
+        if (LogSnapshot(container, previous) is not { } log)
+        {
+            return null;
+        }
+
+        var selected = tailLines is { } n and >= 0 ? log.Lines.Skip(Math.Max(0, log.Lines.Count - n)) : log.Lines;
+        return string.Concat(selected.Select(l => l + "\n"));
+    }
+
+    /// <summary>
+    /// A container's log as a reader sees it now (the first container when <paramref name="container"/> is null): its
+    /// lines, the run they belong to and whether that run ended (no line will be added). Null when there is no such
+    /// container or it has not started.
+    /// </summary>
+    public PodLogSnapshot? LogSnapshot(string? container, bool previous)
+    {
         var c = container is null ? _containers.FirstOrDefault() : All.FirstOrDefault(x => x.Name == container);
         if (c is null)
         {
             return null;
         }
 
-        var lines = previous ? c.PreviousLog : c.CurrentLog;
-        if (lines is null)
+        if (previous)
         {
-            return null;
+            return c.PreviousLog is { } before ? new PodLogSnapshot([.. before], c.PreviousLogDropped, c.PreviousLogRun, Ended: true) : null;
         }
 
-        var selected = tailLines is { } n and >= 0 ? lines.Skip(Math.Max(0, lines.Count - n)) : lines;
-        var sb = new StringBuilder();
-        foreach (var line in selected)
-        {
-            sb.Append(line).Append('\n');
-        }
-
-        return sb.ToString();
+        return c.CurrentLog is { } now ? new PodLogSnapshot([.. now], c.CurrentLogDropped, c.CurrentLogRun, Ended: c.Stage != Stage.Running) : null;
     }
 
     /// <summary>The pod status a kubelet would report now.</summary>
@@ -438,6 +446,15 @@ internal sealed class PodSimulation
 
         public List<string>? PreviousLog { get; private set; }
 
+        /// <summary>The run whose lines <see cref="CurrentLog"/> holds (-1 between runs), and how many of its first lines were dropped.</summary>
+        public int CurrentLogRun { get; private set; } = -1;
+
+        public long CurrentLogDropped { get; private set; }
+
+        public int PreviousLogRun { get; private set; } = -1;
+
+        public long PreviousLogDropped { get; private set; }
+
         public string FieldPath => IsInit ? $"spec.initContainers{{{Name}}}" : $"spec.containers{{{Name}}}";
 
         public static string NewContainerId(string seed) =>
@@ -595,6 +612,8 @@ internal sealed class PodSimulation
             var behaviour = _behaviour!;
             var run = Runs++;
             Stage = Stage.Running;
+            CurrentLogRun = run;
+            CurrentLogDropped = 0;
             _waitingReason = null;
             _waitingMessage = null;
             _startedAt = at;
@@ -756,6 +775,7 @@ internal sealed class PodSimulation
 
             if (CurrentLog!.Count > MaxLogLines)
             {
+                CurrentLogDropped += CurrentLog.Count - MaxLogLines;
                 CurrentLog.RemoveRange(0, CurrentLog.Count - MaxLogLines);
             }
 
@@ -791,7 +811,11 @@ internal sealed class PodSimulation
 
             _lastTerminated = terminated;
             PreviousLog = CurrentLog;
+            PreviousLogRun = CurrentLogRun;
+            PreviousLogDropped = CurrentLogDropped;
             CurrentLog = [];
+            CurrentLogRun = -1;
+            CurrentLogDropped = 0;
             var delay = RolloutMath.Backoff(_timing.CrashBackoffBase, _timing.CrashBackoffCap, RestartCount);
             Stage = Stage.CrashBackOff;
             _waitingReason = "CrashLoopBackOff";

@@ -9,10 +9,11 @@ namespace HelmSentinel.Kubernetes;
 
 /// <summary>
 /// Records the logs of <c>helm test</c>'s pods beside helm: lists then watches the namespace's pods and, for each test
-/// pod (annotation <c>helm.sh/hook</c> naming <c>test</c>, or a pod of a Job that does), reads its last log lines while
-/// it runs and again the moment it ends, so that they are kept even when Helm's <c>hook-delete-policy</c> deletes the
-/// pod at once (Helm 3.17 does, before its own <c>--logs</c> can read it). Start it before <c>helm test</c> and stop it
-/// after; errors talking to the cluster are collected in <see cref="Warnings"/>, never thrown.
+/// pod (annotation <c>helm.sh/hook</c> naming <c>test</c>, or a pod of a Job that does), follows its log from the moment
+/// its container runs (<c>follow=true</c>: the stream ends when the container does), so that the last lines are kept
+/// even when Helm's <c>hook-delete-policy</c> deletes the pod at once (Helm 3.17 does, before its own <c>--logs</c> can
+/// read it). When no follower got the whole run, the log is read once more when the pod ends. Start it before
+/// <c>helm test</c> and stop it after; errors talking to the cluster are collected in <see cref="Warnings"/>, never thrown.
 /// </summary>
 public sealed class TestPodLogRecorder : IAsyncDisposable
 {
@@ -27,7 +28,8 @@ public sealed class TestPodLogRecorder : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<string> _warnings = new();
     private readonly ConcurrentQueue<TestPodLog> _logs = new();
-    private readonly Dictionary<string, TestPodLog> _whileRunning = new(StringComparer.Ordinal); // by pod uid
+    private readonly Dictionary<string, Task<Followed>> _followers = new(StringComparer.Ordinal); // by pod uid
+    private readonly CancellationTokenSource _stopFollowing = new();
     private readonly HashSet<string> _recorded = new(StringComparer.Ordinal); // pod uids
     private readonly Dictionary<string, bool> _testJobs = new(StringComparer.Ordinal); // job uid -> is a test hook
     private Task _watching = Task.CompletedTask;
@@ -122,12 +124,15 @@ public sealed class TestPodLogRecorder : IAsyncDisposable
             await _watching;
             _seen.Writer.TryComplete();
             await _reading;
+            await _stopFollowing.CancelAsync();
+            await Task.WhenAll(_followers.Values);
             if (_ownsClient)
             {
                 _client.Dispose();
             }
 
             _stop.Dispose();
+            _stopFollowing.Dispose();
         }
 
         return Logs;
@@ -201,31 +206,62 @@ public sealed class TestPodLogRecorder : IAsyncDisposable
 
         if (!ended)
         {
-            if (type is not WatchEventType.Deleted && container.State?.Running is not null)
+            if (type is not WatchEventType.Deleted && container.State?.Running is not null && !_followers.ContainsKey(uid))
             {
-                if (await ReadAsync(pod, container.Name) is { } running)
-                {
-                    _whileRunning[uid] = new TestPodLog(pod.Metadata.Name, job, container.Name, pod.Status?.Phase ?? "Running", null, running, Complete: false);
-                }
+                _followers[uid] = Task.Run(() => FollowAsync(pod.Metadata.Name, container.Name, _stopFollowing.Token), CancellationToken.None);
             }
 
             return;
         }
 
         var exitCode = container.State?.Terminated?.ExitCode;
-        var lines = type is WatchEventType.Deleted ? null : await ReadAsync(pod, container.Name);
         _recorded.Add(uid);
-        if (lines is not null)
+        Followed? followed = null;
+        if (_followers.TryGetValue(uid, out var follower))
         {
-            _logs.Enqueue(new TestPodLog(pod.Metadata.Name, job, container.Name, pod.Status!.Phase, exitCode, lines, Complete: true));
-        }
-        else
-        {
-            var partial = _whileRunning.GetValueOrDefault(uid);
-            _logs.Enqueue(new TestPodLog(pod.Metadata.Name, job, container.Name, pod.Status!.Phase, exitCode, partial?.Lines ?? [], Complete: false));
+            // The container has ended, so its stream ends too; a stream that hangs is given up after the read timeout.
+            followed = await follower.WaitAsync(ReadTimeout).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default);
+            followed = followed?.Container == container.Name ? followed : null;
         }
 
-        _whileRunning.Remove(uid);
+        var lines = followed is { Whole: true } ? followed.Lines
+            : type is WatchEventType.Deleted ? null
+            : await ReadAsync(pod, container.Name);
+        _logs.Enqueue(new TestPodLog(pod.Metadata.Name, job, container.Name, pod.Status!.Phase, exitCode, lines ?? followed?.Lines ?? [], Complete: lines is not null));
+    }
+
+    /// <summary>
+    /// Follows a running container's log until the stream ends (the container ended, or the pod went) and keeps its last
+    /// lines, bounded and masked. <see cref="Followed.Whole"/> is true when the stream ended by itself, false when it broke.
+    /// </summary>
+    private async Task<Followed> FollowAsync(string pod, string container, CancellationToken stop)
+    {
+        var kept = new Queue<string>();
+        try
+        {
+            await using var stream = await _client.CoreV1.ReadNamespacedPodLogAsync(
+                pod, _options.Namespace, container: container, follow: true, tailLines: _options.LogLines, cancellationToken: stop);
+            using var reader = new StreamReader(stream);
+            while (await reader.ReadLineAsync(stop) is { } line)
+            {
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                kept.Enqueue(Bound(line, _options.MaxLineLength, _options.Mask));
+                if (kept.Count > _options.LogLines)
+                {
+                    kept.Dequeue();
+                }
+            }
+
+            return new Followed(container, [.. kept], Whole: true);
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            return new Followed(container, [.. kept], Whole: false);
+        }
     }
 
     /// <summary>The container whose log tells most: the first that ended with a non-zero code, else the first that started.</summary>
@@ -283,4 +319,7 @@ public sealed class TestPodLogRecorder : IAsyncDisposable
     }
 
     private void Warn(string text) => _warnings.Enqueue(text);
+
+    /// <summary>What a follower read: the container, its last lines, and whether the stream ended by itself.</summary>
+    private sealed record Followed(string Container, IReadOnlyList<string> Lines, bool Whole);
 }

@@ -3,7 +3,7 @@ using HelmSentinel.TestSupport;
 namespace HelmSentinel.Simulator.Tests.EndToEnd;
 
 /// <summary>A started simulator plus an isolated home and kubeconfig for helm and kubectl.</summary>
-public sealed class SimulatorSession : IAsyncLifetime
+public sealed class SimulatorSession(SimulatorOptions? options = null) : IAsyncLifetime
 {
     private readonly IsolatedHome _home = new();
 
@@ -13,7 +13,7 @@ public sealed class SimulatorSession : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Simulator = await KubeSimulator.StartAsync();
+        Simulator = await KubeSimulator.StartAsync(options);
         var kubeconfig = Simulator.WriteKubeconfig(Path.Combine(_home.Root, "kubeconfig"));
         _home.Environment["KUBECONFIG"] = kubeconfig;
     }

@@ -48,16 +48,8 @@ public sealed class HelmTestScenarioTests(SimulatorFixture cluster) : IClassFixt
         result.FailedHook.Should().Be($"{release}-smoke");
         var log = logs.Should().ContainSingle().Subject;
         (log.Pod, log.Phase, log.ExitCode).Should().Be(($"{release}-smoke", "Failed", 1));
-        log.Lines.Should().NotBeEmpty("the log read while the pod ran is kept when the read at its end loses to the delete");
-
-        // Open: Helm 3.17 deletes the failed pod the moment it sees it Failed; about one run in three its delete wins
-        // over the recorder's read at the end (the simulator deletes at once and has no follow stream), and only the
-        // lines printed while the pod ran are kept (Complete = false). Helm 4 defers the delete: the read always wins.
-        if (major == 4 || log.Complete)
-        {
-            log.Complete.Should().BeTrue();
-            log.Lines[^1].Should().EndWith("fatal: *** error, exiting (exit code 1)", "the last words are read, and masked");
-        }
+        log.Complete.Should().BeTrue("the recorder follows the log while the pod runs: Helm 3.17's delete at once cannot cut it");
+        log.Lines[^1].Should().EndWith("fatal: *** error, exiting (exit code 1)", "the last words are read, and masked");
         await NoTestPodLeftAsync(release);
     }
 

@@ -214,13 +214,8 @@ public sealed class VerificationScenarioTests(SimulatorFixture cluster) : IClass
         broken.Verification!.FailedCheck.Should().Be("smoke");
         broken.Verification.Checks[0].Samples.Should().Be(1, "helm test runs once, at the start of the bake");
         broken.FailureReason.Should().StartWith($"verification failed: smoke: helm test {release}-smoke failed");
-        if (major == 4)
-        {
-            // Helm 4 deletes test pods after its own --logs step, so the recorder always reads the last words first; Helm
-            // 3.17 deletes a failed pod the moment it fails, which the recorder may lose (noted on the issue).
-            broken.FailureReason.Should().StartWith($"verification failed: smoke: helm test {release}-smoke failed; last log line: ")
-                .And.EndWith("fatal: unrecoverable error, exiting (exit code 1)");
-        }
+        broken.FailureReason.Should().StartWith($"verification failed: smoke: helm test {release}-smoke failed; last log line: ")
+            .And.EndWith("fatal: unrecoverable error, exiting (exit code 1)", "the pod's log is followed while it runs: Helm 3.17's delete at once cannot cut it");
 
         broken.RestoredRevision.Should().Be(3);
         cluster.Simulator.Store.Get(HelmSentinel.Simulator.Storage.ResourceTypes.ConfigMaps, release, release + "-config")?["data"]?["greeting"]?.GetValue<string>()
