@@ -3,13 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace HelmSentinel.TestSupport;
 
@@ -20,18 +14,15 @@ namespace HelmSentinel.TestSupport;
 /// </summary>
 public sealed partial class FakeAzureDevOps : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly TimeProvider _time;
+    private LocalHttpServer _server = null!;
     private readonly ConcurrentQueue<Recorded> _requests = new();
     private readonly List<JsonObject> _threads = [];
     private readonly Lock _gate = new();
     private int _failuresLeft;
     private int _storedFailuresLeft;
 
-    private FakeAzureDevOps(WebApplication app, TimeProvider time)
+    private FakeAzureDevOps()
     {
-        _app = app;
-        _time = time;
     }
 
     public sealed record Recorded(string Method, string Path, string? Authorization, string Body)
@@ -89,26 +80,15 @@ public sealed partial class FakeAzureDevOps : IAsyncDisposable
     /// <summary>Starts the server; <paramref name="time"/> is the clock of the stop's grace (null = <see cref="TimeProvider.System"/>).</summary>
     public static async Task<FakeAzureDevOps> StartAsync(TimeProvider? time = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var server = new FakeAzureDevOps(app, time ?? TimeProvider.System);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.CollectionUri = new Uri($"http://127.0.0.1:{new Uri(address).Port.ToString(CultureInfo.InvariantCulture)}/org/");
+        var server = new FakeAzureDevOps();
+        server._server = await LocalHttpServer.StartAsync(server.HandleAsync, time);
+        server.CollectionUri = new Uri(server._server.BaseAddress, "org/");
         return server;
     }
 
     /// <summary>Stops at once: a request still under way (a run killed half-way through a call) is aborted after half a
     /// second on the server's clock instead of holding the test for Kestrel's 30 s of graceful shutdown.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        using var grace = new CancellationTokenSource(TimeSpan.FromMilliseconds(500), _time);
-        await _app.StopAsync(grace.Token);
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task HandleAsync(HttpContext http)
     {

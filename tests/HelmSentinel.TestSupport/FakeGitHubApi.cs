@@ -4,13 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace HelmSentinel.TestSupport;
 
@@ -32,17 +26,14 @@ public sealed record RecordedRequest(string Method, string Path, string Body, in
 /// </summary>
 public sealed class FakeGitHubApi : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly TimeProvider _time;
+    private LocalHttpServer _server = null!;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly List<Fault> _faults = [];
     private readonly Dictionary<long, List<JsonObject>> _comments = [];
     private long _nextId = 1000;
 
-    private FakeGitHubApi(WebApplication app, TimeProvider time)
+    private FakeGitHubApi()
     {
-        _app = app;
-        _time = time;
     }
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -55,15 +46,9 @@ public sealed class FakeGitHubApi : IAsyncDisposable
     /// <summary>Starts the server; <paramref name="time"/> is the clock of the stop's grace (null = <see cref="TimeProvider.System"/>).</summary>
     public static async Task<FakeGitHubApi> StartAsync(TimeProvider? time = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var api = new FakeGitHubApi(app, time ?? TimeProvider.System);
-        app.Run(api.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        api.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        var api = new FakeGitHubApi();
+        api._server = await LocalHttpServer.StartAsync(api.HandleAsync, time);
+        api.BaseAddress = api._server.BaseAddress;
         return api;
     }
 
@@ -92,12 +77,7 @@ public sealed class FakeGitHubApi : IAsyncDisposable
 
     /// <summary>Stops at once: a request still under way (a run killed half-way through a call) is aborted after half a
     /// second on the server's clock instead of holding the test for Kestrel's 30 s of graceful shutdown.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        using var grace = new CancellationTokenSource(TimeSpan.FromMilliseconds(500), _time);
-        await _app.StopAsync(grace.Token);
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task HandleAsync(HttpContext http)
     {

@@ -4,13 +4,7 @@ using HelmSentinel.Kubernetes;
 using HelmSentinel.Simulator;
 using HelmSentinel.Simulator.Storage;
 using HelmSentinel.TestSupport;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace HelmSentinel.Tests.Kubernetes;
 
@@ -50,11 +44,7 @@ public sealed class ApiServerHttpTests : IDisposable
     {
         // Arrange: an API server stand-in that records what it was sent.
         var seen = new List<string?>();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        await using var server = builder.Build();
-        server.Run(context =>
+        await using var server = await LocalHttpServer.StartAsync(context =>
         {
             lock (seen)
             {
@@ -63,8 +53,7 @@ public sealed class ApiServerHttpTests : IDisposable
 
             return context.Response.WriteAsync("{}");
         });
-        await server.StartAsync();
-        var address = server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = server.BaseAddress.AbsoluteUri.TrimEnd('/');
         var kubeconfig = Path.Combine(_home.Root, "kubeconfig");
         File.WriteAllText(kubeconfig, $"""
             apiVersion: v1

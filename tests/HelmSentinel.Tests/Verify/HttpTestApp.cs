@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using HelmSentinel.TestSupport;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace HelmSentinel.Tests.Verify;
 
@@ -21,36 +16,26 @@ public sealed class HttpTestApp : IAsyncDisposable
     public const string NoEndpoints =
         """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"no endpoints available for service \"web\"","reason":"ServiceUnavailable","code":503}""";
 
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<string> _requests = new();
+    private LocalHttpServer _server = null!;
 
-    private HttpTestApp(WebApplication app) => _app = app;
+    private HttpTestApp()
+    {
+    }
 
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => _server.BaseAddress;
 
     /// <summary><c>GET /healthz</c> for each request, oldest first.</summary>
     public IReadOnlyList<string> Requests => [.. _requests];
 
     public static async Task<HttpTestApp> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var test = new HttpTestApp(app);
-        app.Run(test.ServeAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        test.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        var test = new HttpTestApp();
+        test._server = await LocalHttpServer.StartAsync(test.ServeAsync);
         return test;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        using var grace = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
-        await _app.StopAsync(grace.Token);
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task ServeAsync(HttpContext http)
     {

@@ -1,13 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using HelmSentinel.TestSupport;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace HelmSentinel.Tests.Verify.Prometheus;
 
@@ -18,28 +13,23 @@ namespace HelmSentinel.Tests.Verify.Prometheus;
 /// </summary>
 public sealed class ExpositionEndpoint : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, long> _requests = new(StringComparer.Ordinal) { ["200"] = 0, ["500"] = 0 };
     private readonly ConcurrentQueue<string> _paths = new();
+    private LocalHttpServer _server = null!;
 
-    private ExpositionEndpoint(WebApplication app) => _app = app;
+    private ExpositionEndpoint()
+    {
+    }
 
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => _server.BaseAddress;
 
     /// <summary>The raw path of every request, oldest first.</summary>
     public IReadOnlyList<string> Paths => [.. _paths];
 
     public static async Task<ExpositionEndpoint> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var endpoint = new ExpositionEndpoint(app);
-        app.Run(endpoint.ServeAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        endpoint.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        var endpoint = new ExpositionEndpoint();
+        endpoint._server = await LocalHttpServer.StartAsync(endpoint.ServeAsync);
         return endpoint;
     }
 
@@ -68,12 +58,7 @@ public sealed class ExpositionEndpoint : IAsyncDisposable
             .ToString();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        using var grace = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
-        await _app.StopAsync(grace.Token);
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task ServeAsync(HttpContext http)
     {
