@@ -14,4 +14,27 @@ public sealed record VerificationReport(
     string? FailedCheck,
     string? Reason,
     DateTimeOffset Started,
-    DateTimeOffset Ended);
+    DateTimeOffset Ended)
+{
+    /// <summary>The report with every text <paramref name="mask"/>ed: what a check read (a body, a label value) may carry
+    /// a secret, and the outcome holds nothing unmasked.</summary>
+    public VerificationReport MaskedWith(Func<string, string> mask)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        string? M(string? text) => text is null ? null : mask(text);
+        return this with
+        {
+            Checks = [.. Checks.Select(c => c with
+            {
+                Name = mask(c.Name),
+                Kind = mask(c.Kind),
+                LastValue = M(c.LastValue),
+                Condition = M(c.Condition),
+                Baseline = M(c.Baseline),
+                Reason = M(c.Reason),
+            })],
+            FailedCheck = M(FailedCheck),
+            Reason = M(Reason),
+        };
+    }
+}

@@ -322,8 +322,10 @@ public sealed class VerifySpecParserTests
     [Fact]
     public void ABakeShorterThanTheInterval_IsRefused_AlsoForACheck()
     {
-        Single("bake: 5s\ninterval: 10s\n" + OneCheck("name: t\nhelmTest: {}")).ToString().Should()
+        Single("bake: 5s\ninterval: 10s\n" + OneCheck("name: h\nhttp: { url: \"http://a.example/\" }")).ToString().Should()
             .Be("interval (line 2): interval 10s is longer than bake 5s; the bake must leave room for a sample");
+        Valid("bake: 5s\ninterval: 10s\n" + OneCheck("name: t\nhelmTest: {}")).Bake.Should().Be(TimeSpan.FromSeconds(5), "helm test runs once: the interval samples nothing");
+        Valid("bake: 5s\ninterval: 10s\n" + OneCheck("name: h\ninterval: 1s\nhttp: { url: \"http://a.example/\" }")).Checks.Should().ContainSingle("the check has an interval of its own");
         Single("bake: 30s\n" + OneCheck("name: c\ninterval: 1m\nhttp: { url: \"http://a.example/\" }")).ToString().Should()
             .Be("check c, interval (line 4): interval 1m is longer than bake 30s; the bake must leave room for a sample");
         Valid(OneCheck("name: t\nhelmTest: {}")).Interval.Should().BeLessThan(VerifySpec.DefaultBake, "the default interval fits the default bake");
