@@ -1,7 +1,6 @@
 using HelmSentinel.Deploy;
 using HelmSentinel.Platforms.GitHub;
 using HelmSentinel.TestSupport;
-using HelmSentinel.Verify;
 using YamlDotNet.RepresentationModel;
 
 namespace HelmSentinel.Action.Tests;
@@ -34,17 +33,14 @@ public class ActionMetadataTests
     public void EveryOutput_ComesFromTheDeployStep_AndTheEntryWritesItAll()
     {
         var outputs = Map(Action, "outputs");
-        // With a verification, so that the outputs only a verified deploy writes are written too.
-        var verification = new VerificationReport(VerificationVerdict.Passed, [], null, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
-        var written = ActionOutputs.From(new DeployOutcome { Result = DeployResult.Succeeded, Release = "r", Namespace = "n", Verification = verification }, SecretMasker.None, "p")
+        var written = ActionOutputs.From(new DeployOutcome { Result = DeployResult.Succeeded, Release = "r", Namespace = "n" }, SecretMasker.None, "p")
             .Select(o => o.Key).ToList();
 
         Keys(outputs).Should().BeEquivalentTo(written);
-        written.Should().Contain(ActionOutputs.VerificationOutputNames);
         foreach (var name in written)
         {
-            // Deploys without a verify document do not write it: the action says skipped for them.
-            var fallback = name == "verification" ? " || 'skipped'" : "";
+            // A step that fails before it writes its outputs (bad inputs the entry refuses) still says skipped.
+            var fallback = name is "verification" or "rollback-verification" ? " || 'skipped'" : "";
             ((YamlScalarNode)Map(outputs, name)["value"]).Value.Should().Be($"${{{{ steps.deploy.outputs.{name}{fallback} }}}}");
         }
     }

@@ -61,7 +61,7 @@ public class CommandLineTests
             "--force=true", "--reuse-values", "yes", "--stale-lock-margin", "0", "--fail-fast", "off", "--restart-threshold", "5",
             "--unschedulable-grace", "0s", "--kube-context", "prod", "--kubeconfig", "k.yaml", "--helm", "/opt/helm",
             "--description", "two words", "--secret", "hunter22", "--secret", "s3cret", "--retries", "0", "--retry-delay", "250ms",
-            "--force-rollback-pods", "false", "--verify", "checks.yaml",
+            "--force-rollback-pods", "false", "--verify", "checks.yaml", "--verify-rollback",
         ]);
 
         ParseErrors.Describe(line).Should().BeNull();
@@ -92,6 +92,7 @@ public class CommandLineTests
             Secrets = ["hunter22", "s3cret"],
             ForceRollbackPods = false,
             VerifyFile = "checks.yaml",
+            VerifyRollback = true,
         });
         DeployOf(line).ToRetryOptions(line.Result).Should().Be(new HelmRetryOptions { MaxRetries = 0, BaseDelay = TimeSpan.FromMilliseconds(250) });
     }

@@ -97,13 +97,16 @@ public static class DeployInputNames
     /// text, write it to a private file and pass that file's path here, as they do for the kubeconfig.</summary>
     public const string Verify = "verify";
 
+    /// <summary>Run the verify document's checks again after a rollback, against the restored revision.</summary>
+    public const string VerifyRollback = "verify-rollback";
+
     /// <summary>Every input name, in the order the README lists them.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Release, Chart, Namespace, Values, Set, SetString, SetFile, Version, Timeout, RollbackTimeout, HistoryMax, Wait,
         WaitForJobs, CreateNamespace, Force, ReuseValues, ResetValues, RecoverStaleLock, StaleLockMargin, KubeContext,
         Kubeconfig, Helm, Description, ExtraArgs, Secrets, FailFast, RestartThreshold, UnschedulableGrace, ForceRollbackPods,
-        Verify,
+        Verify, VerifyRollback,
     ];
 
     /// <summary>The helm flag each owned flag corresponds to, when an input sets it (<c>--force-replace</c> → <c>force</c>).</summary>

@@ -162,6 +162,7 @@ public static class DeployInputs
             UnschedulableGrace = Duration(DeployInputNames.UnschedulableGrace, allowZero: true) ?? defaults.UnschedulableGrace,
             ForceRollbackPods = Bool(DeployInputNames.ForceRollbackPods, defaults.ForceRollbackPods),
             VerifyFile = Single(DeployInputNames.Verify),
+            VerifyRollback = Bool(DeployInputNames.VerifyRollback, defaults.VerifyRollback),
         };
         if (errors.Count > 0)
         {

@@ -83,6 +83,10 @@ public sealed record DeployOutcome
     /// upgrade never got that far.</summary>
     public VerificationReport? Verification { get; init; }
 
+    /// <summary>What the same checks saw after the deploy rolled back (input <c>verify-rollback</c>); null when not asked,
+    /// or when there was nothing to verify (no rollback, or a first install that was removed).</summary>
+    public VerificationReport? RollbackVerification { get; init; }
+
     /// <summary>Moments of the deploy worth a timeline: upgrade start, first fatal state, rollback start, restored.</summary>
     public IReadOnlyList<TimelineEvent> Timeline { get; init; } = [];
 

@@ -99,6 +99,11 @@ public sealed record DeployRequest
     /// fails rolls it back. Null: Ready is enough, as for Helm.</summary>
     public string? VerifyFile { get; init; }
 
+    /// <summary>After a rollback, run the verify document's checks again for a bake, against the restored revision (with the
+    /// baselines taken before the upgrade); when they fail, the deploy ends <c>rollback-failed</c>: the last good revision is
+    /// back but not healthy. Needs <see cref="VerifyFile"/>.</summary>
+    public bool VerifyRollback { get; init; }
+
     /// <summary>Values that must never be printed (masked in logs and reports). The entry points put here the declared
     /// secrets and the values of <see cref="Set"/> and <see cref="SetString"/> under keys that look secret
     /// (<see cref="DeployInputs.SecretsOf"/>).</summary>
@@ -108,7 +113,7 @@ public sealed record DeployRequest
     /// <see cref="SetString"/> under keys that look secret (<see cref="DeployInputs.UndeclaredSecrets"/>), also when the
     /// request was built without them in <see cref="Secrets"/>.</summary>
     public IReadOnlyList<string> MaskedValues =>
-        [.. Secrets.Concat(DeployInputs.UndeclaredSecrets(Set.Concat(SetString))).Concat(VerifyInput.Secrets(VerifyFile)).Distinct(StringComparer.Ordinal)];
+        [.. Secrets.Concat(DeployInputs.UndeclaredSecrets(Set.Concat(SetString))).Concat(VerifyInput.Of(this).Secrets).Distinct(StringComparer.Ordinal)];
 
     /// <summary>The rollback timeout in force: <see cref="RollbackTimeout"/> or else <see cref="Timeout"/>.</summary>
     public TimeSpan EffectiveRollbackTimeout => RollbackTimeout ?? Timeout;

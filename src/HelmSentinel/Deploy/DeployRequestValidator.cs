@@ -70,9 +70,15 @@ public static partial class DeployRequestValidator
         CheckDurations(request, Add);
         CheckHistoryMax(request.HistoryMax, Add);
         CheckWait(request.WaitStrategy, Add, Q);
-        foreach (var error in VerifyInput.Load(request.VerifyFile).Errors)
+        foreach (var error in VerifyInput.Of(request).Errors)
         {
             Add(DeployInputNames.Verify, masker.Mask(error));
+        }
+
+        if (request.VerifyRollback && request.VerifyFile is null)
+        {
+            Add(DeployInputNames.VerifyRollback,
+                "verify-rollback is on but there is no verify document: give its checks in verify, or turn verify-rollback off.");
         }
 
         if (request.ReuseValues && request.ResetValues)

@@ -49,7 +49,7 @@ internal sealed class DeploySession(
         outcome.Before = before.LastGood is null || before.FirstInstall ? null : new ChartSnapshot(before.LastGood.Chart, before.LastGood.AppVersion);
         WarnAboutHistoryReach(history);
         await ReplaceStuckPodsOfAnEarlierFailureAsync(history);
-        var spec = VerifyInput.Load(request.VerifyFile).Spec;
+        var spec = VerifyInput.Of(request).Spec;
         using var probes = spec is null ? null : VerificationProbes.Create(spec, request, helm, _version, outcome.Masker);
         if (probes is not null && !before.FirstInstall)
         {
@@ -83,12 +83,15 @@ internal sealed class DeploySession(
                 return new Verdict(DeployResult.Succeeded, null);
             }
 
+            Verdict restoredAfterVerification;
             using (outcome.Phase("rollback"))
             {
-                return before.FirstInstall
+                restoredAfterVerification = before.FirstInstall
                     ? await EnsureUninstalledAsync(after, failure, upgrade)
                     : await EnsureRestoredAsync(before.LastGood, after, failure, upgrade);
             }
+
+            return await VerifyRestoredAsync(restoredAfterVerification, spec, probes);
         }
 
         var reason = FailureReason(upgrade);
@@ -103,12 +106,15 @@ internal sealed class DeploySession(
             reason += "; " + where;
         }
 
+        Verdict restored;
         using (outcome.Phase("rollback"))
         {
-            return before.FirstInstall
+            restored = before.FirstInstall
                 ? await EnsureUninstalledAsync(after, reason, upgrade)
                 : await EnsureRestoredAsync(before.LastGood, after, reason, upgrade);
         }
+
+        return await VerifyRestoredAsync(restored, spec, probes);
     }
 
     private async Task<Step<HelmVersion>> DetectHelmAsync()
@@ -377,6 +383,38 @@ internal sealed class DeploySession(
             default:
                 outcome.Action($"the verification failed ({report.Reason}); rolling back");
                 return "verification failed: " + report.Reason;
+        }
+    }
+
+    // verify-rollback: the same checks, for a bake of their own, against the restored revision and the baselines taken
+    // before the upgrade. A restored revision that fails them is back but not healthy (a dependency broke, or the failed
+    // upgrade changed something the rollback does not undo): rollback-failed, the cluster needs a person.
+    private async Task<Verdict> VerifyRestoredAsync(Verdict restored, VerifySpec? spec, VerificationProbes? probes)
+    {
+        if (!request.VerifyRollback || spec is null || probes is null || restored.Result != DeployResult.RolledBack
+            || outcome.Uninstalled || outcome.RestoredRevision is not { } revision)
+        {
+            return restored;
+        }
+
+        VerificationReport report;
+        using (outcome.Phase("rollback verification"))
+        {
+            report = await new VerificationRun(spec, probes.Probes, outcome.Time, (_, what) => outcome.Mark($"restored revision {revision}: {what}")).RunAsync(cancellationToken);
+        }
+
+        outcome.RollbackVerification = report;
+        switch (report.Verdict)
+        {
+            case VerificationVerdict.Passed:
+                outcome.Mark($"restored revision {revision}: verification passed");
+                return restored;
+            case VerificationVerdict.Cancelled:
+                outcome.Warning($"the verification of restored revision {revision} was cancelled ({report.Reason}); it stays deployed, unverified");
+                return restored;
+            default:
+                outcome.Action($"restored revision {revision} failed its verification too ({report.Reason}); it stays deployed: there is no better revision to return to");
+                return restored with { Result = DeployResult.RollbackFailed, Reason = $"{restored.Reason}; restored revision {revision} failed its verification too: {report.Reason}" };
         }
     }
 

@@ -31,6 +31,8 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
 
     public VerificationReport? Verification { get; set; }
 
+    public VerificationReport? RollbackVerification { get; set; }
+
     public string? HelmVersion { get; set; }
 
     /// <summary>The release history as last read; setting it marks it current until the next mutating helm run.</summary>
@@ -155,7 +157,8 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
             FailureReason = reason is null ? null : Masker.Mask(reason),
             HelmError = helmResult is { Succeeded: false } ? Masker.Mask(helmResult.StandardError.Trim()) : null,
             Diagnosis = Diagnosis,
-            Verification = Verification,
+            Verification = Verification?.MaskedWith(Masker.Mask),
+            RollbackVerification = RollbackVerification?.MaskedWith(Masker.Mask),
             Actions = [.. _actions],
             Warnings = [.. _warnings],
             ReplacedPods = [.. _replaced],

@@ -25,7 +25,8 @@ public static class MarkdownReport
         AppendFacts(md, outcome);
         AppendFailure(md, outcome, masker);
         AppendDiagnosis(md, outcome.Diagnosis, masker);
-        AppendVerification(md, outcome.Verification, masker);
+        AppendVerification(md, "Verification", outcome.Verification, masker);
+        AppendVerification(md, $"Verification of restored revision {TextFormat.Number(outcome.RestoredRevision ?? 0)}", outcome.RollbackVerification, masker);
         AppendList(md, "Actions", outcome.Actions, masker);
         AppendList(md, "Warnings", outcome.Warnings, masker);
         AppendList(md, "What to do", NextSteps.For(outcome), masker);
@@ -227,7 +228,7 @@ public static class MarkdownReport
         }
     }
 
-    private static void AppendVerification(StringBuilder md, VerificationReport? report, SecretMasker masker)
+    private static void AppendVerification(StringBuilder md, string title, VerificationReport? report, SecretMasker masker)
     {
         if (report is null)
         {
@@ -238,7 +239,7 @@ public static class MarkdownReport
         var name = VerificationNames.Of(report);
         var verdict = VerificationSummary.Verdict(report, masker);
         var rest = verdict.StartsWith(name + ": ", StringComparison.Ordinal) ? verdict[(name.Length + 2)..] : verdict;
-        md.Append("#### Verification\n\n").Append(Icon(report.Verdict)).Append(" **").Append(Capitalised(name)).Append("**: ")
+        md.Append("#### ").Append(title).Append("\n\n").Append(Icon(report.Verdict)).Append(" **").Append(Capitalised(name)).Append("**: ")
             .Append(Markdown.EscapeInline(rest)).Append("\n\n");
         if (report.Checks.Count == 0)
         {

@@ -1,4 +1,5 @@
 using HelmSentinel.Deploy;
+using HelmSentinel.Verify;
 
 namespace HelmSentinel.Reporting;
 
@@ -18,6 +19,17 @@ public static class NextSteps
         }
 
         var (release, ns) = (outcome.Release, outcome.Namespace);
+        if (outcome.RollbackVerification is { Verdict: VerificationVerdict.Failed } && outcome.RestoredRevision is { } restored)
+        {
+            // Helm did its part: the last good revision is deployed, and its checks fail. Rolling back again cannot help.
+            return
+            [
+                $"revision {restored} runs the last good release, and its checks fail (see the verification of restored revision {restored} above): " +
+                "something it depends on changed (a database, a service, configuration outside the release)",
+                "fix that dependency, or fix forward with a new deploy; another rollback returns to the same revision",
+            ];
+        }
+
         var steps = new List<string> { $"see what is not running: kubectl get pods --namespace {ns}, and the diagnosis above" };
         steps.AddRange(outcome.StuckPods.Select(p => $"replace the pod the StatefulSet will not replace by itself: {p.DeleteCommand(ns)}"));
         if (outcome.FirstInstall)

@@ -37,7 +37,8 @@ public static class TextReport
         }
 
         AppendDiagnosis(text, outcome.Diagnosis, masker);
-        AppendVerification(text, outcome.Verification, masker);
+        AppendVerification(text, "verification", outcome.Verification, masker);
+        AppendVerification(text, $"verification of restored revision {TextFormat.Number(outcome.RestoredRevision ?? 0)}", outcome.RollbackVerification, masker);
         AppendList(text, "actions", outcome.Actions, masker);
         AppendList(text, "warnings", outcome.Warnings, masker);
         AppendList(text, "what to do", NextSteps.For(outcome), masker);
@@ -65,6 +66,11 @@ public static class TextReport
                 + (outcome.RestoredRevision is { } restored && restored != outcome.PreviousRevision ? $" (now revision {TextFormat.Number(restored)})" : string.Empty),
             DeployResult.RollbackFailed when outcome.FirstInstall =>
                 $"{release} install failed and could not be removed: the cluster needs a person",
+            DeployResult.RollbackFailed when outcome.RollbackVerification is { Verdict: VerificationVerdict.Failed } =>
+                $"{release} upgrade{Revision(" to revision ", outcome.AttemptedRevision)} failed; rolled back"
+                + Revision(" to revision ", outcome.PreviousRevision)
+                + Revision(" (now revision ", outcome.RestoredRevision) + (outcome.RestoredRevision is null ? "" : ")")
+                + ", which fails its checks too: the cluster needs a person",
             DeployResult.RollbackFailed => $"{release} rollback failed: the cluster needs a person",
             DeployResult.Rejected => $"{release} deploy rejected: nothing was changed",
             DeployResult.Unreachable => $"{release} not deployed: the cluster or helm could not be reached; nothing was changed",
@@ -218,14 +224,14 @@ public static class TextReport
     }
 
     // "verification: failed: healthz: ...", then one line per check with its numbers, and why when it did not pass.
-    private static void AppendVerification(StringBuilder text, VerificationReport? report, SecretMasker masker)
+    private static void AppendVerification(StringBuilder text, string title, VerificationReport? report, SecretMasker masker)
     {
         if (report is null)
         {
             return;
         }
 
-        text.Append("verification: ").Append(VerificationSummary.Verdict(report, masker)).Append('\n');
+        text.Append(title).Append(": ").Append(VerificationSummary.Verdict(report, masker)).Append('\n');
         foreach (var check in report.Checks.Select(c => VerificationSummary.Masked(c, masker)))
         {
             text.Append("  - ").Append(check.Name).Append(" (").Append(check.Kind).Append("): ").Append(VerificationNames.Of(check.Verdict))

@@ -253,6 +253,65 @@ public sealed class VerificationScenarioTests(SimulatorFixture cluster) : IClass
         await WaitUntilAsync(() => Workloads.DeploymentRuns(cluster.Simulator, release, release, "nginx:1.27.0"), "the new revision stays, Ready");
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task AVerifiedRollback_ProvesTheRestoredRevision_AndOneThatFailsItsChecksToo_EndsRollbackFailed(int major)
+    {
+        // A dependency outside the release, which the test breaks: what a rollback does not bring back.
+        var dependencyDown = false;
+        var asked = 0;
+        await using var dependency = await LocalHttpServer.StartAsync(http =>
+        {
+            Interlocked.Increment(ref asked);
+            http.Response.StatusCode = Volatile.Read(ref dependencyDown) ? 503 : 200;
+            return Task.CompletedTask;
+        });
+        var release = TestNames.Release([major]);
+        var verify = Document(release, $"""
+            bake: 3s
+            interval: 1s
+            checks:
+              - name: healthz
+                http:
+                  service: {release}:http
+                  path: /healthz
+                  expectStatus: [200]
+              - name: dependency
+                http:
+                  url: {dependency.BaseAddress}db
+                  expectStatus: [200]
+            """);
+        var engine = cluster.Engine(_log);
+        (await engine.DeployAsync(Request(major, release, verify) with { VerifyRollback = true })).Result.Should().Be(DeployResult.Succeeded);
+
+        var broken = await engine.DeployAsync(Request(major, release, verify, "image.repository=sim.local/http-500") with { VerifyRollback = true });
+
+        broken.Result.Should().Be(DeployResult.RolledBack, broken.FailureReason);
+        broken.Verification!.FailedCheck.Should().Be("healthz");
+        broken.RollbackVerification!.Verdict.Should().Be(VerificationVerdict.Passed, "revision 3 is v1 again, and v1 answers 200");
+        broken.RollbackVerification.Checks.Should().OnlyContain(c => c.Verdict == CheckVerdict.Passed && c.Samples >= 3);
+        broken.Timeline.Select(t => t.What).Should().ContainInOrder(
+            "check healthz failed", "restored revision 1 as revision 3", "restored revision 3: verification started", "restored revision 3: verification passed");
+
+        Volatile.Write(ref dependencyDown, true);
+        var stranded = await engine.DeployAsync(Request(major, release, verify, "greeting=v3") with { VerifyRollback = true });
+
+        stranded.Result.Should().Be(DeployResult.RollbackFailed, stranded.FailureReason);
+        stranded.ExitCode.Should().Be(2);
+        stranded.Verification!.FailedCheck.Should().Be("dependency");
+        stranded.RestoredRevision.Should().Be(5);
+        stranded.RollbackVerification!.Verdict.Should().Be(VerificationVerdict.Failed);
+        stranded.RollbackVerification.FailedCheck.Should().Be("dependency");
+        stranded.FailureReason.Should().StartWith("verification failed: dependency: ").And.Contain("; restored revision 5 failed its verification too: dependency: ");
+        stranded.History.Select(h => (h.Revision, h.Status)).Should().EndWith((5, ReleaseStatus.Deployed), "the last good revision stays: there is no better one");
+        var report = HelmSentinel.Reporting.MarkdownReport.Render(stranded, SecretMasker.None);
+        report.Should().Contain("#### Verification of restored revision 5").And.Contain("fix that dependency");
+        cluster.Simulator.Store.Get(HelmSentinel.Simulator.Storage.ResourceTypes.ConfigMaps, release, release + "-config")?["data"]?["greeting"]?.GetValue<string>()
+            .Should().Be("hello", "v1's ConfigMap is back, whatever its checks say");
+        Volatile.Read(ref asked).Should().BeGreaterThan(10, "each of the five bakes asked the dependency");
+    }
+
     private DeployRequest Tested(int major, string release, string verify, params string[] set) =>
         Request(major, release, verify, set) with { Chart = Tools.Chart("fixture-tested") };
 

@@ -8,7 +8,7 @@ public class VerificationReportTests
 {
     private static readonly SecretMasker Masker = new([Outcomes.Secret]);
 
-    public static TheoryData<string> Names => new() { nameof(Outcomes.VerificationPassed), nameof(Outcomes.VerificationFailed), nameof(Outcomes.VerificationCancelled) };
+    public static TheoryData<string> Names => new() { nameof(Outcomes.VerificationPassed), nameof(Outcomes.VerificationFailed), nameof(Outcomes.VerificationCancelled), nameof(Outcomes.VerificationRestoredFailed) };
 
     private static DeployOutcome Outcome(string name) => (DeployOutcome)typeof(Outcomes).GetProperty(name)!.GetValue(null)!;
 

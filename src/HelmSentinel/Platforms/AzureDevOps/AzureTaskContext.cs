@@ -26,6 +26,7 @@ public sealed record AzureTaskContext
         ["waitStrategy"] = "wait",
         ["failFast"] = "fail-fast",
         ["forceRollbackPods"] = "force-rollback-pods",
+        ["verifyRollback"] = "verify-rollback",
         ["restartThreshold"] = "restart-threshold",
         ["createNamespace"] = "create-namespace",
         ["recoverStaleLock"] = "recover-stale-lock",

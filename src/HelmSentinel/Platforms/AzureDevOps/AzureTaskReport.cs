@@ -10,16 +10,13 @@ namespace HelmSentinel.Platforms.AzureDevOps;
 public static class AzureTaskReport
 {
     /// <summary>The output variables the task sets (task.json <c>outputVariables</c>).</summary>
-    public static IReadOnlyList<string> OutputNames { get; } = ["result", "revision", "restoredRevision", "previousRevision", "failureReason", "verification", "failedCheck"];
-
-    /// <summary>The output variables only a deploy with a verification sets (see <see cref="Outputs"/>).</summary>
-    public static IReadOnlyList<string> VerificationOutputNames { get; } = ["verification", "failedCheck"];
+    public static IReadOnlyList<string> OutputNames { get; } =
+        ["result", "revision", "restoredRevision", "previousRevision", "failureReason", "verification", "failedCheck", "rollbackVerification"];
 
     /// <summary>The output variables' values: <c>revision</c> is the revision deployed now (empty when none),
-    /// <c>failureReason</c> one masked line; then, when the deploy ran a verification, <c>verification</c> (<c>passed</c>,
-    /// <c>failed</c> or <c>cancelled</c>) and <c>failedCheck</c> (masked, empty when none failed).</summary>
-    /// <remarks>Without a verification the two are not set, so deploys without a verify document set what they always
-    /// set; a pipeline reads the unset <c>verification</c> as skipped.</remarks>
+    /// <c>failureReason</c> one masked line, <c>verification</c> (<c>passed</c>, <c>failed</c>, <c>cancelled</c>, or
+    /// <c>skipped</c> when no check ran), <c>failedCheck</c> (masked, empty when none failed) and <c>rollbackVerification</c>
+    /// (the same for the restored revision, with <c>verifyRollback</c>).</summary>
     public static IReadOnlyList<(string Name, string Value)> Outputs(DeployOutcome outcome, SecretMasker masker)
     {
         ArgumentNullException.ThrowIfNull(outcome);
@@ -32,12 +29,9 @@ public static class AzureTaskReport
             ("previousRevision", Number(outcome.PreviousRevision)),
             ("failureReason", OneLine(masker.Mask(outcome.FailureReason))),
         ];
-        if (outcome.Verification is { } verification)
-        {
-            outputs.Add(("verification", VerificationNames.Of(verification)));
-            outputs.Add(("failedCheck", OneLine(masker.Mask(verification.FailedCheck))));
-        }
-
+        outputs.Add(("verification", VerificationNames.Of(outcome.Verification)));
+        outputs.Add(("failedCheck", OneLine(masker.Mask(outcome.Verification?.FailedCheck))));
+        outputs.Add(("rollbackVerification", VerificationNames.Of(outcome.RollbackVerification)));
         return outputs;
     }
 

@@ -11,11 +11,10 @@ public static partial class ActionOutputs
     /// <summary>
     /// Every output: <c>result</c>, <c>revision</c> (deployed now), <c>restored-revision</c>, <c>previous-revision</c>,
     /// <c>chart-version</c> and <c>app-version</c> (of what is deployed now), <c>failure-reason</c> (masked) and
-    /// <c>report-path</c>; then, when the deploy ran a verification, <c>verification</c> (<c>passed</c>, <c>failed</c> or
-    /// <c>cancelled</c>) and <c>failed-check</c> (masked). Absent values are empty strings.
+    /// <c>report-path</c>, <c>verification</c> (<c>passed</c>, <c>failed</c>, <c>cancelled</c>, or <c>skipped</c> when no
+    /// check ran), <c>failed-check</c> (masked) and <c>rollback-verification</c> (the same for the restored revision, with
+    /// <c>verify-rollback</c>). Absent values are empty strings.
     /// </summary>
-    /// <remarks>Without a verification the two are not written, so deploys without a verify document write what they
-    /// always wrote; action.yml turns the absent <c>verification</c> into <c>skipped</c>.</remarks>
     public static IReadOnlyList<KeyValuePair<string, string>> From(DeployOutcome outcome, SecretMasker masker, string? reportPath)
     {
         ArgumentNullException.ThrowIfNull(outcome);
@@ -31,17 +30,11 @@ public static partial class ActionOutputs
             new("failure-reason", masker.Mask(outcome.FailureReason?.Trim())),
             new("report-path", reportPath ?? ""),
         ];
-        if (outcome.Verification is { } verification)
-        {
-            outputs.Add(new("verification", VerificationNames.Of(verification)));
-            outputs.Add(new("failed-check", masker.Mask(verification.FailedCheck)));
-        }
-
+        outputs.Add(new("verification", VerificationNames.Of(outcome.Verification)));
+        outputs.Add(new("failed-check", masker.Mask(outcome.Verification?.FailedCheck)));
+        outputs.Add(new("rollback-verification", VerificationNames.Of(outcome.RollbackVerification)));
         return outputs;
     }
-
-    /// <summary>The outputs only a deploy with a verification writes (see <see cref="From"/>).</summary>
-    public static IReadOnlyList<string> VerificationOutputNames { get; } = ["verification", "failed-check"];
 
     /// <summary>The version part of a <c>name-version</c> chart as Helm's history shows it (the version starts
     /// at the first dash followed by a SemVer core), or null.</summary>

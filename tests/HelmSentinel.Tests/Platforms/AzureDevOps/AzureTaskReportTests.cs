@@ -42,6 +42,9 @@ public sealed class AzureTaskReportTests
             "##vso[task.setvariable variable=restoredRevision;isOutput=true;issecret=false]6",
             "##vso[task.setvariable variable=previousRevision;isOutput=true;issecret=false]4",
             "##vso[task.setvariable variable=failureReason;isOutput=true;issecret=false]pod web-1: CrashLoopBackOff%3B token *** second line",
+            "##vso[task.setvariable variable=verification;isOutput=true;issecret=false]skipped",
+            "##vso[task.setvariable variable=failedCheck;isOutput=true;issecret=false]",
+            "##vso[task.setvariable variable=rollbackVerification;isOutput=true;issecret=false]skipped",
             "##vso[task.uploadsummary]/t/s.md",
             "##vso[build.addbuildtag]helm-sentinel:rolled-back");
         AzureTaskReport.Complete(RolledBack, new SecretMasker(["hunter2-secret"]))
@@ -56,8 +59,8 @@ public sealed class AzureTaskReportTests
             Verification = new VerificationReport(VerificationVerdict.Failed, [], "healthz hunter2-secret\nx", "down", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch),
         };
 
-        AzureTaskReport.Outputs(outcome, new SecretMasker(["hunter2-secret"])).TakeLast(2).Should()
-            .Equal(("verification", "failed"), ("failedCheck", "healthz *** x"));
+        AzureTaskReport.Outputs(outcome, new SecretMasker(["hunter2-secret"])).TakeLast(3).Should()
+            .Equal(("verification", "failed"), ("failedCheck", "healthz *** x"), ("rollbackVerification", "skipped"));
         AzureTaskReport.Commands(outcome, SecretMasker.None, "/s.md").Should()
             .Contain("##vso[task.setvariable variable=verification;isOutput=true;issecret=false]failed");
     }
@@ -70,7 +73,7 @@ public sealed class AzureTaskReportTests
             Verification = new VerificationReport(VerificationVerdict.Passed, [], null, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch),
         };
 
-        AzureTaskReport.Outputs(outcome, SecretMasker.None).TakeLast(2).Should().Equal(("verification", "passed"), ("failedCheck", ""));
+        AzureTaskReport.Outputs(outcome, SecretMasker.None).TakeLast(3).Should().Equal(("verification", "passed"), ("failedCheck", ""), ("rollbackVerification", "skipped"));
     }
 
     [Fact]
@@ -84,8 +87,9 @@ public sealed class AzureTaskReportTests
             Verification = new VerificationReport(VerificationVerdict.Failed, [], "healthz", "healthz: down", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch),
         };
         AzureTaskReport.Outputs(verified, SecretMasker.None).Select(o => o.Name).Should().Equal(AzureTaskReport.OutputNames);
-        AzureTaskReport.Outputs(RolledBack, SecretMasker.None).Select(o => o.Name).Should()
-            .Equal(AzureTaskReport.OutputNames.Except(AzureTaskReport.VerificationOutputNames), "a deploy without a verification sets what it always set");
+        AzureTaskReport.Outputs(RolledBack, SecretMasker.None).Should().Equal(
+            AzureTaskReport.Outputs(RolledBack, SecretMasker.None).Take(5).Concat([("verification", "skipped"), ("failedCheck", ""), ("rollbackVerification", "skipped")]),
+            "a deploy without a verification sets every variable, the verdicts to skipped");
     }
 
     [Fact]

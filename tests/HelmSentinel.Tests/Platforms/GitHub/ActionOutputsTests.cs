@@ -37,7 +37,8 @@ public class ActionOutputsTests
 
         outputs.Select(o => $"{o.Key}={o.Value}").Should().Equal(
             "result=rolled-back", "revision=6", "restored-revision=6", "previous-revision=4", "chart-version=1.2.3",
-            "app-version=2.0.0", "failure-reason=pod web-1 crashed: password *** rejected", "report-path=/tmp/report.md");
+            "app-version=2.0.0", "failure-reason=pod web-1 crashed: password *** rejected", "report-path=/tmp/report.md",
+            "verification=skipped", "failed-check=", "rollback-verification=skipped");
     }
 
     [Fact]
@@ -53,7 +54,7 @@ public class ActionOutputsTests
 
         var outputs = ActionOutputs.From(outcome, new SecretMasker(["s3cr3t-value"]), null);
 
-        outputs.Select(o => $"{o.Key}={o.Value}").TakeLast(2).Should().Equal("verification=failed", "failed-check=healthz-***");
+        outputs.Select(o => $"{o.Key}={o.Value}").TakeLast(3).Should().Equal("verification=failed", "failed-check=healthz-***", "rollback-verification=skipped");
     }
 
     [Theory]
@@ -69,17 +70,34 @@ public class ActionOutputsTests
             Verification = new VerificationReport(verdict, [], null, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch),
         };
 
-        ActionOutputs.From(outcome, SecretMasker.None, null).Select(o => $"{o.Key}={o.Value}").TakeLast(2)
-            .Should().Equal($"verification={name}", "failed-check=");
+        ActionOutputs.From(outcome, SecretMasker.None, null).Select(o => $"{o.Key}={o.Value}").TakeLast(3)
+            .Should().Equal($"verification={name}", "failed-check=", "rollback-verification=skipped");
     }
 
     [Fact]
-    public void From_NoVerification_WritesNeitherVerificationOutput()
+    public void From_NoVerification_SaysSkipped()
     {
         var outcome = new DeployOutcome { Result = DeployResult.Succeeded, Release = "web", Namespace = "shop" };
 
-        ActionOutputs.From(outcome, SecretMasker.None, null).Select(o => o.Key).Should().NotContain(ActionOutputs.VerificationOutputNames);
-        VerificationNames.Of(null).Should().Be("skipped");
+        ActionOutputs.From(outcome, SecretMasker.None, null).Select(o => $"{o.Key}={o.Value}").TakeLast(3)
+            .Should().Equal("verification=skipped", "failed-check=", "rollback-verification=skipped");
+    }
+
+    [Fact]
+    public void From_AVerifiedRollback_SaysHowTheRestoredRevisionFared()
+    {
+        var report = new VerificationReport(VerificationVerdict.Failed, [], "healthz", "healthz: down", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+        var outcome = new DeployOutcome
+        {
+            Result = DeployResult.RollbackFailed,
+            Release = "web",
+            Namespace = "shop",
+            Verification = report,
+            RollbackVerification = report with { FailedCheck = "error-rate" },
+        };
+
+        ActionOutputs.From(outcome, SecretMasker.None, null).Select(o => $"{o.Key}={o.Value}").TakeLast(3)
+            .Should().Equal("verification=failed", "failed-check=healthz", "rollback-verification=failed");
     }
 
     [Theory]
