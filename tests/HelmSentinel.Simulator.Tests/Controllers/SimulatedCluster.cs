@@ -24,21 +24,7 @@ internal sealed class SimulatedCluster : IAsyncDisposable
     public ClusterControllers Controllers { get; }
 
     /// <summary>Waits (real time) until the controllers have nothing queued.</summary>
-    public async Task SettleAsync()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        var idleRounds = 0;
-        while (idleRounds < 3)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("Controllers did not settle.");
-            }
-
-            idleRounds = Controllers.IsIdle ? idleRounds + 1 : 0;
-            await Task.Delay(1);
-        }
-    }
+    public Task SettleAsync() => Settle.ControllersAsync(Controllers);
 
     /// <summary>Advances simulated time in steps until <paramref name="condition"/> holds; returns the simulated time it took.</summary>
     public async Task<TimeSpan> RunUntilAsync(Func<bool> condition, TimeSpan? limit = null, TimeSpan? step = null)

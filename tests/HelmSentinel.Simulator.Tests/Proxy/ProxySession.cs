@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using HelmSentinel.Simulator.Cluster;
 using HelmSentinel.Simulator.Storage;
+using HelmSentinel.Simulator.Tests.Controllers;
 using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.Simulator.Tests.Proxy;
@@ -79,19 +80,7 @@ internal sealed class ProxySession : IAsyncDisposable
     }
 
     /// <summary>Waits (real time) until the controllers have nothing queued.</summary>
-    public async Task SettleAsync()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        for (var idle = 0; idle < 3; idle = Simulator.Controllers.IsIdle ? idle + 1 : 0)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("Controllers did not settle.");
-            }
-
-            await Task.Delay(1);
-        }
-    }
+    public Task SettleAsync() => Settle.ControllersAsync(Simulator.Controllers);
 
     public Task<HttpResponseMessage> GetAsync(string path) => Http.GetAsync(new Uri(path, UriKind.Relative));
 
