@@ -247,23 +247,17 @@ internal static class Outcomes
     public static DeployOutcome VerificationRestoredFailed => VerificationFailed with
     {
         Result = DeployResult.RollbackFailed,
-        FailureReason = "verification failed: healthz: GET /healthz answered 503 twice in a row (expected 200); " +
-            "restored revision 4 failed its verification too: healthz: GET /healthz answered 503 (expected 200), 1 failure (failureLimit 0)",
+        FailureReason = VerificationFailed.FailureReason +
+            "; restored revision 4 failed its verification too: healthz: GET /healthz answered 503 (expected 200), 1 failure (failureLimit 0)",
         Actions =
         [
-            "the verification failed (healthz: GET /healthz answered 503 twice in a row (expected 200)); rolling back",
-            "rolled back explicitly to revision 2 as revision 4",
+            .. VerificationFailed.Actions,
             "restored revision 4 failed its verification too (healthz: GET /healthz answered 503 (expected 200), 1 failure (failureLimit 0)); it stays deployed: there is no better revision to return to",
         ],
-        Phases = Phases(("validate", 0.01), ("detect-helm", 0.2), ("read-history", 0.3), ("baseline", 0.3), ("upgrade", 40.1), ("verify", 0.5), ("verification", 10), ("rollback", 20.4), ("rollback verification", 1)),
+        Phases = [.. VerificationFailed.Phases, .. Phases(("rollback verification", 1))],
         Timeline =
         [
-            new(At(1), "upgrade started"),
-            new(At(41), "helm reported success"),
-            new(At(41.5), "verification started"),
-            new(At(51.5), "check healthz failed"),
-            new(At(51.6), "explicit rollback to revision 2 started"),
-            new(At(72), "restored revision 2 as revision 4"),
+            .. VerificationFailed.Timeline,
             new(At(72.1), "restored revision 4: verification started"),
             new(At(73.1), "restored revision 4: check healthz failed"),
         ],
