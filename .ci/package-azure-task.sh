@@ -50,7 +50,8 @@ rm -rf "$stage"
 mkdir -p "$stage/HelmSentinel"
 cp task.json azure-task/index.js "$stage/HelmSentinel/"
 cp azure-task/vss-extension.json azure-task/overview.md "$stage/"
-dotnet publish azure-task/HelmSentinel.AzureTask.csproj -c Release --nologo -v quiet \
+# ReadyToRun for linux-x64 (hosted Linux agents start it precompiled); the IL stays, so other agents run it jitted.
+dotnet publish azure-task/HelmSentinel.AzureTask.csproj -c Release --nologo -v quiet -r linux-x64 --self-contained false \
   -o "$stage/HelmSentinel/bin" -p:DebugType=none -p:UseAppHost=false -p:PublishDocumentationFile=false -p:PublishDocumentationFiles=false
 test -f "$stage/HelmSentinel/bin/HelmSentinel.AzureTask.dll"
 

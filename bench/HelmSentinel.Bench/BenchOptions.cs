@@ -2,13 +2,20 @@ using HelmSentinel.Text;
 
 namespace HelmSentinel.Bench;
 
-/// <summary>The benchmark's options: <c>--timeout D</c> (Go duration, default 120s) and <c>--repeat N</c> (default 3).</summary>
+/// <summary>The benchmark's options: <c>--timeout D</c> (Go duration, default 120s), <c>--repeat N</c> (default 3) and
+/// <c>--only TEXT</c> (the scenarios whose name contains it; default all).</summary>
 internal sealed record BenchOptions(TimeSpan Timeout, int Repeat)
 {
+    /// <summary>Runs only the scenarios whose name contains this; null: all of them.</summary>
+    public string? Only { get; init; }
+
+    /// <summary>Whether the scenario <paramref name="name"/> runs.</summary>
+    public bool Runs(string name) => Only is null || name.Contains(Only, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The shortest timeout under which every scenario can still succeed with plain helm.</summary>
     public static readonly TimeSpan MinimumTimeout = TimeSpan.FromSeconds(20);
 
-    public const string Usage = "usage: dotnet run -c Release --project bench/HelmSentinel.Bench -- [--timeout 120s] [--repeat 3]";
+    public const string Usage = "usage: dotnet run -c Release --project bench/HelmSentinel.Bench -- [--timeout 120s] [--repeat 3] [--only 'fixed cost']";
 
     /// <summary>Parses the arguments; null with an error message when they are not understood.</summary>
     public static (BenchOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
@@ -25,6 +32,10 @@ internal sealed record BenchOptions(TimeSpan Timeout, int Repeat)
                     break;
                 case "--repeat" when int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var repeat) && repeat >= 1:
                     options = options with { Repeat = repeat };
+                    i++;
+                    break;
+                case "--only" when !string.IsNullOrWhiteSpace(value):
+                    options = options with { Only = value };
                     i++;
                     break;
                 default:

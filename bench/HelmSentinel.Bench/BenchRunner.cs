@@ -59,8 +59,14 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output) : IAs
         double restore = 0, overhead = 0;
         foreach (var major in new[] { 3, 4 })
         {
-            foreach (var scenario in Scenarios)
+            foreach (var scenario in Scenarios.Where(s => options.Runs(s.Name)))
             {
+                if (scenario.Measure == Measure.Shown)
+                {
+                    await FixedCostAsync(major, scenario);
+                    continue;
+                }
+
                 var plain = new List<TimeSpan>();
                 var sentinel = new List<TimeSpan>();
                 for (var i = 0; i < options.Repeat; i++)
@@ -80,12 +86,14 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output) : IAs
                         break;
                 }
 
-                var extra = scenario.Measure == Measure.Shown ? $"  (+{Stats.Seconds(Stats.Median(sentinel) - Stats.Median(plain))}, not counted)" : "";
                 await output.WriteLineAsync(
-                    $"helm{major} {scenario.Name,-26} plain median {Stats.Seconds(Stats.Median(plain)),8}  helm-sentinel median {Stats.Seconds(Stats.Median(sentinel)),8}  ratio {Stats.Format(ratio)}{extra}");
+                    $"helm{major} {scenario.Name,-26} plain median {Stats.Seconds(Stats.Median(plain)),8}  helm-sentinel median {Stats.Seconds(Stats.Median(sentinel)),8}  ratio {Stats.Format(ratio)}");
             }
 
-            await output.WriteLineAsync(await ServingFiveHundredAsync(major));
+            if (options.Runs("ready but serving 500"))
+            {
+                await output.WriteLineAsync(await ServingFiveHundredAsync(major));
+            }
         }
 
         await output.WriteLineAsync($"restore-ratio={Stats.Format(restore)} overhead-ratio={Stats.Format(overhead)}");
@@ -111,6 +119,73 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output) : IAs
         await upgrade(major, release, scenario.Set);
         await WaitUntilServingAsync(release, scenario.ServingImage, clock);
         return clock.Elapsed;
+    }
+
+    // The fixed cost, side by side: plain helm, helm-sentinel as built (jitted) and as published for this platform
+    // (ReadyToRun), each variant with its breakdown: the start of the process (helm-sentinel --version: the runtime,
+    // Main, the command line), the engine's phases as its report gives them, and the rest (loading the deploy's code,
+    // writing the report, the end of the process, the bench's 25 ms polling).
+    private async Task FixedCostAsync(int major, Scenario scenario)
+    {
+        var builds = new[] { ("jitted", Path.Combine(AppContext.BaseDirectory, "helm-sentinel.dll")), ("ReadyToRun", await ReadyToRunCliAsync()) };
+        var plain = new List<TimeSpan>();
+        var totals = builds.ToDictionary(b => b.Item1, _ => new List<TimeSpan>());
+        var phases = builds.ToDictionary(b => b.Item1, _ => new List<IReadOnlyList<(string Name, TimeSpan Duration)>>());
+        for (var i = 0; i < options.Repeat; i++)
+        {
+            plain.Add(await MeasureAsync(major, scenario, PlainHelmAsync));
+            foreach (var (name, cli) in builds)
+            {
+                var release = await InstallAsync(major);
+                var summary = Path.Combine(_home.Root, release + ".summary.md");
+                var clock = Stopwatch.StartNew();
+                await SentinelAsync(major, release, scenario.Set, ["--summary-file", summary], cli);
+                await WaitUntilServingAsync(release, scenario.ServingImage, clock);
+                totals[name].Add(clock.Elapsed);
+                phases[name].Add(PhaseTable.Parse(await File.ReadAllTextAsync(summary)));
+            }
+        }
+
+        foreach (var (name, cli) in builds)
+        {
+            var total = Stats.Median(totals[name]);
+            var starts = new List<TimeSpan>();
+            for (var i = 0; i < options.Repeat; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                await global::CliWrap.Cli.Wrap("dotnet").WithArguments(["exec", cli, "--version"]).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+                starts.Add(clock.Elapsed);
+            }
+
+            var start = Stats.Median(starts);
+            var medians = PhaseTable.Medians(phases[name]);
+            var rest = total - start - medians.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.Median);
+            await output.WriteLineAsync(
+                $"helm{major} {scenario.Name,-26} plain median {Stats.Seconds(Stats.Median(plain)),8}  helm-sentinel median {Stats.Seconds(total),8} ({name})  " +
+                $"+{Stats.Seconds(total - Stats.Median(plain))}, not counted");
+            await output.WriteLineAsync(
+                $"helm{major}   {name} breakdown: process start {Stats.Milliseconds(start)} · {string.Join(" · ", medians.Select(p => $"{p.Name} {Stats.Milliseconds(p.Median)}"))} · rest {Stats.Milliseconds(rest)} (medians)");
+        }
+    }
+
+    // The CLI published for this platform, as a release would ship it (ReadyToRun, see Directory.Build.targets); once per run.
+    private async Task<string> ReadyToRunCliAsync()
+    {
+        var folder = Path.Combine(_home.Root, "cli-r2r");
+        var dll = Path.Combine(folder, "helm-sentinel.dll");
+        if (!File.Exists(dll))
+        {
+            var publish = await global::CliWrap.Cli.Wrap("dotnet")
+                .WithArguments(["publish", Path.Combine(Tools.RepoRoot, "src", "HelmSentinel.Cli", "HelmSentinel.Cli.csproj"), "-c", "Release",
+                    "-r", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, "--self-contained", "false", "-o", folder, "--nologo", "-v", "quiet"])
+                .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+            if (publish.ExitCode != 0 || !File.Exists(dll))
+            {
+                throw new InvalidOperationException($"publishing the ReadyToRun CLI failed: {publish.StandardOutput}{publish.StandardError}");
+            }
+        }
+
+        return dll;
     }
 
     /// <summary>
@@ -221,9 +296,9 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output) : IAs
 
     private Task SentinelAsync(int major, string release, string set) => SentinelAsync(major, release, set, []);
 
-    private async Task SentinelAsync(int major, string release, string set, IReadOnlyList<string> more)
+    private async Task SentinelAsync(int major, string release, string set, IReadOnlyList<string> more, string? build = null)
     {
-        var cli = Path.Combine(AppContext.BaseDirectory, "helm-sentinel.dll");
+        var cli = build ?? Path.Combine(AppContext.BaseDirectory, "helm-sentinel.dll");
         await global::CliWrap.Cli.Wrap("dotnet")
             .WithArguments(["exec", cli, "deploy", "--release", release, "--chart", Tools.Chart("fixture-web"), "--namespace", release,
                 "--kubeconfig", _kubeconfig, "--helm", Tools.Helm(major), "--timeout", GoTimeout, "--set", set, .. more])

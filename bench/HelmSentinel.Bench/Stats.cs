@@ -17,5 +17,7 @@ internal static class Stats
 
     public static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) + "s";
 
+    public static string Milliseconds(TimeSpan value) => value.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + "ms";
+
     public static string Format(double ratio) => ratio.ToString("0.000", CultureInfo.InvariantCulture);
 }

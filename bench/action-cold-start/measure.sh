@@ -14,8 +14,9 @@ now() { date +%s%N; }
 ms() { echo $(( ($2 - $1) / 1000000 )); }
 
 start=$(now)
+# As the composite action publishes on a Linux x64 runner: for the platform, so ReadyToRun (Directory.Build.targets).
 NUGET_PACKAGES="$work/nuget" dotnet publish action/HelmSentinel.Action.csproj -c Release -o "$work/out" \
-  -p:UseAppHost=false --nologo -v quiet >/dev/null
+  -p:UseAppHost=false -r linux-x64 --self-contained false --nologo -v quiet >/dev/null
 echo "publish with an empty NuGet folder: $(ms "$start" "$(now)") ms"
 
 # The wrapper notes when helm is first called, answers `helm version` with the real helm and fails every other

@@ -35,8 +35,16 @@ internal sealed class DeploySession(
 
     private async Task<Verdict> RunPhasesAsync()
     {
-        if ((await DetectHelmAsync()).Ended(out var ended, out _version)
-            || (await ReadHistoryAsync()).Ended(out ended, out var history)
+        // helm history takes the same flags in both dialects: it runs while helm version does, so the two cost one wait.
+        var detecting = DetectHelmAsync();
+        var firstRead = TryReadHistoryAsync(cancellationToken);
+        if ((await detecting).Ended(out var ended, out _version))
+        {
+            await firstRead.ContinueWith(static t => t.Exception, TaskScheduler.Default); // observed: its answer no longer matters
+            return ended;
+        }
+
+        if ((await ReadHistoryAsync(firstRead)).Ended(out ended, out var history)
             || (await RecoverLockAsync(history)).Ended(out ended, out history)
             || (await CleanFailedInstallAsync(history)).Ended(out ended, out history))
         {
@@ -142,11 +150,11 @@ internal sealed class DeploySession(
         }
     }
 
-    private async Task<Step<ReleaseHistory>> ReadHistoryAsync()
+    private async Task<Step<ReleaseHistory>> ReadHistoryAsync(Task<HistoryRead> reading)
     {
         using (outcome.Phase("read-history"))
         {
-            var read = await TryReadHistoryAsync(cancellationToken);
+            var read = await reading;
             if (read.History is not { } history)
             {
                 return new Verdict(DeployResult.Unreachable, read.Error ?? "cannot read the release history");
