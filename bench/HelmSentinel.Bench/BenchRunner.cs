@@ -88,6 +88,10 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output) : IAs
 
                 await output.WriteLineAsync(
                     $"helm{major} {scenario.Name,-26} plain median {Stats.Seconds(Stats.Median(plain)),8}  helm-sentinel median {Stats.Seconds(Stats.Median(sentinel)),8}  ratio {Stats.Format(ratio)}");
+                if (scenario.Measure == Measure.Restore)
+                {
+                    await output.WriteLineAsync(await LimitAsync(major, scenario, Stats.Median(sentinel)));
+                }
             }
 
             if (options.Runs("ready but serving 500"))
@@ -120,6 +124,57 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output) : IAs
         await WaitUntilServingAsync(release, scenario.ServingImage, clock);
         return clock.Elapsed;
     }
+
+    // How close a restore comes to the physical limit: the time from the upgrade's start until the first fatal pod
+    // state is in the API (the bench sees the store's changes as they are committed; fatal as fail-fast reads it: an
+    // image that cannot be pulled at once, a crash loop at its second restart), plus a plain `helm rollback --wait` of
+    // the same release from that state until v1 serves again. No guard can restore faster than seeing and rolling back.
+    private async Task<string> LimitAsync(int major, Scenario scenario, TimeSpan restore)
+    {
+        var seen = new List<TimeSpan>();
+        var rollbacks = new List<TimeSpan>();
+        for (var i = 0; i < options.Repeat; i++)
+        {
+            var release = await InstallAsync(major);
+            var fatal = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var clock = Stopwatch.StartNew();
+            using (_simulator.Store.Subscribe(e =>
+                   {
+                       if (e.ResourceType == ResourceTypes.Pods && e.Object["metadata"]?["namespace"]?.GetValue<string>() == release && IsFatal(e.Object))
+                       {
+                           fatal.TrySetResult(clock.Elapsed);
+                       }
+                   }))
+            {
+                // Without --wait helm returns once the new template is applied; the pods then fail on their own.
+                var upgrade = await HelmAsync(major, "upgrade", release, Tools.Chart("fixture-web"), "--namespace", release, "--set", scenario.Set);
+                if (upgrade.ExitCode != 0)
+                {
+                    throw new InvalidOperationException($"{release}: the broken upgrade was refused: {upgrade.StandardError}");
+                }
+
+                seen.Add(await fatal.Task.WaitAsync(options.Timeout * 3));
+            }
+
+            var rollback = Stopwatch.StartNew();
+            await HelmAsync(major, "rollback", release, "1", "--namespace", release, "--wait", "--timeout", GoTimeout);
+            await WaitUntilServingAsync(release, GoodImage, rollback);
+            rollbacks.Add(rollback.Elapsed);
+        }
+
+        var limit = Stats.Median(seen) + Stats.Median(rollbacks);
+        return $"helm{major}   {scenario.Name} limit {Stats.Seconds(limit)} (fatal state in the API after {Stats.Seconds(Stats.Median(seen))} " +
+               $"+ helm rollback --wait {Stats.Seconds(Stats.Median(rollbacks))})  restore/limit {Stats.Format(Stats.Ratio(restore, limit))}";
+    }
+
+    // A pod state fail-fast calls fatal with its defaults: an image that cannot be pulled, or a crash loop at its second restart.
+    private static bool IsFatal(JsonObject pod) =>
+        pod["status"]?["containerStatuses"] is JsonArray statuses && statuses.Any(c =>
+            c?["state"]?["waiting"]?["reason"]?.GetValue<string>() is "ErrImagePull" or "ImagePullBackOff" or "InvalidImageName"
+            || (c?["state"]?["waiting"]?["reason"]?.GetValue<string>() == "CrashLoopBackOff" && Count(c["restartCount"]) >= 2));
+
+    private static long Count(JsonNode? node) =>
+        node is JsonValue value ? (value.TryGetValue<long>(out var l) ? l : value.TryGetValue<int>(out var i) ? i : 0) : 0;
 
     // The fixed cost, side by side: plain helm, helm-sentinel as built (jitted) and as published for this platform
     // (ReadyToRun), each variant with its breakdown: the start of the process (helm-sentinel --version: the runtime,
