@@ -91,15 +91,7 @@ internal sealed class DeploySession(
                 return new Verdict(DeployResult.Succeeded, null);
             }
 
-            Verdict restoredAfterVerification;
-            using (outcome.Phase("rollback"))
-            {
-                restoredAfterVerification = before.FirstInstall
-                    ? await EnsureUninstalledAsync(after, failure, upgrade)
-                    : await EnsureRestoredAsync(before.LastGood, after, failure, upgrade);
-            }
-
-            return await VerifyRestoredAsync(restoredAfterVerification, spec, probes);
+            return await RollBackAsync(before, after, failure, upgrade, spec, probes);
         }
 
         var reason = FailureReason(upgrade);
@@ -114,6 +106,13 @@ internal sealed class DeploySession(
             reason += "; " + where;
         }
 
+        return await RollBackAsync(before, after, reason, upgrade, spec, probes);
+    }
+
+    // Back to the last good state (a failed first install removed), then, with verify-rollback, the restored revision verified.
+    private async Task<Verdict> RollBackAsync(
+        Before before, ReleaseHistory after, string reason, HelmProcessResult upgrade, VerifySpec? spec, VerificationProbes? probes)
+    {
         Verdict restored;
         using (outcome.Phase("rollback"))
         {
