@@ -81,6 +81,80 @@ public static class HelmArguments
         return args;
     }
 
+    /// <summary>
+    /// <c>helm get manifest RELEASE --revision N</c> in the target's namespace and cluster: the revision's stored non-hook
+    /// manifest, documents opened by <c># Source: PATH</c> (the same flags in Helm 3 and 4).
+    /// </summary>
+    /// <param name="target">The release and its cluster.</param>
+    /// <param name="revision">The revision, from 1.</param>
+    public static IReadOnlyList<string> GetManifest(HelmTarget target, int revision)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentOutOfRangeException.ThrowIfLessThan(revision, 1);
+        var args = new List<string>
+        {
+            "get", "manifest", target.Release, "--revision", revision.ToString(CultureInfo.InvariantCulture), "--namespace", target.Namespace,
+        };
+        AddCluster(args, target);
+        return args;
+    }
+
+    /// <summary>
+    /// The upgrade as a dry run that prints the release it would store (<c>--output json</c>: its <c>.manifest</c>,
+    /// <c>.hooks[]</c> and <c>.chart</c>): the same chart, values and helm flags as <see cref="Upgrade"/>, without the
+    /// atomic, wait, timeout and history flags, which a dry run does not use. <c>server</c> renders with the cluster
+    /// (<c>lookup</c>, its capabilities) and checks that new objects are not owned by someone else; <c>client</c> renders
+    /// without it. Helm 3's and Helm 4's <c>--dry-run</c> both take these two words.
+    /// </summary>
+    /// <param name="request">The upgrade.</param>
+    /// <param name="version">The helm client's version.</param>
+    /// <param name="server">True for <c>--dry-run=server</c>, false for <c>--dry-run=client</c>.</param>
+    public static IReadOnlyList<string> DryRun(HelmUpgrade request, HelmVersion version, bool server)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(version);
+        RequireSupported(version);
+
+        var args = new List<string>
+        {
+            "upgrade", request.Target.Release, request.Chart, "--install", "--namespace", request.Target.Namespace,
+            server ? "--dry-run=server" : "--dry-run=client", "--output", "json",
+        };
+        if (request.CreateNamespace)
+        {
+            args.Add("--create-namespace");
+        }
+
+        foreach (var file in request.ValuesFiles)
+        {
+            args.Add("--values");
+            args.Add(file);
+        }
+
+        AddRepeated(args, "--set", request.Set);
+        AddRepeated(args, "--set-string", request.SetString);
+        AddRepeated(args, "--set-file", request.SetFile);
+        if (!string.IsNullOrEmpty(request.ChartVersion))
+        {
+            args.Add("--version");
+            args.Add(request.ChartVersion);
+        }
+
+        if (request.ReuseValues)
+        {
+            args.Add("--reuse-values");
+        }
+
+        if (request.ResetValues)
+        {
+            args.Add("--reset-values");
+        }
+
+        AddCluster(args, request.Target);
+        args.AddRange(request.ExtraArgs);
+        return args;
+    }
+
     /// <summary>The guarded <c>helm upgrade --install</c>: atomic, waiting, cleaning up on failure.</summary>
     public static IReadOnlyList<string> Upgrade(HelmUpgrade request, HelmVersion version)
     {

@@ -84,6 +84,32 @@ public sealed class HelmCli
         return result.Succeeded ? result.StandardOutput : throw new HelmCommandException("helm get hooks", result, _masker);
     }
 
+    /// <summary>The stored manifest of one revision (<c>helm get manifest</c>), not echoed (it can carry the chart's Secrets).</summary>
+    /// <param name="target">The release and its cluster.</param>
+    /// <param name="revision">The revision, from 1.</param>
+    /// <param name="cancellationToken">Interrupts helm.</param>
+    /// <exception cref="HelmCommandException">helm failed (after retries).</exception>
+    public async Task<string> GetManifestAsync(HelmTarget target, int revision, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(HelmArguments.GetManifest(target, revision), echo: false, cancellationToken);
+        return result.Succeeded ? result.StandardOutput : throw new HelmCommandException("helm get manifest", result, _masker);
+    }
+
+    /// <summary>
+    /// Runs the upgrade as a dry run (<see cref="HelmArguments.DryRun"/>) through the retry pipeline; its command line is
+    /// echoed, its output is not (it holds every rendered Secret). A failure is a result.
+    /// </summary>
+    /// <param name="request">The upgrade.</param>
+    /// <param name="version">The helm client's version.</param>
+    /// <param name="server">True for <c>--dry-run=server</c>.</param>
+    /// <param name="cancellationToken">Interrupts helm.</param>
+    public Task<HelmProcessResult> DryRunAsync(HelmUpgrade request, HelmVersion version, bool server, CancellationToken cancellationToken)
+    {
+        var arguments = HelmArguments.DryRun(request, version, server);
+        _log.Info("$ helm " + _masker.Mask(string.Join(' ', arguments.Select(Quote))));
+        return RunAsync(arguments, echo: false, cancellationToken);
+    }
+
     /// <summary>
     /// Runs <c>helm test</c> (see <see cref="HelmArguments.Test"/>) with its command line and output echoed, masked, to
     /// the log, through the retry pipeline (a test failure is not transient: it is not retried). A failing test is a

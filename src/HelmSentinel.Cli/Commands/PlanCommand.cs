@@ -1,0 +1,118 @@
+using System.CommandLine;
+using HelmSentinel.Cli.Parsing;
+using HelmSentinel.Deploy;
+using HelmSentinel.Helm;
+using HelmSentinel.Plan;
+using HelmSentinel.Reporting;
+
+namespace HelmSentinel.Cli.Commands;
+
+/// <summary><c>helm-sentinel plan</c>: what an upgrade would change, object by object and field by field, and the preflight
+/// findings that would make it fail; nothing in the cluster changes.</summary>
+internal sealed class PlanCommand : CliCommand
+{
+    private static readonly DeployRequest Defaults = new() { Release = "", Chart = "" };
+
+    private readonly IReadOnlyList<string> _helmFlags;
+    private readonly Option<string?> _release = CliOptions.Text("--release", "R", "Helm release name");
+    private readonly Option<string?> _chart = CliOptions.Text("--chart", "C", "chart folder, .tgz, repo/name or oci://host/path");
+    private readonly Option<string?> _namespace = CliOptions.Namespace();
+    private readonly Option<string[]> _values = CliOptions.List("--values", "FILE", "values file (repeatable; the last wins)", "-f");
+    private readonly Option<string[]> _set = CliOptions.List("--set", "k=v", "--set pair (repeatable)");
+    private readonly Option<string[]> _setString = CliOptions.List("--set-string", "k=v", "--set-string pair (repeatable)");
+    private readonly Option<string[]> _setFile = CliOptions.List("--set-file", "k=path", "--set-file pair (repeatable)");
+    private readonly Option<string?> _version = CliOptions.Text("--version", "V", "chart version (repository and OCI charts)");
+    private readonly Option<OnOff?> _createNamespace = CliOptions.Switch("--create-namespace", "the deploy would create the namespace if missing");
+    private readonly Option<OnOff?> _reuseValues = CliOptions.Switch("--reuse-values", "merge these values into the last release's (not with --reset-values)");
+    private readonly Option<OnOff?> _resetValues = CliOptions.Switch("--reset-values", "start again from the chart's default values");
+    private readonly Option<string?> _kubeContext = CliOptions.KubeContext();
+    private readonly Option<string?> _kubeconfig = CliOptions.Kubeconfig();
+    private readonly Option<string?> _helm = CliOptions.Helm();
+    private readonly Option<string[]> _secret = CliOptions.List("--secret", "VALUE", "a value to mask in every output (repeatable)");
+    private readonly Option<string?> _json = CliOptions.Text("--json", "FILE", "write the machine-readable plan to FILE");
+    private readonly Option<string?> _summaryFile = CliOptions.Text("--summary-file", "F", "write the Markdown plan to F");
+
+    /// <param name="helmFlags">The words after the command line's bare <c>--</c>, for helm as given.</param>
+    public PlanCommand(IReadOnlyList<string> helmFlags)
+        : base("plan", "What helm-sentinel deploy would change, object by object, and the preflight findings that would make it fail; changes nothing.")
+    {
+        _helmFlags = helmFlags;
+        _release.Required = true;
+        _chart.Required = true;
+        Option[] options =
+        [
+            _release, _chart, _namespace, _values, _set, _setString, _setFile, _version, _createNamespace, _reuseValues, _resetValues,
+            _kubeContext, _kubeconfig, _helm, _secret, _json, _summaryFile,
+        ];
+        foreach (var option in options)
+        {
+            Options.Add(option);
+        }
+
+        TakesHelmFlags = true;
+        HelpNotes = Notes;
+        SetAction(RunAsync);
+    }
+
+    private static string Notes => $$"""
+        The plan compares the deployed revision (helm get manifest, helm get hooks) with helm's server-side dry run of the
+        upgrade (helm upgrade --install --dry-run=server -o json), object by object; Secrets show key names and byte
+        lengths only. Its preflight checks refuse upgrades bound to fail: immutable fields, objects owned by someone else,
+        missing ConfigMaps and Secrets, API versions the cluster does not serve, the release record's size limit; live
+        drift is a warning. Helm flags after a bare -- go to the dry run as given.
+
+        Exit codes:
+          {{ExitCodes.Succeeded}}  the plan was made and has no blocking finding
+          {{ExitCodes.Rejected}}  a blocking finding (the upgrade would fail), bad input, or a chart that does not render
+          {{ExitCodes.Unreachable}}  the cluster or helm is unreachable or missing
+        """;
+
+    /// <summary>The request a parsed command line asks for a plan of. Pure.</summary>
+    public DeployRequest ToRequest(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        return new DeployRequest
+        {
+            Release = parse.GetValue(_release) ?? "",
+            Chart = parse.GetValue(_chart) ?? "",
+            Namespace = parse.GetValue(_namespace) ?? Defaults.Namespace,
+            ValuesFiles = parse.GetList(_values),
+            Set = parse.GetList(_set),
+            SetString = parse.GetList(_setString),
+            SetFile = parse.GetList(_setFile),
+            ChartVersion = parse.GetValue(_version),
+            CreateNamespace = parse.GetSwitch(_createNamespace, Defaults.CreateNamespace),
+            ReuseValues = parse.GetSwitch(_reuseValues, Defaults.ReuseValues),
+            ResetValues = parse.GetSwitch(_resetValues, Defaults.ResetValues),
+            KubeContext = parse.GetValue(_kubeContext),
+            Kubeconfig = parse.GetValue(_kubeconfig),
+            HelmPath = parse.GetValue(_helm) ?? Defaults.HelmPath,
+            ExtraArgs = _helmFlags,
+            Secrets = [.. parse.GetList(_secret), .. DeployInputs.UndeclaredSecrets([.. parse.GetList(_set), .. parse.GetList(_setString)])],
+        };
+    }
+
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var stdout = parse.InvocationConfiguration.Output;
+        var request = ToRequest(parse);
+        var engine = new PlanEngine(new CliWrapHelmProcess(), new TextDeployLog(stdout), TimeProvider.System);
+        var plan = await engine.PlanAsync(request, DeployCommand.OptionName, cancellationToken);
+        var masker = new SecretMasker(request.MaskedValues);
+        await stdout.WriteLineAsync();
+        await stdout.WriteAsync(PlanReport.Text(plan, masker));
+        if (parse.GetValue(_json) is { } json)
+        {
+            await File.WriteAllTextAsync(json, PlanJson.Write(plan, masker), CancellationToken.None);
+            await stdout.WriteLineAsync($"plan written to {json}");
+        }
+
+        if (parse.GetValue(_summaryFile) is { } summary)
+        {
+            await File.WriteAllTextAsync(summary, PlanReport.Markdown(plan, masker), CancellationToken.None);
+            await stdout.WriteLineAsync($"report written to {summary}");
+        }
+
+        return plan.ExitCode;
+    }
+}

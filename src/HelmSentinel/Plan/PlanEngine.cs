@@ -1,0 +1,343 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HelmSentinel.Deploy;
+using HelmSentinel.Helm;
+using HelmSentinel.Resilience.Helm;
+
+namespace HelmSentinel.Plan;
+
+/// <summary>
+/// Makes the plan of an upgrade without changing anything: the deployed revision's manifest and hooks (<c>helm get</c>)
+/// against helm's server-side dry run (<c>--dry-run=server -o json</c>, or <c>client</c> when the server refuses), the
+/// per-object diff, and the preflight checks against the cluster's discovery and live objects (read-only; the only writes
+/// are server-side dry-run applies, which store nothing).
+/// </summary>
+public sealed class PlanEngine
+{
+    private const int Parallel = 8;
+
+    private readonly IHelmProcess _process;
+    private readonly IDeployLog _log;
+    private readonly TimeProvider _time;
+    private readonly HelmRetryOptions _retry;
+
+    /// <param name="process">Runs helm.</param>
+    /// <param name="log">Receives the live log, masked.</param>
+    /// <param name="time">The clock (retry back-off).</param>
+    /// <param name="retry">How transient helm failures are retried.</param>
+    public PlanEngine(IHelmProcess process, IDeployLog log, TimeProvider? time = null, HelmRetryOptions? retry = null)
+    {
+        _process = process ?? throw new ArgumentNullException(nameof(process));
+        _log = log ?? throw new ArgumentNullException(nameof(log));
+        _time = time ?? TimeProvider.System;
+        _retry = retry ?? new HelmRetryOptions();
+    }
+
+    /// <summary>Validates the request as a deploy would, then makes its plan. Never throws for a plan that cannot be made:
+    /// that is a <see cref="PlanResult.Rejected"/> or <see cref="PlanResult.Unreachable"/> plan. The result is masked.</summary>
+    public async Task<DeployPlan> PlanAsync(DeployRequest request, Func<string, string>? inputName = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        inputName ??= static name => name;
+        var masker = new SecretMasker(request.MaskedValues);
+        var errors = DeployRequestValidator.Validate(request);
+        if (errors.Count > 0)
+        {
+            foreach (var error in errors)
+            {
+                _log.Error(masker.Mask($"invalid input '{inputName(error.Input)}': {error.Message}"));
+            }
+
+            return Failed(request, PlanResult.Rejected, "the input is invalid; nothing was planned") with { InputErrors = errors };
+        }
+
+        var helm = new HelmCli(_process, request.HelmPath, _log, masker, HelmCli.Pipeline(_retry, _time, _log, masker));
+        HelmVersion version;
+        ReleaseHistory history;
+        try
+        {
+            var reading = helm.HistoryAsync(request.Target, cancellationToken);
+            version = await helm.VersionAsync(cancellationToken);
+            history = await reading;
+        }
+        catch (HelmNotFoundException e)
+        {
+            return Failed(request, PlanResult.Unreachable, masker.Mask(e.Message));
+        }
+        catch (HelmCommandException e)
+        {
+            return Failed(request, HelmRetry.IsTransientFailure(e.Result) ? PlanResult.Unreachable : PlanResult.Rejected, "helm history failed: " + e.Message);
+        }
+
+        if (!version.IsSupported)
+        {
+            return Failed(request, PlanResult.Unreachable, new UnsupportedHelmVersionException(version).Message);
+        }
+
+        return (await MakeAsync(request, helm, version, history, _log, _time, cancellationToken)).MaskedWith(masker);
+    }
+
+    /// <summary>The plan, for a request already validated and a history already read (the deploy's preflight).</summary>
+    internal static async Task<DeployPlan> MakeAsync(
+        DeployRequest request, HelmCli helm, HelmVersion version, ReleaseHistory history, IDeployLog log, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var target = request.Target;
+        var deployed = history.IsFirstInstall ? null : history.Deployed;
+        var before = deployed is null ? null : new ChartSnapshot(deployed.Chart, deployed.AppVersion);
+        string currentManifest = "", currentHooks = "";
+        try
+        {
+            if (deployed is not null)
+            {
+                var manifest = helm.GetManifestAsync(target, deployed.Revision, cancellationToken);
+                var hooks = helm.GetHooksAsync(target, deployed.Revision, cancellationToken);
+                currentManifest = await manifest;
+                currentHooks = await hooks;
+            }
+        }
+        catch (HelmCommandException e)
+        {
+            return Failed(request, HelmRetry.IsTransientFailure(e.Result) ? PlanResult.Unreachable : PlanResult.Rejected, e.Message);
+        }
+
+        var notes = new List<string>();
+        var findings = new List<Finding>();
+        var upgrade = request.ToHelmUpgrade();
+        var render = await helm.DryRunAsync(upgrade, version, server: true, cancellationToken);
+        string? serverError = null;
+        if (!render.Succeeded)
+        {
+            if (HelmRetry.IsTransientFailure(render))
+            {
+                return Failed(request, PlanResult.Unreachable, "helm upgrade --dry-run=server failed: " + FirstLine(render.ErrorText)) with { Before = before, DeployedRevision = deployed?.Revision };
+            }
+
+            serverError = FirstLine(render.ErrorText);
+            render = await helm.DryRunAsync(upgrade, version, server: false, cancellationToken);
+            if (!render.Succeeded)
+            {
+                return Failed(request, PlanResult.Rejected, "the chart does not render: " + FirstLine(render.ErrorText)) with { Before = before, DeployedRevision = deployed?.Revision };
+            }
+
+            notes.Add($"helm's server-side dry run failed ({serverError}); the plan was rendered with --dry-run=client, without the cluster (lookup finds nothing)");
+        }
+
+        IReadOnlyList<ManifestObject> current, proposed;
+        JsonObject release;
+        try
+        {
+            release = JsonNode.Parse(render.StandardOutput) as JsonObject ?? throw new FormatException("not a JSON object");
+            current = [.. Manifest.Parse(currentManifest, target.Namespace), .. Manifest.Parse(currentHooks, target.Namespace, hooks: true)];
+            proposed = Proposed(release, target.Namespace);
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            return Failed(request, PlanResult.Rejected, "helm's dry run printed what the plan cannot read: " + e.Message);
+        }
+
+        var metadata = release["chart"]?["metadata"];
+        var after = new ChartSnapshot($"{JsonTree.Text(metadata?["name"])}-{JsonTree.Text(metadata?["version"])}", JsonTree.Text(metadata?["appVersion"]) ?? "");
+        var changes = PlanDiff.Compare(current, proposed);
+        if (PreflightChecks.Size(render.StandardOutput, out var recordBytes) is { } size)
+        {
+            findings.Add(size);
+        }
+
+        try
+        {
+            using var cluster = await ClusterView.OpenAsync(request.Kubeconfig, request.KubeContext, time, cancellationToken);
+            findings.AddRange(await ClusterChecksAsync(cluster, request, deployed?.Revision, current, proposed, changes, cancellationToken));
+        }
+        catch (ClusterUnreachableException e)
+        {
+            return Failed(request, PlanResult.Unreachable, "the cluster cannot be reached: " + e.Message) with { Before = before, After = after, DeployedRevision = deployed?.Revision, Changes = changes };
+        }
+
+        if (serverError is not null && !findings.Any(f => f.Severity is FindingSeverity.Blocking))
+        {
+            findings.Add(new Finding(
+                FindingSeverity.Blocking, Checks.Render, null,
+                $"helm upgrade will fail: helm's server-side dry run failed: {serverError}",
+                "fix what the message names; the plan below was rendered without the cluster"));
+        }
+
+        var ordered = findings.OrderBy(f => f.Severity).ThenBy(f => f.Object).ThenBy(f => f.Check, StringComparer.Ordinal).ToList();
+        foreach (var finding in ordered)
+        {
+            var line = $"preflight {finding.SeverityName}: {finding.Message}";
+            if (finding.Severity is FindingSeverity.Blocking)
+            {
+                log.Error(line);
+            }
+            else
+            {
+                log.Warning(line);
+            }
+        }
+
+        return new DeployPlan
+        {
+            Release = request.Release,
+            Namespace = request.Namespace,
+            Chart = request.Chart,
+            Result = ordered.Any(f => f.Severity is FindingSeverity.Blocking) ? PlanResult.Blocked : PlanResult.Planned,
+            DeployedRevision = deployed?.Revision,
+            Before = before,
+            After = after,
+            Changes = changes,
+            Findings = ordered,
+            Notes = notes,
+            ReleaseBytes = recordBytes,
+        };
+    }
+
+    private static List<ManifestObject> Proposed(JsonObject release, string releaseNamespace)
+    {
+        var objects = new List<ManifestObject>(Manifest.Parse(JsonTree.Text(release["manifest"]) ?? "", releaseNamespace));
+        foreach (var hook in (release["hooks"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var text = JsonTree.Text(hook["manifest"]) ?? "";
+            var path = JsonTree.Text(hook["path"]);
+            objects.AddRange(Manifest.Parse(path is null ? text : $"# Source: {path}\n{text}", releaseNamespace, hooks: true));
+        }
+
+        return objects;
+    }
+
+    private static async Task<List<Finding>> ClusterChecksAsync(
+        ClusterView cluster, DeployRequest request, int? revision, IReadOnlyList<ManifestObject> current, IReadOnlyList<ManifestObject> proposed,
+        IReadOnlyList<ObjectChange> changes, CancellationToken cancellationToken)
+    {
+        var findings = new List<Finding>();
+        var rendered = proposed.Where(o => !PlanDiff.IsReleaseRecord(o)).ToList();
+        findings.AddRange(PreflightChecks.Unserved(rendered, cluster.Served, rendered, stored: false, request.Release, request.Namespace));
+        findings.AddRange(PreflightChecks.Unserved(current, cluster.Served, current.Concat(rendered), stored: true, request.Release, request.Namespace, revision));
+
+        // Every object either side names, read once, a few at a time.
+        var keys = rendered.Concat(current).GroupBy(o => o.Key).Select(g => g.First()).ToList();
+        var references = PreflightChecks.References(rendered);
+        var referenced = references
+            .Where(r => !rendered.Any(o => o.Key == new ObjectKey("", r.Kind, r.Namespace, r.Name)))
+            .Select(r => new ObjectKey("", r.Kind, r.Namespace, r.Name)).Distinct()
+            .Select(k => new ManifestObject(k, "v1", null, [], false, 0));
+        var live = await ReadAllAsync(cluster, keys.Concat(referenced).ToList(), cancellationToken);
+        var inCurrent = current.Select(o => o.Key).ToHashSet();
+        var byKey = current.GroupBy(o => o.Key).ToDictionary(g => g.Key, g => g.Last());
+        foreach (var item in rendered.Where(o => !o.IsHook))
+        {
+            var found = live.GetValueOrDefault(item.Key);
+            if (!inCurrent.Contains(item.Key) && PreflightChecks.Ownership(item, found, request.Release, request.Namespace) is { } owner)
+            {
+                findings.Add(owner);
+            }
+
+            findings.AddRange(PreflightChecks.Immutable(item, found ?? (live.ContainsKey(item.Key) ? null : byKey.GetValueOrDefault(item.Key)?.Body)));
+        }
+
+        foreach (var reference in references.DistinctBy(r => (r.Kind, r.Namespace, r.Name, r.Key, r.Owner)))
+        {
+            var key = new ObjectKey("", reference.Kind, reference.Namespace, reference.Name);
+            var own = rendered.LastOrDefault(o => o.Key == key);
+            IReadOnlySet<string>? renderedKeys = own is null ? null : PreflightChecks.LiveKeys(own.Body);
+            if (PreflightChecks.Missing(reference, own is not null, live.GetValueOrDefault(key), renderedKeys) is { } missing)
+            {
+                findings.Add(missing);
+            }
+        }
+
+        if (revision is { } deployedRevision)
+        {
+            foreach (var item in current.Where(o => !o.IsHook))
+            {
+                if (live.GetValueOrDefault(item.Key) is { } found)
+                {
+                    findings.AddRange(PreflightChecks.Drift(item, found, deployedRevision));
+                }
+            }
+        }
+
+        // What only the API server can say (validation, immutable fields this plan does not know, admission): each object
+        // the upgrade writes, applied as a server-side dry run.
+        if (await cluster.NamespaceExistsAsync(request.Namespace, cancellationToken))
+        {
+            var flagged = findings.Where(f => f.Severity is FindingSeverity.Blocking && f.Object is not null).Select(f => f.Object!).ToHashSet();
+            var writes = changes.Where(c => !c.IsHook && c.Action is ChangeAction.Added or ChangeAction.Changed && !flagged.Contains(c.Key))
+                .Select(c => rendered.Last(o => o.Key == c.Key)).ToList();
+            findings.AddRange(await DryRunAllAsync(cluster, writes, cancellationToken));
+        }
+
+        return findings;
+    }
+
+    private static async Task<Dictionary<ObjectKey, JsonObject?>> ReadAllAsync(ClusterView cluster, List<ManifestObject> objects, CancellationToken cancellationToken)
+    {
+        using var gate = new SemaphoreSlim(Parallel);
+        var reads = objects.Select(async o =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                return (o.Key, Live: await cluster.GetAsync(o.Key, o.ApiVersion, cancellationToken));
+            }
+            finally
+            {
+                gate.Release();
+            }
+        });
+        var result = new Dictionary<ObjectKey, JsonObject?>();
+        foreach (var (key, found) in await Task.WhenAll(reads))
+        {
+            result[key] = found;
+        }
+
+        return result;
+    }
+
+    private static async Task<List<Finding>> DryRunAllAsync(ClusterView cluster, List<ManifestObject> objects, CancellationToken cancellationToken)
+    {
+        using var gate = new SemaphoreSlim(Parallel);
+        var applies = objects.Select(async o =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                return (Object: o, Refusal: await cluster.DryRunApplyAsync(o.Key, o.ApiVersion, o.Body, cancellationToken));
+            }
+            finally
+            {
+                gate.Release();
+            }
+        });
+        var findings = new List<Finding>();
+        foreach (var (item, refusal) in await Task.WhenAll(applies))
+        {
+            if (refusal is not { } answer || answer.Status == 404)
+            {
+                continue;
+            }
+
+            findings.Add(answer.Status is 400 or 409 or 422
+                ? new Finding(
+                    FindingSeverity.Blocking, Checks.ServerDryRun, item.Key,
+                    $"helm upgrade will fail: the API server refuses {item.Key.Display} in a server-side dry run: {answer.Message}",
+                    "change the chart so the object is valid for this cluster (the message names the field)")
+                : new Finding(
+                    FindingSeverity.Warning, Checks.ServerDryRun, item.Key,
+                    $"{item.Key.Display} could not be checked by a server-side dry run: {answer.Status} {answer.Message}",
+                    "give the deploying identity permission to write this kind (a dry run needs the same rights as the upgrade)"));
+        }
+
+        return findings;
+    }
+
+    private static DeployPlan Failed(DeployRequest request, PlanResult result, string error) => new()
+    {
+        Release = request.Release,
+        Namespace = request.Namespace,
+        Chart = request.Chart,
+        Result = result,
+        Error = error,
+    };
+
+    private static string FirstLine(string text) => Text.TextFormat.FirstLine(text.Trim());
+}
