@@ -74,6 +74,9 @@ internal sealed class DeployCommand : CliCommand
     private readonly Option<OnOff?> _verifyRollback = CliOptions.Switch(
         "--verify-rollback",
         $"after a rollback, run the --verify checks again against the restored revision; failing them ends rollback-failed (default: {On(Defaults.VerifyRollback)})");
+    private readonly Option<OnOff?> _preflight = CliOptions.Switch(
+        "--preflight",
+        $"make the plan first and refuse the upgrade on a blocking preflight finding, see plan (default: {On(Defaults.Preflight)})");
     private readonly Option<string?> _summaryFile = CliOptions.Text("--summary-file", "F", "write the Markdown report to F");
     private readonly Option<int?> _retries = CliOptions.WholeNumber(
         "--retries",
@@ -96,7 +99,7 @@ internal sealed class DeployCommand : CliCommand
             _release, _chart, _namespace, _values, _set, _setString, _setFile, _version, _timeout, _rollbackTimeout,
             _historyMax, _wait, _waitForJobs, _createNamespace, _force, _reuseValues, _resetValues, _recoverStaleLock,
             _staleLockMargin, _failFast, _restartThreshold, _unschedulableGrace, _kubeContext, _kubeconfig, _helm,
-            _forceRollbackPods, _description, _secret, _verify, _verifyRollback, _summaryFile, _retries, _retryDelay,
+            _forceRollbackPods, _description, _secret, _verify, _verifyRollback, _preflight, _summaryFile, _retries, _retryDelay,
         ];
         foreach (var option in options)
         {
@@ -164,6 +167,7 @@ internal sealed class DeployCommand : CliCommand
             ForceRollbackPods = parse.GetSwitch(_forceRollbackPods, Defaults.ForceRollbackPods),
             VerifyFile = parse.GetValue(_verify),
             VerifyRollback = parse.GetSwitch(_verifyRollback, Defaults.VerifyRollback),
+            Preflight = parse.GetSwitch(_preflight, Defaults.Preflight),
         };
     }
 

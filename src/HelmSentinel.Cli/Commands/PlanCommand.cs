@@ -2,7 +2,6 @@ using System.CommandLine;
 using HelmSentinel.Cli.Parsing;
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
-using HelmSentinel.Plan;
 using HelmSentinel.Reporting;
 
 namespace HelmSentinel.Cli.Commands;

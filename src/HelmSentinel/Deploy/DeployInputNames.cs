@@ -100,13 +100,16 @@ public static class DeployInputNames
     /// <summary>Run the verify document's checks again after a rollback, against the restored revision.</summary>
     public const string VerifyRollback = "verify-rollback";
 
+    /// <summary>Make the upgrade's plan and run its preflight checks first; a blocking finding refuses the deploy.</summary>
+    public const string Preflight = "preflight";
+
     /// <summary>Every input name, in the order the README lists them.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Release, Chart, Namespace, Values, Set, SetString, SetFile, Version, Timeout, RollbackTimeout, HistoryMax, Wait,
         WaitForJobs, CreateNamespace, Force, ReuseValues, ResetValues, RecoverStaleLock, StaleLockMargin, KubeContext,
         Kubeconfig, Helm, Description, ExtraArgs, Secrets, FailFast, RestartThreshold, UnschedulableGrace, ForceRollbackPods,
-        Verify, VerifyRollback,
+        Verify, VerifyRollback, Preflight,
     ];
 
     /// <summary>The helm flag each owned flag corresponds to, when an input sets it (<c>--force-replace</c> → <c>force</c>).</summary>

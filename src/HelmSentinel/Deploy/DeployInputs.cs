@@ -163,6 +163,7 @@ public static class DeployInputs
             ForceRollbackPods = Bool(DeployInputNames.ForceRollbackPods, defaults.ForceRollbackPods),
             VerifyFile = Single(DeployInputNames.Verify),
             VerifyRollback = Bool(DeployInputNames.VerifyRollback, defaults.VerifyRollback),
+            Preflight = Bool(DeployInputNames.Preflight, defaults.Preflight),
         };
         if (errors.Count > 0)
         {

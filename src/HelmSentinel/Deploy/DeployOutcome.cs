@@ -99,6 +99,9 @@ public sealed record DeployOutcome
     /// <summary>Duration of each phase, in order.</summary>
     public IReadOnlyList<PhaseTiming> Phases { get; init; } = [];
 
+    /// <summary>The preflight's plan, when it ran: the objects the upgrade changes and the findings.</summary>
+    public DeployPlan? Preflight { get; init; }
+
     /// <summary>The release history after the deploy, oldest first.</summary>
     public IReadOnlyList<HistoryEntry> History { get; init; } = [];
 

@@ -95,6 +95,11 @@ public sealed record DeployRequest
     /// Off: such pods are named in the report with the command to delete them.</summary>
     public bool ForceRollbackPods { get; init; } = true;
 
+    /// <summary>Before any change, make the upgrade's plan and run its preflight checks (<see cref="PlanEngine"/>): a
+    /// blocking finding (an immutable field, an object owned by someone else, a missing ConfigMap or Secret, an API version
+    /// the cluster does not serve, a release record over 1 MiB) refuses the deploy; warnings go into the report.</summary>
+    public bool Preflight { get; init; } = true;
+
     /// <summary>A verify document (YAML: bake, interval, checks) to prove the upgrade healthy after Ready; a check that
     /// fails rolls it back. Null: Ready is enough, as for Helm.</summary>
     public string? VerifyFile { get; init; }

@@ -45,6 +45,7 @@ internal sealed class DeploySession(
         }
 
         if ((await ReadHistoryAsync(firstRead)).Ended(out ended, out var history)
+            || (await PreflightAsync(history)).Ended(out ended, out history)
             || (await RecoverLockAsync(history)).Ended(out ended, out history)
             || (await CleanFailedInstallAsync(history)).Ended(out ended, out history))
         {
@@ -165,6 +166,47 @@ internal sealed class DeploySession(
     }
 
     // A pending-* revision left by a killed helm: refuse while a live helm may hold it, clear it when it is provably stale.
+    // The plan of the upgrade, before anything changes: a blocking finding refuses the deploy (helm would fail, or leave pods
+    // that cannot start); warnings go into the report. A plan that cannot be made (a chart that does not render, an
+    // unreachable cluster) is left to helm, whose own error then says so.
+    private async Task<Step<ReleaseHistory>> PreflightAsync(ReleaseHistory history)
+    {
+        if (!request.Preflight)
+        {
+            return Step<ReleaseHistory>.Continue(history);
+        }
+
+        DeployPlan plan;
+        using (log.Group($"preflight {request.Release}"))
+        using (outcome.Phase("preflight"))
+        {
+            plan = await PlanEngine.MakeAsync(request, helm, _version, history, log, outcome.Time, cancellationToken);
+        }
+
+        outcome.Preflight = plan;
+        if (plan.Result is PlanResult.Rejected or PlanResult.Unreachable)
+        {
+            outcome.Warning($"the preflight could not be made ({plan.Error}); helm decides");
+            return Step<ReleaseHistory>.Continue(history);
+        }
+
+        foreach (var finding in plan.Findings.Where(f => f.Severity is Plan.FindingSeverity.Warning))
+        {
+            outcome.Warning("preflight: " + finding.Message);
+        }
+
+        var blocking = plan.Findings.Where(f => f.Severity is Plan.FindingSeverity.Blocking).ToList();
+        if (blocking.Count == 0)
+        {
+            outcome.Mark($"preflight: {plan.Summary}");
+            return Step<ReleaseHistory>.Continue(history);
+        }
+
+        outcome.Mark($"preflight refused the upgrade: {blocking.Count} blocking finding{(blocking.Count == 1 ? "" : "s")}");
+        var reasons = string.Join("; ", blocking.Select(f => f.Message + " (" + f.Fix + ")"));
+        return new Verdict(DeployResult.Rejected, $"preflight: {reasons} (nothing was changed)");
+    }
+
     private async Task<Step<ReleaseHistory>> RecoverLockAsync(ReleaseHistory history)
     {
         var decision = StaleLockPolicy.Decide(history, outcome.Time.GetUtcNow(), request.Timeout, request.StaleLockMargin, request.RecoverStaleLock);

@@ -33,6 +33,9 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
 
     public VerificationReport? RollbackVerification { get; set; }
 
+    /// <summary>The preflight's plan, when it ran.</summary>
+    public DeployPlan? Preflight { get; set; }
+
     public string? HelmVersion { get; set; }
 
     /// <summary>The release history as last read; setting it marks it current until the next mutating helm run.</summary>
@@ -159,6 +162,7 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
             Diagnosis = Diagnosis,
             Verification = Verification?.MaskedWith(Masker.Mask),
             RollbackVerification = RollbackVerification?.MaskedWith(Masker.Mask),
+            Preflight = Preflight?.MaskedWith(Masker),
             Actions = [.. _actions],
             Warnings = [.. _warnings],
             ReplacedPods = [.. _replaced],

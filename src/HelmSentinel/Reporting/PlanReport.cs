@@ -1,3 +1,4 @@
+using HelmSentinel.Deploy;
 using System.Text;
 using HelmSentinel.Plan;
 using HelmSentinel.Text;
@@ -14,8 +15,8 @@ public static class PlanReport
         var what = plan.DeployedRevision is { } revision ? $"upgrade of {plan.Release} from revision {revision}" : $"install of {plan.Release}";
         return plan.Result switch
         {
-            PlanResult.Planned => $"Plan for the {what} (namespace {plan.Namespace}): {PlanHeadlines.Summary(plan)}",
-            PlanResult.Blocked => $"Plan for the {what} (namespace {plan.Namespace}) is blocked: {PlanHeadlines.Summary(plan)}",
+            PlanResult.Planned => $"Plan for the {what} (namespace {plan.Namespace}): {plan.Summary}",
+            PlanResult.Blocked => $"Plan for the {what} (namespace {plan.Namespace}) is blocked: {plan.Summary}",
             PlanResult.Rejected => $"No plan for {plan.Release} (namespace {plan.Namespace}): {plan.Error}",
             _ => $"No plan for {plan.Release} (namespace {plan.Namespace}): {plan.Error}",
         };

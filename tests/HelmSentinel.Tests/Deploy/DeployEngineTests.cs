@@ -22,7 +22,7 @@ public class DeployEngineTests
 
     // FailFast off: these tests script helm; no cluster is there to watch.
     // No cluster behind the scripted helm: nothing that would talk to one (the watcher, the forced rollback).
-    private static DeployRequest Request() => new() { Release = "web", Chart = "repo/web", Timeout = TimeSpan.FromMinutes(5), FailFast = false, ForceRollbackPods = false };
+    private static DeployRequest Request() => new() { Release = "web", Chart = "repo/web", Timeout = TimeSpan.FromMinutes(5), FailFast = false, ForceRollbackPods = false, Preflight = false };
 
     private DeployEngine Engine(IHelmProcess process) =>
         new(process, _log, _clock, new HelmRetryOptions { MaxRetries = 2, BaseDelay = TimeSpan.FromMilliseconds(1) });

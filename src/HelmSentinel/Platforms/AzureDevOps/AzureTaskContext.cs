@@ -27,6 +27,7 @@ public sealed record AzureTaskContext
         ["failFast"] = "fail-fast",
         ["forceRollbackPods"] = "force-rollback-pods",
         ["verifyRollback"] = "verify-rollback",
+        ["preflight"] = "preflight",
         ["restartThreshold"] = "restart-threshold",
         ["createNamespace"] = "create-namespace",
         ["recoverStaleLock"] = "recover-stale-lock",

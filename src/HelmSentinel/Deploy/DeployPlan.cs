@@ -1,6 +1,6 @@
-using HelmSentinel.Deploy;
+using HelmSentinel.Plan;
 
-namespace HelmSentinel.Plan;
+namespace HelmSentinel.Deploy;
 
 /// <summary>How a plan ended.</summary>
 public enum PlanResult
@@ -65,6 +65,19 @@ public sealed record DeployPlan
 
     /// <summary>The number of blocking findings.</summary>
     public int BlockingCount => Findings.Count(f => f.Severity is FindingSeverity.Blocking);
+
+    /// <summary>One line: <c>2 to add, 1 to change, 0 to remove, 5 unchanged; 1 blocking finding, 2 warnings</c>.</summary>
+    public string Summary
+    {
+        get
+        {
+            var c = Changes;
+            var warnings = Findings.Count - BlockingCount;
+            return $"{c.Count(x => x.Action is ChangeAction.Added)} to add, {c.Count(x => x.Action is ChangeAction.Changed)} to change, " +
+                   $"{c.Count(x => x.Action is ChangeAction.Removed)} to remove, {c.Count(x => x.Action is ChangeAction.Unchanged)} unchanged; " +
+                   $"{BlockingCount} blocking finding{(BlockingCount == 1 ? "" : "s")}, {warnings} warning{(warnings == 1 ? "" : "s")}";
+        }
+    }
 
     /// <summary>0 made without blocking findings, 3 blocked or rejected, 4 unreachable.</summary>
     public int ExitCode => Result switch

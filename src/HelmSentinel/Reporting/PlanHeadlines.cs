@@ -1,6 +1,8 @@
+using HelmSentinel.Deploy;
+using HelmSentinel.Plan;
 using System.Text.RegularExpressions;
 
-namespace HelmSentinel.Plan;
+namespace HelmSentinel.Reporting;
 
 /// <summary>The changes a reader looks for first: images, replicas, resource requests and limits. Pure.</summary>
 public static partial class PlanHeadlines
@@ -48,17 +50,6 @@ public static partial class PlanHeadlines
             g.Count(c => c.Action is ChangeAction.Changed),
             g.Count(c => c.Action is ChangeAction.Removed),
             g.Count(c => c.Action is ChangeAction.Unchanged)))];
-    }
-
-    /// <summary>One line: <c>2 to add, 1 to change, 0 to remove, 5 unchanged; 1 blocking finding, 2 warnings</c>.</summary>
-    public static string Summary(DeployPlan plan)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        var c = plan.Changes;
-        var warnings = plan.Findings.Count - plan.BlockingCount;
-        return $"{c.Count(x => x.Action is ChangeAction.Added)} to add, {c.Count(x => x.Action is ChangeAction.Changed)} to change, " +
-               $"{c.Count(x => x.Action is ChangeAction.Removed)} to remove, {c.Count(x => x.Action is ChangeAction.Unchanged)} unchanged; " +
-               $"{plan.BlockingCount} blocking finding{(plan.BlockingCount == 1 ? "" : "s")}, {warnings} warning{(warnings == 1 ? "" : "s")}";
     }
 
     private static string Show(string? value) => value is null ? "(unset)" : value.Length == 0 ? "(empty)" : value;

@@ -1,10 +1,11 @@
+using HelmSentinel.Plan;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using HelmSentinel.Deploy;
+
 using HelmSentinel.Helm;
 using HelmSentinel.Resilience.Helm;
 
-namespace HelmSentinel.Plan;
+namespace HelmSentinel.Deploy;
 
 /// <summary>
 /// Makes the plan of an upgrade without changing anything: the deployed revision's manifest and hooks (<c>helm get</c>)

@@ -1,7 +1,9 @@
+using HelmSentinel.Deploy;
+using HelmSentinel.Plan;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace HelmSentinel.Plan;
+namespace HelmSentinel.Reporting;
 
 /// <summary>The machine-readable plan (<c>--json FILE</c>): the same content as the reports, masked, with Secrets reduced to
 /// key names and lengths. Pure.</summary>
