@@ -49,7 +49,7 @@ public sealed class PlanEngine
                 _log.Error(masker.Mask($"invalid input '{inputName(error.Input)}': {error.Message}"));
             }
 
-            return Failed(request, PlanResult.Rejected, "the input is invalid; nothing was planned") with { InputErrors = errors };
+            return Failed(request, PlanResult.Rejected, "the input is invalid; nothing was planned") with { InputErrors = [.. errors.Select(e => e with { Input = inputName(e.Input) })] };
         }
 
         var helm = new HelmCli(_process, request.HelmPath, _log, masker, HelmCli.Pipeline(_retry, _time, _log, masker));
@@ -106,6 +106,7 @@ public sealed class PlanEngine
         var upgrade = request.ToHelmUpgrade();
         var render = await helm.DryRunAsync(upgrade, version, server: true, cancellationToken);
         string? serverError = null;
+        var templated = false;
         if (!render.Succeeded)
         {
             if (HelmRetry.IsTransientFailure(render))
@@ -113,33 +114,49 @@ public sealed class PlanEngine
                 return Failed(request, PlanResult.Unreachable, "helm upgrade --dry-run=server failed: " + FirstLine(render.ErrorText)) with { Before = before, DeployedRevision = deployed?.Revision };
             }
 
+            // helm refuses what the upgrade would refuse (an object owned by another release, an API version the cluster does
+            // not serve, in the chart or in the stored manifest): render without the cluster, and let the checks say why.
             serverError = FirstLine(render.ErrorText);
             render = await helm.DryRunAsync(upgrade, version, server: false, cancellationToken);
+            if (!render.Succeeded && !request.ReuseValues)
+            {
+                render = await helm.TemplateAsync(upgrade, version, isUpgrade: deployed is not null, cancellationToken);
+                templated = true;
+            }
+
             if (!render.Succeeded)
             {
                 return Failed(request, PlanResult.Rejected, "the chart does not render: " + FirstLine(render.ErrorText)) with { Before = before, DeployedRevision = deployed?.Revision };
             }
 
-            notes.Add($"helm's server-side dry run failed ({serverError}); the plan was rendered with --dry-run=client, without the cluster (lookup finds nothing)");
+            notes.Add($"helm's server-side dry run failed ({serverError}); the plan was rendered {(templated ? "by helm template" : "with --dry-run=client")}, without the cluster (lookup finds nothing)");
         }
 
         IReadOnlyList<ManifestObject> current, proposed;
-        JsonObject release;
+        JsonObject? release = null;
         try
         {
-            release = JsonNode.Parse(render.StandardOutput) as JsonObject ?? throw new FormatException("not a JSON object");
             current = [.. Manifest.Parse(currentManifest, target.Namespace), .. Manifest.Parse(currentHooks, target.Namespace, hooks: true)];
-            proposed = Proposed(release, target.Namespace);
+            if (templated)
+            {
+                proposed = Manifest.Parse(render.StandardOutput, target.Namespace);
+            }
+            else
+            {
+                release = JsonNode.Parse(render.StandardOutput) as JsonObject ?? throw new FormatException("not a JSON object");
+                proposed = Proposed(release, target.Namespace);
+            }
         }
         catch (Exception e) when (e is FormatException or JsonException)
         {
             return Failed(request, PlanResult.Rejected, "helm's dry run printed what the plan cannot read: " + e.Message);
         }
 
-        var metadata = release["chart"]?["metadata"];
-        var after = new ChartSnapshot($"{JsonTree.Text(metadata?["name"])}-{JsonTree.Text(metadata?["version"])}", JsonTree.Text(metadata?["appVersion"]) ?? "");
+        var metadata = release?["chart"]?["metadata"];
+        var after = release is null ? null : new ChartSnapshot($"{JsonTree.Text(metadata?["name"])}-{JsonTree.Text(metadata?["version"])}", JsonTree.Text(metadata?["appVersion"]) ?? "");
         var changes = PlanDiff.Compare(current, proposed);
-        if (PreflightChecks.Size(render.StandardOutput, out var recordBytes) is { } size)
+        long recordBytes = 0;
+        if (release is not null && PreflightChecks.Size(render.StandardOutput, out recordBytes) is { } size)
         {
             findings.Add(size);
         }

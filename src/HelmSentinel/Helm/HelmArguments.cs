@@ -155,6 +155,44 @@ public static class HelmArguments
         return args;
     }
 
+    /// <summary>
+    /// <c>helm template RELEASE CHART</c> with the upgrade's chart, values and helm flags: the manifests and hooks rendered
+    /// without the cluster, for a plan whose dry runs helm refuses (an API version the cluster does not serve fails both).
+    /// <c>--is-upgrade</c> when the release exists, so the chart renders as it would for the upgrade.
+    /// </summary>
+    /// <param name="request">The upgrade (<c>--reuse-values</c> cannot be rendered this way: helm template has no such flag).</param>
+    /// <param name="version">The helm client's version.</param>
+    /// <param name="isUpgrade">True when the release exists.</param>
+    public static IReadOnlyList<string> Template(HelmUpgrade request, HelmVersion version, bool isUpgrade)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(version);
+        RequireSupported(version);
+        var args = new List<string> { "template", request.Target.Release, request.Chart, "--namespace", request.Target.Namespace };
+        if (isUpgrade)
+        {
+            args.Add("--is-upgrade");
+        }
+
+        foreach (var file in request.ValuesFiles)
+        {
+            args.Add("--values");
+            args.Add(file);
+        }
+
+        AddRepeated(args, "--set", request.Set);
+        AddRepeated(args, "--set-string", request.SetString);
+        AddRepeated(args, "--set-file", request.SetFile);
+        if (!string.IsNullOrEmpty(request.ChartVersion))
+        {
+            args.Add("--version");
+            args.Add(request.ChartVersion);
+        }
+
+        args.AddRange(request.ExtraArgs);
+        return args;
+    }
+
     /// <summary>The guarded <c>helm upgrade --install</c>: atomic, waiting, cleaning up on failure.</summary>
     public static IReadOnlyList<string> Upgrade(HelmUpgrade request, HelmVersion version)
     {

@@ -110,6 +110,14 @@ public sealed class HelmCli
         return RunAsync(arguments, echo: false, cancellationToken);
     }
 
+    /// <summary>Renders the upgrade without the cluster (<see cref="HelmArguments.Template"/>); echoed, its output not.</summary>
+    public Task<HelmProcessResult> TemplateAsync(HelmUpgrade request, HelmVersion version, bool isUpgrade, CancellationToken cancellationToken)
+    {
+        var arguments = HelmArguments.Template(request, version, isUpgrade);
+        _log.Info("$ helm " + _masker.Mask(string.Join(' ', arguments.Select(Quote))));
+        return RunAsync(arguments, echo: false, cancellationToken);
+    }
+
     /// <summary>
     /// Runs <c>helm test</c> (see <see cref="HelmArguments.Test"/>) with its command line and output echoed, masked, to
     /// the log, through the retry pipeline (a test failure is not transient: it is not retried). A failing test is a
