@@ -172,6 +172,11 @@ internal static class FieldDiff
     /// <summary>A line diff with two lines of context around each change; a gap is one <c>  …</c> line.</summary>
     internal static IReadOnlyList<string> LineDiff(string before, string after)
     {
+        if (before.EndsWith('\n') && after.EndsWith('\n'))
+        {
+            (before, after) = (before[..^1], after[..^1]); // a block scalar's final line break is no line of its own
+        }
+
         var model = InlineDiffBuilder.Diff(before, after, ignoreWhiteSpace: false);
         var lines = model.Lines;
         var keep = new bool[lines.Count];

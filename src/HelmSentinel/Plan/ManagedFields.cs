@@ -67,7 +67,8 @@ internal static class ManagedFields
             if (next is null)
             {
                 // An owned leaf with nothing under it is an atomic value: its owner owns what lies below.
-                return node.Count == 0 && depth > 0 ? depth : node.ContainsKey(".") && depth > 0 ? depth : 0;
+                // ("." only says the item itself is owned, not its fields.)
+                return node.Count == 0 && depth > 0 ? depth : 0;
             }
 
             node = next;

@@ -398,6 +398,8 @@ public static class PreflightChecks
 
         var manifest = (JsonObject)deployed.Body.DeepClone();
         manifest.Remove("status");
+        manifest.Remove("apiVersion"); // the live object is read in the version discovery serves, which need not be the chart's
+        manifest.Remove("kind");
         if (manifest["metadata"] is JsonObject meta)
         {
             meta.Remove("namespace");
