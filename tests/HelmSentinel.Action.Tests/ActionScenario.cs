@@ -51,6 +51,17 @@ internal static class ActionScenario
         return await ProcessRunner.RunAsync(Tools.Helm(3), [.. arguments, "--kubeconfig", kubeconfig], home.Environment);
     }
 
+    /// <summary>Every byte the step leaves behind but the <c>::add-mask::</c> lines: stdout, the output and summary files,
+    /// every file in RUNNER_TEMP and every request GitHub got, each named as a channel.</summary>
+    public static List<(string Channel, string? Text)> Channels(ActionRun.Result result, ActionRun run, FakeGitHubApi api) =>
+    [
+        ("stdout", string.Join('\n', result.Stdout.Split('\n').Where(l => !l.StartsWith("::add-mask::", StringComparison.Ordinal)))),
+        ("$GITHUB_OUTPUT", result.Output),
+        ("$GITHUB_STEP_SUMMARY", result.Summary),
+        .. Directory.GetFiles(run.RunnerTemp, "*", SearchOption.AllDirectories).Select(f => ("RUNNER_TEMP/" + Path.GetFileName(f), (string?)File.ReadAllText(f))),
+        .. api.Requests.Select(r => ($"{r.Method} {r.RawPath}", (string?)(r.RawPath + "\n" + r.Body))),
+    ];
+
     // Every byte the step leaves behind: its log, the output and summary files, files in RUNNER_TEMP, and what it
     // sent to GitHub. The only exception is the ::add-mask:: lines, which the runner consumes and never shows.
     public static void AssertNoSecrets(ActionRun.Result result, ActionRun run, FakeGitHubApi api)

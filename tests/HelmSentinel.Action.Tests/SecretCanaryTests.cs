@@ -103,13 +103,5 @@ public sealed class SecretCanaryTests(ClusterFixture cluster, ITestOutputHelper 
         Canary.Find(channels).Should().BeEmpty(string.Join("\n", Canary.Find(channels)));
     }
 
-    // Every byte the step leaves behind but the ::add-mask:: lines.
-    private List<(string Channel, string? Text)> Channels(ActionRun.Result result, ActionRun run) =>
-    [
-        ("stdout", string.Join('\n', result.Stdout.Split('\n').Where(l => !l.StartsWith("::add-mask::", StringComparison.Ordinal)))),
-        ("$GITHUB_OUTPUT", result.Output),
-        ("$GITHUB_STEP_SUMMARY", result.Summary),
-        .. Directory.GetFiles(run.RunnerTemp, "*", SearchOption.AllDirectories).Select(f => ("RUNNER_TEMP/" + Path.GetFileName(f), (string?)File.ReadAllText(f))),
-        .. _api.Requests.Select(r => ($"{r.Method} {r.RawPath}", (string?)(r.RawPath + "\n" + r.Body))),
-    ];
+    private List<(string Channel, string? Text)> Channels(ActionRun.Result result, ActionRun run) => ActionScenario.Channels(result, run, _api);
 }

@@ -14,7 +14,7 @@ public static class ActionInputs
     public static IReadOnlySet<string> PlatformNames { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         "kubeconfig", "github-token", "environment", "environment-url", "comment-on-pr", "deployment-status",
-        "commit-status", "production-environment", "transient-environment",
+        "commit-status", "production-environment", "transient-environment", "mode",
     };
 
     /// <summary>The value of input <paramref name="name"/>, or null when it is absent or blank.</summary>
@@ -90,8 +90,15 @@ public static class ActionInputs
         // The secrets input (a PEM block in it kept whole), and what set and set-string pass under secret-looking keys.
         secrets.AddRange(DeployInputs.SecretsOf(deployInputs));
 
+        var mode = Get(environment, "mode")?.Trim().ToLowerInvariant() ?? "deploy";
+        if (mode is not ("deploy" or "plan"))
+        {
+            errors.Add(new InputError("mode", $"'{mode}' is not a mode; expected deploy or plan."));
+        }
+
         var settings = new ActionSettings
         {
+            Mode = mode,
             DeployInputs = deployInputs,
             KubeconfigContent = kubeconfig,
             VerifyContent = Get(environment, DeployInputNames.Verify),

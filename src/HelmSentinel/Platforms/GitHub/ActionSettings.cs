@@ -18,6 +18,9 @@ public sealed record ActionSettings
     /// <summary>The verify document given as YAML text, or null (absent or blank) for no verification.</summary>
     public string? VerifyContent { get; init; }
 
+    /// <summary>What the run does: <c>deploy</c> (the default) or <c>plan</c> (the upgrade's plan and preflight, nothing changed).</summary>
+    public string Mode { get; init; } = "deploy";
+
     /// <summary>The token for the GitHub API; null or empty disables every GitHub call.</summary>
     public string? Token { get; init; }
 

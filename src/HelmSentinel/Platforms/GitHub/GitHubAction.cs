@@ -48,6 +48,11 @@ public static class GitHubAction
         }
 
         var runnerTemp = Get(environment, "RUNNER_TEMP") ?? Path.GetTempPath();
+        if (settings.Mode == "plan" && inputErrors.Count == 0)
+        {
+            return await PlanAsync(environment, stdout, services, settings, reporter, masker, runnerTemp, cancellationToken);
+        }
+
         DeployOutcome outcome;
         var started = Task.CompletedTask;
         using (var kubeconfig = settings.KubeconfigContent is { } content ? PrivateTempFile.Write(content, PrivateTempFile.KubeconfigPrefix, runnerTemp) : null)
@@ -125,6 +130,82 @@ public static class GitHubAction
         }
 
         return outcome.ExitCode;
+    }
+
+    // mode: plan. The upgrade's plan, nothing changed: to the log, the step summary (whole), the pull request comment (one
+    // collapsed section per object, bounded under GitHub's limit) and the outputs; exit 0, 3 with a blocking finding, 4.
+    private static async Task<int> PlanAsync(
+        IReadOnlyDictionary<string, string> environment, TextWriter stdout, GitHubActionServices services, ActionSettings settings,
+        GitHubReporter? reporter, SecretMasker masker, string runnerTemp, CancellationToken cancellationToken)
+    {
+        DeployPlan plan;
+        using (var kubeconfig = settings.KubeconfigContent is { } content ? PrivateTempFile.Write(content, PrivateTempFile.KubeconfigPrefix, runnerTemp) : null)
+        {
+            var inputs = new Dictionary<string, IReadOnlyList<string>>(settings.DeployInputs, StringComparer.Ordinal);
+            if (kubeconfig is not null)
+            {
+                inputs[DeployInputNames.Kubeconfig] = [kubeconfig.Path];
+            }
+
+            var (parsed, errors) = DeployInputs.Parse(inputs);
+            if (parsed is null)
+            {
+                foreach (var error in errors)
+                {
+                    await stdout.WriteLineAsync(WorkflowCommands.Error(masker.Mask($"invalid input '{error.Input}': {error.Message}"), "helm-sentinel"));
+                }
+
+                string Input(string name) => settings.DeployInputs.TryGetValue(name, out var v) && v.Count > 0 ? v[0] : "";
+                plan = new DeployPlan
+                {
+                    Release = Input(DeployInputNames.Release),
+                    Namespace = Input(DeployInputNames.Namespace) is { Length: > 0 } ns ? ns : "default",
+                    Chart = Input(DeployInputNames.Chart),
+                    Result = PlanResult.Rejected,
+                    Error = "the input is invalid; nothing was planned",
+                    InputErrors = errors,
+                };
+            }
+            else
+            {
+                var engine = new PlanEngine(services.Helm(HelmEnvironment(environment)), new GitHubDeployLog(stdout), services.Time, services.HelmRetry);
+                plan = await engine.PlanAsync(parsed with { Secrets = settings.Secrets }, cancellationToken: cancellationToken);
+            }
+        }
+
+        var name = $"helm-sentinel-plan-{Safe(plan.Release)}-{Safe(settings.Report.Environment)}";
+        var planPath = Path.Combine(runnerTemp, name + ".json");
+        var reportPath = Path.Combine(runnerTemp, name + ".md");
+        await File.WriteAllTextAsync(planPath, PlanJson.Write(plan, masker), CancellationToken.None);
+        await File.WriteAllTextAsync(reportPath, PlanReport.Markdown(plan, masker), CancellationToken.None);
+        if (Get(environment, "GITHUB_STEP_SUMMARY") is { } summary)
+        {
+            await File.AppendAllTextAsync(summary, PlanReport.Markdown(plan, masker, MaxSummaryLength, "the full plan is in " + reportPath), CancellationToken.None);
+        }
+
+        if (Get(environment, "GITHUB_OUTPUT") is { } output)
+        {
+            await File.AppendAllTextAsync(output, FileCommands.Entries(ActionOutputs.FromPlan(plan, masker, planPath, reportPath)), CancellationToken.None);
+        }
+
+        if (reporter is not null)
+        {
+            var comment = PlanReport.Markdown(plan, masker, PullRequestComment.MaxBodyLength - 2_000, "the full plan is in the workflow run's summary");
+            await reporter.CommentPlanAsync(plan, comment, CancellationToken.None);
+        }
+
+        await stdout.WriteLineAsync();
+        foreach (var line in PlanReport.Text(plan, masker).TrimEnd('\n').Split('\n'))
+        {
+            await stdout.WriteLineAsync(GitHubDeployLog.Defuse(line));
+        }
+
+        if (plan.Result is not PlanResult.Planned)
+        {
+            await stdout.WriteLineAsync(WorkflowCommands.Error(masker.Mask(TextFormat.OneLine(PlanReport.Headline(plan))), "helm-sentinel plan"));
+        }
+
+        return plan.ExitCode;
     }
 
     /// <summary>The <c>::add-mask::</c> lines for every secret, in each of its single-line forms (<see cref="SecretMasker.RunnerValues"/>:

@@ -157,7 +157,21 @@ public sealed class GitHubReporter
         }
     }
 
-    private async Task CommentAsync(DeployOutcome outcome, string markdownReport, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>mode: plan</c>: the plan into the pull request comment the deploys of this release and environment update (created
+    /// once, then updated in place; a later deploy replaces it with its outcome).
+    /// </summary>
+    public Task CommentPlanAsync(DeployPlan plan, string markdownPlan, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(markdownPlan);
+        return _options.CommentOnPr ? CommentAsync(plan.Release, markdownPlan, cancellationToken) : Task.CompletedTask;
+    }
+
+    private Task CommentAsync(DeployOutcome outcome, string markdownReport, CancellationToken cancellationToken) =>
+        CommentAsync(outcome.Release, markdownReport, cancellationToken);
+
+    private async Task CommentAsync(string release, string markdownReport, CancellationToken cancellationToken)
     {
         var (owner, repo) = (_target.Owner, _target.Repository);
         IReadOnlyList<int> pulls = _target.PullRequest is { } number ? [number] : [];
@@ -167,7 +181,7 @@ public sealed class GitHubReporter
             pulls = found?.Where(p => p.State.StringValue == "open").Select(p => p.Number).Distinct().ToList() ?? [];
         }
 
-        var marker = PullRequestComment.Marker(outcome.Release, _options.Environment);
+        var marker = PullRequestComment.Marker(release, _options.Environment);
         var body = PullRequestComment.Body(marker, markdownReport, _target.RunUrl);
         foreach (var pull in pulls)
         {
