@@ -53,6 +53,9 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
             $"##vso[task.setvariable variable=failureReason{Output}",
             $"##vso[task.setvariable variable=verification{Output}skipped",
             $"##vso[task.setvariable variable=failedCheck{Output}",
+            $"##vso[task.setvariable variable=hasChanges{Output}true",
+            $"##vso[task.setvariable variable=blockingFindings{Output}0",
+            $"##vso[task.setvariable variable=planPath{Output}",
             $"##vso[task.setvariable variable=rollbackVerification{Output}skipped",
             $"##vso[task.uploadsummary]{summary}",
             "##vso[build.addbuildtag]helm-sentinel:succeeded",
@@ -386,6 +389,42 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
         run.Commands.Should().HaveCount(2);
         run.Commands[0].Should().StartWith("##vso[task.logissue type=error]").And.Contain("UseDotNet@2");
         run.Commands[1].Should().StartWith("##vso[task.complete result=Failed;]").And.Contain("dotnet is not on PATH");
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task CommandPlan_OnAPullRequest_PutsThePlanIntoTheReleasesThread_UpdatedInPlace_AndChangesNothing(int major)
+    {
+        var release = "web-plan" + major;
+        var connection = Guid.NewGuid().ToString();
+        AgentEnvironment Environment(string command, params string[] overrides) => new AgentEnvironment(_home)
+            .KubeconfigConnection(connection, fixture.KubeconfigWithToken("kc-plan-" + major), clusterContext: "simulator")
+            .Deploy(release, major, overrides)
+            .Input("command", command)
+            .PullRequest(fixture.AzureDevOps, 70 + major);
+        (await RunAsync(fixture.TaskFolder, Environment("deploy").Variables)).ExitCode.Should().Be(0);
+        var revisions = fixture.Simulator.Store.List(ResourceTypes.Secrets, release).Count;
+
+        var env = Environment("plan", "replicaCount=3");
+        var first = await RunAsync(fixture.TaskFolder, env.Variables);
+        var second = await RunAsync(fixture.TaskFolder, Environment("plan", "replicaCount=4").Variables);
+
+        first.ExitCode.Should().Be(0, first.All);
+        var planPath = Path.Combine(env.TempDirectory, $"helm-sentinel-plan-{release}-{release}.json");
+        Final(first).Should().Contain([
+            $"##vso[task.setvariable variable=result{Output}planned",
+            $"##vso[task.setvariable variable=hasChanges{Output}true",
+            $"##vso[task.setvariable variable=blockingFindings{Output}0",
+            $"##vso[task.setvariable variable=planPath{Output}{planPath}",
+            "##vso[build.addbuildtag]helm-sentinel:plan-planned"]);
+        Final(first)[^1].Should().StartWith("##vso[task.complete result=Succeeded;]Plan for the upgrade of " + release);
+        File.ReadAllText(planPath).Should().Contain("\"path\": \"spec.replicas\"");
+        second.ExitCode.Should().Be(0, second.All);
+        var threads = fixture.AzureDevOps.Threads.Where(t => Content(t).Contains($"helm-sentinel:{release}/{release} ", StringComparison.Ordinal)).ToList();
+        threads.Should().ContainSingle("the deploy's thread holds the plan, updated in place");
+        Content(threads[0]).Should().Contain("Plan: " + release).And.Contain("spec.replicas: 2 → 4").And.NotContain("spec.replicas: 2 → 3");
+        fixture.Simulator.Store.List(ResourceTypes.Secrets, release).Should().HaveCount(revisions, "a plan writes no revision");
     }
 
     private async Task<TaskProcess.Result> RunAsync(string folder, IReadOnlyDictionary<string, string?> environment, string node = "node")

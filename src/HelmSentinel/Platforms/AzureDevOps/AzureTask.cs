@@ -48,6 +48,12 @@ public static class AzureTask
         // The context's secrets as they are: a multi-line secret variable stays one value (masked whole, in base64 and
         // line by line) instead of being split into lines as a secrets input would be.
         var request = parsed with { Secrets = context.Secrets };
+        if (context.Command == "plan")
+        {
+            var planner = new PlanEngine(services.Helm(AzureTaskContext.WithoutCredentials(environment.Keys)), new AzureDeployLog(stdout), services.Time, services.HelmRetry);
+            var plan = await planner.PlanAsync(request, AzureTaskContext.TaskInputName, cancellationToken);
+            return await reporter.FinishPlanAsync(plan, new SecretMasker(request.MaskedValues), CancellationToken.None);
+        }
 
         // The engine validates the request and names the task's inputs in what it refuses; the pending status goes
         // out once it has accepted the request, in parallel with the deploy.

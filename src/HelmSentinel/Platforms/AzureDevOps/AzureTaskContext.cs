@@ -72,6 +72,9 @@ public sealed record AzureTaskContext
     /// <summary>What is wrong with the inputs; empty when the task can run.</summary>
     public IReadOnlyList<InputError> Errors { get; init; } = [];
 
+    /// <summary>What the task does: <c>deploy</c> (the default) or <c>plan</c> (the upgrade's plan and preflight; nothing changed).</summary>
+    public string Command { get; init; } = "deploy";
+
     /// <summary>The release input, for reports of a task rejected before a request exists.</summary>
     public string? Release => DeployInputs.TryGetValue("release", out var v) ? v.FirstOrDefault() : null;
 
@@ -244,8 +247,15 @@ public sealed record AzureTaskContext
         }
 
         var stage = Variable("SYSTEM_STAGENAME");
+        var command = Input("command")?.Trim().ToLowerInvariant() ?? "deploy";
+        if (command is not ("deploy" or "plan"))
+        {
+            errors.Add(new InputError("command", $"'{command}' is not a command; expected deploy or plan."));
+        }
+
         return new AzureTaskContext
         {
+            Command = command,
             DeployInputs = inputs,
             Cluster = cluster,
             Secrets = [.. secrets.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim()).Distinct(StringComparer.Ordinal)],

@@ -11,7 +11,7 @@ public static class AzureTaskReport
 {
     /// <summary>The output variables the task sets (task.json <c>outputVariables</c>).</summary>
     public static IReadOnlyList<string> OutputNames { get; } =
-        ["result", "revision", "restoredRevision", "previousRevision", "failureReason", "verification", "failedCheck", "rollbackVerification"];
+        ["result", "revision", "restoredRevision", "previousRevision", "failureReason", "verification", "failedCheck", "hasChanges", "blockingFindings", "planPath", "rollbackVerification"];
 
     /// <summary>The output variables' values: <c>revision</c> is the revision deployed now (empty when none),
     /// <c>failureReason</c> one masked line, <c>verification</c> (<c>passed</c>, <c>failed</c>, <c>cancelled</c>, or
@@ -31,9 +31,77 @@ public static class AzureTaskReport
         ];
         outputs.Add(("verification", VerificationNames.Of(outcome.Verification)));
         outputs.Add(("failedCheck", OneLine(masker.Mask(outcome.Verification?.FailedCheck))));
+        outputs.Add(("hasChanges", outcome.Preflight is { } plan ? (plan.HasChanges ? "true" : "false") : ""));
+        outputs.Add(("blockingFindings", outcome.Preflight is { } preflight ? Number(preflight.BlockingCount) : ""));
+        outputs.Add(("planPath", ""));
         outputs.Add(("rollbackVerification", VerificationNames.Of(outcome.RollbackVerification)));
         return outputs;
     }
+
+    /// <summary>The output variables of <c>command: plan</c>: the same names, <c>result</c> <c>planned</c>, <c>blocked</c>,
+    /// <c>rejected</c> or <c>unreachable</c>, <c>hasChanges</c>, <c>blockingFindings</c>, <c>planPath</c> (the JSON plan),
+    /// <c>previousRevision</c> (the deployed one) and <c>failureReason</c> (why it was not made, or the first blocking finding).</summary>
+    public static IReadOnlyList<(string Name, string Value)> PlanOutputs(DeployPlan plan, SecretMasker masker, string planPath)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(masker);
+        return
+        [
+            ("result", plan.Result.ToString().ToLowerInvariant()),
+            ("revision", ""),
+            ("restoredRevision", ""),
+            ("previousRevision", Number(plan.DeployedRevision)),
+            ("failureReason", OneLine(masker.Mask(PlanReason(plan)))),
+            ("verification", "skipped"),
+            ("failedCheck", ""),
+            ("hasChanges", plan.HasChanges ? "true" : "false"),
+            ("blockingFindings", Number(plan.BlockingCount)),
+            ("planPath", planPath),
+            ("rollbackVerification", "skipped"),
+        ];
+    }
+
+    /// <summary>The commands that close a plan: the error (blocked or not made), the outputs, the summary, the build tag
+    /// <c>helm-sentinel:plan-RESULT</c>.</summary>
+    public static IEnumerable<string> PlanCommands(DeployPlan plan, SecretMasker masker, string summaryPath, string planPath)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(masker);
+        if (plan.Result is not PlanResult.Planned)
+        {
+            yield return AzureCommands.Error(masker.Mask($"helm-sentinel: {PlanReport.Headline(plan)}: {PlanReason(plan)}"));
+        }
+
+        foreach (var (name, value) in PlanOutputs(plan, masker, planPath))
+        {
+            yield return AzureCommands.SetOutput(name, value);
+        }
+
+        yield return AzureCommands.UploadSummary(summaryPath);
+        yield return AzureCommands.AddBuildTag("helm-sentinel:plan-" + plan.Result.ToString().ToLowerInvariant());
+    }
+
+    /// <summary>The final <c>task.complete</c> of a plan: Succeeded when it has no blocking finding, else Failed.</summary>
+    public static string PlanComplete(DeployPlan plan, SecretMasker masker)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(masker);
+        return AzureCommands.Complete(plan.Result is PlanResult.Planned, masker.Mask(plan.Result is PlanResult.Planned ? PlanReport.Headline(plan) : PlanReason(plan)));
+    }
+
+    /// <summary>The pull request thread's content for a plan: the plan, bounded, and the footer of a deploy's thread.</summary>
+    public static string PlanThreadContent(DeployPlan plan, SecretMasker masker, string? buildUrl, string? environment)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(masker);
+        return Footer(new StringBuilder(PlanReport.Markdown(plan, masker, MaxThreadLength, "the full plan is in the pipeline run's summary")), masker, buildUrl, environment);
+    }
+
+    /// <summary>Azure Repos keeps a thread comment to 150,000 characters; the plan stays well under it.</summary>
+    public const int MaxThreadLength = 140_000;
+
+    private static string PlanReason(DeployPlan plan) =>
+        plan.Error ?? plan.Findings.FirstOrDefault(f => f.Severity is Plan.FindingSeverity.Blocking)?.Message ?? PlanReport.Headline(plan);
 
     /// <summary>The commands that close the task, in order: the error (on failure), the outputs, the summary
     /// attachment, the build tag. <see cref="Complete"/> comes last, after the PR is updated.</summary>
@@ -84,7 +152,11 @@ public static class AzureTaskReport
     /// <summary>The PR thread's Markdown: the report, then where it came from.</summary>
     public static string ThreadContent(DeployOutcome outcome, SecretMasker masker, string? buildUrl, string? environment)
     {
-        var text = new StringBuilder(MarkdownReport.Render(outcome, masker));
+        return Footer(new StringBuilder(MarkdownReport.Render(outcome, masker)), masker, buildUrl, environment);
+    }
+
+    private static string Footer(StringBuilder text, SecretMasker masker, string? buildUrl, string? environment)
+    {
         text.Append("\n---\n_helm-sentinel");
         if (!string.IsNullOrWhiteSpace(environment))
         {

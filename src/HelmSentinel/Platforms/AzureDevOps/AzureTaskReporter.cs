@@ -87,6 +87,52 @@ public sealed class AzureTaskReporter
         return outcome.ExitCode;
     }
 
+    /// <summary><c>command: plan</c>: prints the plan, writes the JSON plan and the summary, sets the outputs and the build tag,
+    /// puts the plan into the pull request thread (or GitHub comment) the deploys of this release update, and completes the
+    /// task. Returns the exit code (0, 3 with a blocking finding, 4).</summary>
+    public async Task<int> FinishPlanAsync(DeployPlan plan, SecretMasker masker, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(masker);
+        _output.WriteLine();
+        foreach (var line in AzureCommands.PlainLines(PlanReport.Text(plan, masker)))
+        {
+            _output.WriteLine(line);
+        }
+
+        var name = AzureTaskReport.SummaryFileName(plan.Release, plan.Namespace).Replace("helm-sentinel-", "helm-sentinel-plan-", StringComparison.Ordinal);
+        var summary = Path.GetFullPath(Path.Combine(_context.TempDirectory, name));
+        var planPath = Path.ChangeExtension(summary, ".json");
+        await File.WriteAllTextAsync(summary, PlanReport.Markdown(plan, masker), new UTF8Encoding(false), cancellationToken);
+        await File.WriteAllTextAsync(planPath, PlanJson.Write(plan, masker), new UTF8Encoding(false), cancellationToken);
+        foreach (var command in AzureTaskReport.PlanCommands(plan, masker, summary, planPath))
+        {
+            _output.WriteLine(command);
+        }
+
+        if (_context.GitHub is { } github && _context.CommentOnPullRequest)
+        {
+            if (github.Token is not null && GitHubReporterFor(masker) is { } reporter)
+            {
+                var comment = PlanReport.Markdown(plan, masker, PullRequestComment.MaxBodyLength - 2_000, "the full plan is in the pipeline run's summary");
+                await reporter.CommentPlanAsync(plan, comment, cancellationToken);
+            }
+        }
+        else if (_repos is not null && _context.CommentOnPullRequest && CanReport())
+        {
+            var key = AzureTaskReport.ThreadKey(plan.Release, plan.Namespace, _context.Environment);
+            var content = AzureTaskReport.PlanThreadContent(plan, masker, _context.AzureRepos!.BuildUrl, _context.Environment);
+            await TryAsync("update the pull request thread", async () =>
+            {
+                var (id, created) = await _repos.UpsertThreadAsync(key, content, resolved: false, cancellationToken);
+                _output.WriteLine($"pull request thread {id} {(created ? "created" : "updated")}");
+            });
+        }
+
+        _output.WriteLine(AzureTaskReport.PlanComplete(plan, masker));
+        return plan.ExitCode;
+    }
+
     /// <summary>A repository on GitHub: the same GitHub reporter as the GitHub Action's, for the comment (one per
     /// release and environment, updated in place) and, in place of the Azure Repos PR status, the commit status
     /// <c>helm-sentinel/&lt;environment&gt;</c> on the pull request's head commit. No GitHub Deployment: that belongs to

@@ -44,6 +44,9 @@ public sealed class AzureTaskReportTests
             "##vso[task.setvariable variable=failureReason;isOutput=true;issecret=false]pod web-1: CrashLoopBackOff%3B token *** second line",
             "##vso[task.setvariable variable=verification;isOutput=true;issecret=false]skipped",
             "##vso[task.setvariable variable=failedCheck;isOutput=true;issecret=false]",
+            "##vso[task.setvariable variable=hasChanges;isOutput=true;issecret=false]",
+            "##vso[task.setvariable variable=blockingFindings;isOutput=true;issecret=false]",
+            "##vso[task.setvariable variable=planPath;isOutput=true;issecret=false]",
             "##vso[task.setvariable variable=rollbackVerification;isOutput=true;issecret=false]skipped",
             "##vso[task.uploadsummary]/t/s.md",
             "##vso[build.addbuildtag]helm-sentinel:rolled-back");
