@@ -98,6 +98,11 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output) : IAs
             {
                 await output.WriteLineAsync(await ServingFiveHundredAsync(major));
             }
+
+            if (options.Runs("plan 300 objects"))
+            {
+                await output.WriteLineAsync(await PlanManyAsync(major));
+            }
         }
 
         await output.WriteLineAsync($"restore-ratio={Stats.Format(restore)} overhead-ratio={Stats.Format(overhead)}");
@@ -318,6 +323,84 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output) : IAs
             ?? throw new InvalidOperationException(
                 $"{release}: the report's timeline has no 'check healthz failed' then 'restored revision' mark: {string.Join(" | ", marks.Select(m => m.What))}");
         return (total, restore);
+    }
+
+    // The plan of an upgrade that changes every object of a 300-object chart (150 ConfigMaps, 100 Services, 50 Secrets),
+    // side by side with helm template of the same chart: what seeing the change costs over merely rendering it.
+    private async Task<string> PlanManyAsync(int major)
+    {
+        var chart = Path.Combine(_home.Root, "chart-300");
+        if (!Directory.Exists(chart))
+        {
+            Directory.CreateDirectory(Path.Combine(chart, "templates"));
+            await File.WriteAllTextAsync(Path.Combine(chart, "Chart.yaml"), "apiVersion: v2\nname: many\nversion: 0.1.0\n");
+            await File.WriteAllTextAsync(Path.Combine(chart, "values.yaml"), "generation: 1\n");
+            await File.WriteAllTextAsync(Path.Combine(chart, "templates", "many.yaml"), """
+                {{- range $i := until 150 }}
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: {{ $.Release.Name }}-config-{{ $i }}
+                data:
+                  generation: {{ $.Values.generation | quote }}
+                  app.conf: |
+                    listen {{ add 8000 $i }}
+                    generation {{ $.Values.generation }}
+                {{- end }}
+                {{- range $i := until 100 }}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: {{ $.Release.Name }}-svc-{{ $i }}
+                  labels: {generation: {{ $.Values.generation | quote }}}
+                spec:
+                  selector: {app: many-{{ $i }}}
+                  ports: [{port: 80}]
+                {{- end }}
+                {{- range $i := until 50 }}
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: {{ $.Release.Name }}-secret-{{ $i }}
+                stringData:
+                  token: generation-{{ $.Values.generation }}
+                {{- end }}
+                """);
+        }
+
+        var release = $"plan{major}-{Interlocked.Increment(ref _releases).ToString(CultureInfo.InvariantCulture)}";
+        var install = await HelmAsync(major, "upgrade", "--install", release, chart, "--namespace", release, "--create-namespace");
+        if (install.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"installing {release} failed: {install.StandardError}");
+        }
+
+        var template = new List<TimeSpan>();
+        var plan = new List<TimeSpan>();
+        for (var i = 0; i < options.Repeat; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await HelmAsync(major, "template", release, chart, "--namespace", release, "--set", "generation=2");
+            template.Add(clock.Elapsed);
+            clock.Restart();
+            var result = await global::CliWrap.Cli.Wrap("dotnet")
+                .WithArguments(["exec", Path.Combine(AppContext.BaseDirectory, "helm-sentinel.dll"), "plan", "--release", release, "--chart", chart,
+                    "--namespace", release, "--kubeconfig", _kubeconfig, "--helm", Tools.Helm(major), "--set", "generation=2"])
+                .WithEnvironmentVariables(_home.Environment.AsReadOnly())
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync();
+            plan.Add(clock.Elapsed);
+            if (result.ExitCode != 0 || !result.StandardOutput.Contains("0 to add, 300 to change", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"the plan of {release} is not 300 changes: {result.StandardOutput}{result.StandardError}");
+            }
+        }
+
+        var ratio = Stats.Ratio(Stats.Median(plan), Stats.Median(template));
+        return $"helm{major} {"plan 300 objects",-26} helm template median {Stats.Seconds(Stats.Median(template)),8}  helm-sentinel plan median {Stats.Seconds(Stats.Median(plan)),8}  ratio {Stats.Format(ratio)}";
     }
 
     private async Task<string> InstallAsync(int major)
