@@ -195,15 +195,17 @@ public static class PlanReport
         {
             lines.Add(key.State switch
             {
-                SecretKeyState.Added => $"data.{key.Key}: added ({key.BytesAfter} bytes)",
-                SecretKeyState.Removed => $"data.{key.Key}: removed (was {key.BytesBefore} bytes)",
-                SecretKeyState.Changed => $"data.{key.Key}: changed ({key.BytesBefore} → {key.BytesAfter} bytes)",
-                _ => $"data.{key.Key}: unchanged ({key.BytesAfter} bytes)",
+                SecretKeyState.Added => $"data.{key.Key}: added ({Bytes(key.BytesAfter)})",
+                SecretKeyState.Removed => $"data.{key.Key}: removed (was {Bytes(key.BytesBefore)})",
+                SecretKeyState.Changed => $"data.{key.Key}: changed ({key.BytesBefore} → {Bytes(key.BytesAfter)})",
+                _ => $"data.{key.Key}: unchanged ({Bytes(key.BytesAfter)})",
             });
         }
 
         return lines;
     }
+
+    private static string Bytes(int? count) => count == 1 ? "1 byte" : $"{count} bytes";
 
     private static string Name(ObjectChange change) =>
         change.Key.Display + (change.Key.Namespace.Length > 0 ? $" in {change.Key.Namespace}" : "") + $" ({change.ApiVersion}" + (change.IsHook ? ", hook" : "") +
