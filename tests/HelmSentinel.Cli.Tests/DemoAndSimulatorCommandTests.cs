@@ -30,7 +30,9 @@ public sealed class DemoAndSimulatorCommandTests : IDisposable
             .And.Contain("deleted demo-web-worker-1 (StatefulSet/demo-web-worker): it ran the failed revision")
             .And.Contain("its StatefulSet is really back on 1.0.0")
             .And.Contain("reason: verification failed: healthz: GET /healthz answered 500 (expected 200)")
-            .And.Contain("1.1.0 was Ready but failed its health check, and 1.0.0 was put back");
+            .And.Contain("1.1.0 was Ready but failed its health check, and 1.0.0 was put back")
+            .And.Contain("[blocking] missing-reference: the pods of StatefulSet/demo-web-worker would sit in CreateContainerConfigError: configmap \"demo-web-settings\"")
+            .And.Contain("refused by its preflight before anything changed");
         var report = await File.ReadAllTextAsync(summary);
         report.Should().Contain("#### Release history").And.Contain("Rollback to 1");
     }

@@ -3,6 +3,7 @@ using System.Reflection;
 using HelmSentinel.Cli.Parsing;
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
+using HelmSentinel.Reporting;
 using HelmSentinel.Resilience.Helm;
 using HelmSentinel.Simulator;
 using HelmSentinel.Text;
@@ -109,14 +110,25 @@ internal sealed class DemoCommand : CliCommand
             var fourth = await engine.DeployAsync(Request("1.1.0") with { VerifyFile = verify }, cancellationToken);
             await Report.WriteAsync(fourth, Request("1.1.0"), null, stdout);
 
+            await stdout.WriteLineAsync("\n### Step 5: plan an upgrade whose worker reads a ConfigMap nobody created, then try to deploy it\n");
+            string[] settings = ["worker.settings=demo-web-settings", "replicaCount=3"];
+            var plan = await new PlanEngine(new CliWrapHelmProcess(PrivateHelmHome(work.FullName)), new TextDeployLog(stdout), TimeProvider.System)
+                .PlanAsync(Request("1.0.0", settings), cancellationToken: cancellationToken);
+            await stdout.WriteLineAsync();
+            await stdout.WriteAsync(PlanReport.Text(plan, SecretMasker.None));
+            var fifth = await engine.DeployAsync(Request("1.0.0", settings), cancellationToken);
+            await Report.WriteAsync(fifth, Request("1.0.0", settings), null, stdout);
+
             var asExpected = first.Result == DeployResult.Succeeded && second.Result == DeployResult.RolledBack
                 && third.Result == DeployResult.RolledBack && third.ReplacedPods.Count > 0
-                && fourth.Result == DeployResult.RolledBack && fourth.Verification?.FailedCheck == "healthz";
+                && fourth.Result == DeployResult.RolledBack && fourth.Verification?.FailedCheck == "healthz"
+                && plan.Result == PlanResult.Blocked && fifth.Result == DeployResult.Rejected;
             await stdout.WriteLineAsync(asExpected
                 ? "\ndemo: 1.0.0 deployed, 2.0.0 failed and 1.0.0 was put back, as expected; the worker's broken pod was replaced " +
-                  "so that its StatefulSet is really back on 1.0.0; 1.1.0 was Ready but failed its health check, and 1.0.0 was put back."
+                  "so that its StatefulSet is really back on 1.0.0; 1.1.0 was Ready but failed its health check, and 1.0.0 was put back; " +
+                  "the upgrade that needed a missing ConfigMap was refused by its preflight before anything changed."
                 : $"\ndemo: unexpected ending ({first.Result}, then {second.Result}, then {third.Result} with {third.ReplacedPods.Count} pod(s) replaced, " +
-                  $"then {fourth.Result}).");
+                  $"then {fourth.Result}, a plan {plan.Result} and a deploy {fifth.Result}).");
             return asExpected ? 0 : 1;
         }
         finally
