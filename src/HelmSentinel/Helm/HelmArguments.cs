@@ -125,30 +125,7 @@ public static class HelmArguments
             args.Add("--create-namespace");
         }
 
-        foreach (var file in request.ValuesFiles)
-        {
-            args.Add("--values");
-            args.Add(file);
-        }
-
-        AddRepeated(args, "--set", request.Set);
-        AddRepeated(args, "--set-string", request.SetString);
-        AddRepeated(args, "--set-file", request.SetFile);
-        if (!string.IsNullOrEmpty(request.ChartVersion))
-        {
-            args.Add("--version");
-            args.Add(request.ChartVersion);
-        }
-
-        if (request.ReuseValues)
-        {
-            args.Add("--reuse-values");
-        }
-
-        if (request.ResetValues)
-        {
-            args.Add("--reset-values");
-        }
+        AddValues(args, request, withReuse: true);
 
         AddCluster(args, request.Target);
         args.AddRange(request.ExtraArgs);
@@ -174,20 +151,7 @@ public static class HelmArguments
             args.Add("--is-upgrade");
         }
 
-        foreach (var file in request.ValuesFiles)
-        {
-            args.Add("--values");
-            args.Add(file);
-        }
-
-        AddRepeated(args, "--set", request.Set);
-        AddRepeated(args, "--set-string", request.SetString);
-        AddRepeated(args, "--set-file", request.SetFile);
-        if (!string.IsNullOrEmpty(request.ChartVersion))
-        {
-            args.Add("--version");
-            args.Add(request.ChartVersion);
-        }
+        AddValues(args, request, withReuse: false);
 
         args.AddRange(request.ExtraArgs);
         return args;
@@ -211,30 +175,7 @@ public static class HelmArguments
             args.Add("--create-namespace");
         }
 
-        foreach (var file in request.ValuesFiles)
-        {
-            args.Add("--values");
-            args.Add(file);
-        }
-
-        AddRepeated(args, "--set", request.Set);
-        AddRepeated(args, "--set-string", request.SetString);
-        AddRepeated(args, "--set-file", request.SetFile);
-        if (!string.IsNullOrEmpty(request.ChartVersion))
-        {
-            args.Add("--version");
-            args.Add(request.ChartVersion);
-        }
-
-        if (request.ReuseValues)
-        {
-            args.Add("--reuse-values");
-        }
-
-        if (request.ResetValues)
-        {
-            args.Add("--reset-values");
-        }
+        AddValues(args, request, withReuse: true);
 
         if (request.Force)
         {
@@ -371,6 +312,36 @@ public static class HelmArguments
     {
         args.Add("--history-max");
         args.Add(request.HistoryMax.ToString(CultureInfo.InvariantCulture));
+    }
+
+    // The values in helm's order of precedence (files, then --set, --set-string, --set-file), the chart version and, for
+    // the commands that have them, --reuse-values and --reset-values.
+    private static void AddValues(List<string> args, HelmUpgrade request, bool withReuse)
+    {
+        foreach (var file in request.ValuesFiles)
+        {
+            args.Add("--values");
+            args.Add(file);
+        }
+
+        AddRepeated(args, "--set", request.Set);
+        AddRepeated(args, "--set-string", request.SetString);
+        AddRepeated(args, "--set-file", request.SetFile);
+        if (!string.IsNullOrEmpty(request.ChartVersion))
+        {
+            args.Add("--version");
+            args.Add(request.ChartVersion);
+        }
+
+        if (withReuse && request.ReuseValues)
+        {
+            args.Add("--reuse-values");
+        }
+
+        if (withReuse && request.ResetValues)
+        {
+            args.Add("--reset-values");
+        }
     }
 
     private static void AddRepeated(List<string> args, string flag, IReadOnlyList<string> values)

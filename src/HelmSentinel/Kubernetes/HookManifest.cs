@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using HelmSentinel.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -11,8 +11,6 @@ public static class HookManifest
     private const string HookAnnotation = "helm.sh/hook";
     private const string DeletePolicyAnnotation = "helm.sh/hook-delete-policy";
     private const string WeightAnnotation = "helm.sh/hook-weight";
-    private const string SourcePrefix = "# Source: ";
-
     /// <summary>
     /// The hook resources of one revision, in helm's order. The text is helm's: documents separated by <c>---</c>
     /// lines, each opened by a <c># Source: PATH</c> comment; documents with nothing but comments are skipped. Every
@@ -25,7 +23,7 @@ public static class HookManifest
     {
         ArgumentNullException.ThrowIfNull(yaml);
         var hooks = new List<HookResource>();
-        foreach (var (source, text) in Documents(yaml))
+        foreach (var (source, text) in YamlDocuments.Split(yaml))
         {
             if (Read(source, text) is { } hook)
             {
@@ -34,33 +32,6 @@ public static class HookManifest
         }
 
         return hooks;
-    }
-
-    /// <summary>The documents of a multi-document text, each with its <c># Source:</c> path when it has one. A line
-    /// that is <c>---</c> alone ends a document: how helm joins them, and a line YAML itself never has inside one.</summary>
-    private static IEnumerable<(string? Source, string Text)> Documents(string yaml)
-    {
-        var current = new StringBuilder();
-        string? source = null;
-        foreach (var line in yaml.ReplaceLineEndings("\n").Split('\n'))
-        {
-            if (line.TrimEnd() == "---")
-            {
-                yield return (source, current.ToString());
-                current.Clear();
-                source = null;
-                continue;
-            }
-
-            if (source is null && line.StartsWith(SourcePrefix, StringComparison.Ordinal))
-            {
-                source = line[SourcePrefix.Length..].Trim();
-            }
-
-            current.Append(line).Append('\n');
-        }
-
-        yield return (source, current.ToString());
     }
 
     private static HookResource? Read(string? source, string text)

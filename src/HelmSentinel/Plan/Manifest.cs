@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.Json.Nodes;
+using HelmSentinel.Text;
 
 namespace HelmSentinel.Plan;
 
@@ -7,8 +7,6 @@ namespace HelmSentinel.Plan;
 /// <c>.hooks[].manifest</c>) into <see cref="ManifestObject"/>s keyed by group, kind, namespace and name. Pure.</summary>
 public static class Manifest
 {
-    private const string SourcePrefix = "# Source: ";
-
     // Kinds without a namespace, among those a chart renders; any other kind is namespaced (the release's namespace when
     // the document names none), as helm places it.
     private static readonly HashSet<string> ClusterScoped = new(StringComparer.Ordinal)
@@ -28,7 +26,7 @@ public static class Manifest
     {
         ArgumentNullException.ThrowIfNull(text);
         var objects = new List<ManifestObject>();
-        foreach (var (source, document) in Documents(text))
+        foreach (var (source, document) in YamlDocuments.Split(text))
         {
             var where = source is null ? "a manifest document" : "the document from " + source;
             JsonNode? node;
@@ -81,30 +79,4 @@ public static class Manifest
     }
 
     private static string? Text(JsonObject body, string field) => body[field] is JsonValue value && value.TryGetValue<string>(out var s) ? s : null;
-
-    /// <summary>A line that is <c>---</c> alone (or <c>--- </c> with a comment) ends a document: how helm joins them.</summary>
-    private static IEnumerable<(string? Source, string Text)> Documents(string text)
-    {
-        var current = new StringBuilder();
-        string? source = null;
-        foreach (var line in text.ReplaceLineEndings("\n").Split('\n'))
-        {
-            if (line.TrimEnd() == "---" || line.StartsWith("--- ", StringComparison.Ordinal))
-            {
-                yield return (source, current.ToString());
-                current.Clear();
-                source = null;
-                continue;
-            }
-
-            if (source is null && line.StartsWith(SourcePrefix, StringComparison.Ordinal))
-            {
-                source = line[SourcePrefix.Length..].Trim();
-            }
-
-            current.Append(line).Append('\n');
-        }
-
-        yield return (source, current.ToString());
-    }
 }

@@ -46,6 +46,35 @@ public class HelmArgumentsTests
             "--skip-crds");
     }
 
+    [Theory]
+    [InlineData(3, true, "--dry-run=server")]
+    [InlineData(4, false, "--dry-run=client")]
+    public void DryRun_RendersTheUpgradesChartAndValues_AsJson_WithoutTheFlagsOnlyARealUpgradeUses(int major, bool server, string flag)
+    {
+        var args = HelmArguments.DryRun((Request() with { ReuseValues = true }).ToHelmUpgrade(), major == 3 ? Helm3 : Helm4, server);
+
+        args.Should().Equal(
+            "upgrade", "web", "./chart", "--install", "--namespace", "shop", flag, "--output", "json", "--create-namespace",
+            "--values", "base.yaml", "--values", "prod.yaml",
+            "--set", "image.tag=1.2.3", "--set", "replicas=3",
+            "--set-string", "build=0042", "--set-file", "config=app.conf", "--reuse-values",
+            "--kube-context", "prod", "--kubeconfig", "/tmp/kc",
+            "--skip-crds");
+    }
+
+    [Fact]
+    public void Template_RendersWithoutTheCluster_AsAnUpgradeWhenTheReleaseExists()
+    {
+        HelmArguments.Template(Request().ToHelmUpgrade(), Helm4, isUpgrade: true).Should().Equal(
+            "template", "web", "./chart", "--namespace", "shop", "--is-upgrade",
+            "--values", "base.yaml", "--values", "prod.yaml",
+            "--set", "image.tag=1.2.3", "--set", "replicas=3",
+            "--set-string", "build=0042", "--set-file", "config=app.conf",
+            "--skip-crds");
+        HelmArguments.GetManifest(Request().Target, 4).Should().Equal(
+            "get", "manifest", "web", "--revision", "4", "--namespace", "shop", "--kube-context", "prod", "--kubeconfig", "/tmp/kc");
+    }
+
     [Fact]
     public void Upgrade_Helm4_UsesRollbackOnFailureAndAttachedWaitStrategy()
     {
