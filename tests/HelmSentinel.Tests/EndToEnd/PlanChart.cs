@@ -21,6 +21,8 @@ internal sealed class PlanChart : IDisposable
             extra: false
             pdb: false
             blob: false
+            job: false
+            storageClass: ""
 
             """);
         File.WriteAllText(Path.Combine(Root, "templates", "config.yaml"), """
@@ -50,6 +52,33 @@ internal sealed class PlanChart : IDisposable
               selector:
                 matchLabels:
                   app: {{ .Release.Name }}
+            {{- end }}
+            {{- if .Values.job }}
+            ---
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: {{ .Release.Name }}-once
+            spec:
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                    - name: once
+                      image: sim.local/complete
+            {{- end }}
+            {{- if .Values.storageClass }}
+            ---
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata:
+              name: {{ .Release.Name }}-data
+            spec:
+              accessModes: [ReadWriteOnce]
+              storageClassName: {{ .Values.storageClass }}
+              resources:
+                requests:
+                  storage: 1Gi
             {{- end }}
             {{- if .Values.blob }}
             ---

@@ -93,6 +93,8 @@ public sealed class PlanScenarioTests(SimulatorFixture cluster) : IClassFixture<
         { 3, Checks.MissingReference }, { 4, Checks.MissingReference },
         { 3, Checks.UnservedApi }, { 4, Checks.UnservedApi },
         { 3, Checks.ReleaseSize }, { 4, Checks.ReleaseSize },
+        { 3, Checks.UnservedStoredApi }, { 4, Checks.UnservedStoredApi },
+        { 3, Checks.ServerDryRun }, { 4, Checks.ServerDryRun },
     };
 
     [Theory]
@@ -100,7 +102,13 @@ public sealed class PlanScenarioTests(SimulatorFixture cluster) : IClassFixture<
     public async Task ABlockingFinding_FailsThePlanWithExit3_AndTheDeployRefusesBeforeAnyChange(int major, string check)
     {
         var release = TestNames.Release([major, check]);
-        await InstallAsync(major, release);
+        string[] installed = check switch
+        {
+            Checks.UnservedStoredApi => ["job=true"],
+            Checks.ServerDryRun => ["storageClass=standard"],
+            _ => [],
+        };
+        await InstallAsync(major, release, installed);
         using var big = check == Checks.ReleaseSize ? new PlanChart(blobBytes: 1_400_000) : null;
         string[] set = check switch
         {
@@ -108,6 +116,10 @@ public sealed class PlanScenarioTests(SimulatorFixture cluster) : IClassFixture<
             Checks.Ownership => ["extra=true"],
             Checks.MissingReference => ["configMapRef=not-there"],
             Checks.UnservedApi => ["pdb=true"],
+            Checks.UnservedStoredApi => ["job=true"],
+
+            // A bound claim's storage class cannot change: only the API server says so (the plan has no rule for it).
+            Checks.ServerDryRun => ["storageClass=fast"],
             _ => [],
         };
         if (check == Checks.Ownership)
@@ -125,8 +137,23 @@ public sealed class PlanScenarioTests(SimulatorFixture cluster) : IClassFixture<
         var historyBefore = await HistoryAsync(major, release);
         var liveBefore = LiveVersions(release);
 
-        var plan = await PlanAsync(request);
-        var outcome = await cluster.Engine(_log).DeployAsync(request);
+        // As after a cluster upgrade that removed the API version the deployed revision stored its Job under.
+        if (check == Checks.UnservedStoredApi)
+        {
+            cluster.Simulator.Unserve("batch/v1");
+        }
+
+        DeployPlan plan;
+        DeployOutcome outcome;
+        try
+        {
+            plan = await PlanAsync(request);
+            outcome = await cluster.Engine(_log).DeployAsync(request);
+        }
+        finally
+        {
+            cluster.Simulator.Serve("batch/v1");
+        }
 
         plan.Result.Should().Be(PlanResult.Blocked, plan.Error);
         plan.ExitCode.Should().Be(3);
@@ -162,9 +189,9 @@ public sealed class PlanScenarioTests(SimulatorFixture cluster) : IClassFixture<
     private DeployRequest Request(int major, string release, params string[] set) =>
         cluster.Request(major, release, set) with { Chart = _chart.Root };
 
-    private async Task InstallAsync(int major, string release)
+    private async Task InstallAsync(int major, string release, params string[] set)
     {
-        var install = await cluster.Engine(_log).DeployAsync(Request(major, release));
+        var install = await cluster.Engine(_log).DeployAsync(Request(major, release, set));
         install.Result.Should().Be(DeployResult.Succeeded, install.FailureReason);
         _log.Lines.Clear();
     }
