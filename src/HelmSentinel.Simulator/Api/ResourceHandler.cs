@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using HelmSentinel.Simulator.Api.Bodies;
 using HelmSentinel.Simulator.Api.Patching;
 using HelmSentinel.Simulator.Api.Selectors;
+using HelmSentinel.Simulator.Api.Validation;
 using HelmSentinel.Simulator.Faults;
 using HelmSentinel.Simulator.Storage;
 using Microsoft.AspNetCore.Http;
@@ -54,7 +55,7 @@ internal sealed class ResourceHandler : IDisposable
 
         if (target.Subresource == "scale")
         {
-            await ScaleAsync(context, target, body);
+            await ScaleAsync(context, target, body, dryRun);
             return;
         }
 
@@ -199,7 +200,7 @@ internal sealed class ResourceHandler : IDisposable
         }
 
         var obj = DecodeObject(context, body);
-        var created = dryRun ? _store.PreviewCreate(target.Type, target.Namespace, obj) : _store.Create(target.Type, target.Namespace, obj);
+        var created = _store.Create(target.Type, target.Namespace, obj, dryRun, check: null);
         if (!dryRun)
         {
             Owned(context, null, null, created);
@@ -212,18 +213,19 @@ internal sealed class ResourceHandler : IDisposable
     {
         var obj = DecodeObject(context, body);
         CheckName(target, obj);
-        if (dryRun)
+        var before = _store.Get(target.Type, target.Namespace, target.Name!);
+        var updated = _store.Update(target.Type, target.Namespace, obj, target.Subresource == "status", dryRun, Validate(target));
+        if (!dryRun)
         {
-            _ = _store.Get(target.Type, target.Namespace, target.Name!) ?? throw ApiException.NotFound(target.Type, target.Name!);
-            await WriteJsonAsync(context, 200, obj);
-            return;
+            Owned(context, target.Subresource, before, updated);
         }
 
-        var before = _store.Get(target.Type, target.Namespace, target.Name!);
-        var updated = _store.Update(target.Type, target.Namespace, obj, statusOnly: target.Subresource == "status");
-        Owned(context, target.Subresource, before, updated);
         await WriteJsonAsync(context, 200, updated);
     }
+
+    /// <summary>The update validation of a write to the main resource (subresources change only fields that stay mutable).</summary>
+    private static WriteCheck? Validate(ResourcePath target) =>
+        target.Subresource is null ? (live, stored) => ImmutableFields.Check(target.Type, live!, stored) : null;
 
     private static void CheckName(ResourcePath target, JsonObject obj)
     {
@@ -256,7 +258,7 @@ internal sealed class ResourceHandler : IDisposable
 
                 if (live is null)
                 {
-                    var created = dryRun ? _store.PreviewCreate(target.Type, target.Namespace, applied) : _store.Create(target.Type, target.Namespace, applied);
+                    var created = _store.Create(target.Type, target.Namespace, applied, dryRun, check: null);
                     if (!dryRun)
                     {
                         _apply.Record(created.Text("metadata.uid")!, manager, applied);
@@ -267,15 +269,13 @@ internal sealed class ResourceHandler : IDisposable
                 }
 
                 patched = _apply.Merge(target.Type, live, applied, manager, context.Request.Query["force"] == "true");
+                var result = _store.Update(target.Type, target.Namespace, patched, statusOnly, dryRun, Validate(target));
                 if (!dryRun)
                 {
-                    var result = _store.Update(target.Type, target.Namespace, patched, statusOnly);
                     _apply.Commit(result.Text("metadata.uid")!, manager, applied);
-                    await WriteJsonAsync(context, 200, result);
-                    return;
                 }
 
-                await WriteJsonAsync(context, 200, patched);
+                await WriteJsonAsync(context, 200, result);
                 return;
             case "application/strategic-merge-patch+json":
                 patched = StrategicMergePatch.Apply(live ?? throw ApiException.NotFound(target.Type, target.Name!), patch as JsonObject ?? throw ApiException.BadRequest("strategic merge patches must be objects"));
@@ -291,14 +291,12 @@ internal sealed class ResourceHandler : IDisposable
                 throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json");
         }
 
-        if (dryRun)
+        var written = _store.Update(target.Type, target.Namespace, patched, statusOnly, dryRun, Validate(target));
+        if (!dryRun)
         {
-            await WriteJsonAsync(context, 200, patched);
-            return;
+            Owned(context, target.Subresource, live, written);
         }
 
-        var written = _store.Update(target.Type, target.Namespace, patched, statusOnly);
-        Owned(context, target.Subresource, live, written);
         await WriteJsonAsync(context, 200, written);
     }
 
@@ -526,7 +524,7 @@ internal sealed class ResourceHandler : IDisposable
         await context.Response.Body.FlushAsync(token);
     }
 
-    private async Task ScaleAsync(HttpContext context, ResourcePath target, byte[] body)
+    private async Task ScaleAsync(HttpContext context, ResourcePath target, byte[] body, bool dryRun)
     {
         var obj = _store.Get(target.Type, target.Namespace, target.Name!) ?? throw ApiException.NotFound(target.Type, target.Name!);
         if (context.Request.Method is "PUT" or "PATCH")
@@ -544,8 +542,11 @@ internal sealed class ResourceHandler : IDisposable
             {
                 o.Obj("spec")["replicas"] = replicas.Value;
                 return true;
-            });
-            Owned(context, "scale", before, obj);
+            }, dryRun, check: null);
+            if (!dryRun)
+            {
+                Owned(context, "scale", before, obj);
+            }
         }
         else if (context.Request.Method != "GET")
         {
