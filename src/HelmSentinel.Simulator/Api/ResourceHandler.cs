@@ -100,12 +100,46 @@ internal sealed class ResourceHandler : IDisposable
         return agent.Length == 0 ? "unknown" : agent.Split('/')[0];
     }
 
-    private void Owned(HttpContext context, string? subresource, JsonObject? before, JsonObject after)
+    /// <summary>
+    /// The check of one API write, run by the store once the object to store is complete: the update validation of the main
+    /// resource, then the writer's field ownership (an <c>Update</c> of what it changed, or the <paramref name="applied"/>
+    /// configuration on the <paramref name="merged"/> ownership of an apply), rendered into the object's managedFields and
+    /// kept only when the write is not a dry run.
+    /// </summary>
+    private WriteCheck Write(HttpContext context, ResourcePath target, bool dryRun, FieldOwnership? merged = null, JsonObject? applied = null)
     {
-        if (after.Text("metadata.uid") is { } uid && subresource != "status")
+        var manager = Manager(context);
+        var now = _time.GetUtcNow();
+        return (live, stored) =>
         {
-            _apply.RecordUpdate(uid, Manager(context), subresource, before, after);
-        }
+            if (live is not null && target.Subresource is null)
+            {
+                ImmutableFields.Check(target.Type, live, stored);
+            }
+
+            var uid = stored.Text("metadata.uid")!;
+            var ownership = merged ?? _apply.Fork(uid);
+            if (applied is not null)
+            {
+                ownership.RecordApply(manager, target.Type.ApiVersion, applied, now);
+            }
+            else
+            {
+                ownership.RecordUpdate(manager, target.Subresource, target.Type.ApiVersion, live, stored, now);
+            }
+
+            var meta = stored.Obj("metadata");
+            meta.Remove("managedFields");
+            if (ownership.ManagedFields() is { Count: > 0 } managedFields)
+            {
+                meta["managedFields"] = managedFields;
+            }
+
+            if (!dryRun)
+            {
+                _apply.Save(uid, ownership);
+            }
+        };
     }
 
     private static JsonObject DecodeObject(HttpContext context, byte[] body) =>
@@ -200,12 +234,7 @@ internal sealed class ResourceHandler : IDisposable
         }
 
         var obj = DecodeObject(context, body);
-        var created = _store.Create(target.Type, target.Namespace, obj, dryRun, check: null);
-        if (!dryRun)
-        {
-            Owned(context, null, null, created);
-        }
-
+        var created = _store.Create(target.Type, target.Namespace, obj, dryRun, Write(context, target, dryRun));
         await WriteJsonAsync(context, 201, created);
     }
 
@@ -213,19 +242,9 @@ internal sealed class ResourceHandler : IDisposable
     {
         var obj = DecodeObject(context, body);
         CheckName(target, obj);
-        var before = _store.Get(target.Type, target.Namespace, target.Name!);
-        var updated = _store.Update(target.Type, target.Namespace, obj, target.Subresource == "status", dryRun, Validate(target));
-        if (!dryRun)
-        {
-            Owned(context, target.Subresource, before, updated);
-        }
-
+        var updated = _store.Update(target.Type, target.Namespace, obj, target.Subresource == "status", dryRun, Write(context, target, dryRun));
         await WriteJsonAsync(context, 200, updated);
     }
-
-    /// <summary>The update validation of a write to the main resource (subresources change only fields that stay mutable).</summary>
-    private static WriteCheck? Validate(ResourcePath target) =>
-        target.Subresource is null ? (live, stored) => ImmutableFields.Check(target.Type, live!, stored) : null;
 
     private static void CheckName(ResourcePath target, JsonObject obj)
     {
@@ -258,23 +277,14 @@ internal sealed class ResourceHandler : IDisposable
 
                 if (live is null)
                 {
-                    var created = _store.Create(target.Type, target.Namespace, applied, dryRun, check: null);
-                    if (!dryRun)
-                    {
-                        _apply.Record(created.Text("metadata.uid")!, manager, applied);
-                    }
-
+                    var created = _store.Create(target.Type, target.Namespace, applied, dryRun, Write(context, target, dryRun, applied: applied));
                     await WriteJsonAsync(context, 201, created);
                     return;
                 }
 
-                patched = _apply.Merge(target.Type, live, applied, manager, context.Request.Query["force"] == "true");
-                var result = _store.Update(target.Type, target.Namespace, patched, statusOnly, dryRun, Validate(target));
-                if (!dryRun)
-                {
-                    _apply.Commit(result.Text("metadata.uid")!, manager, applied);
-                }
-
+                var ownership = _apply.Fork(live.Text("metadata.uid")!);
+                patched = ownership.Merge(target.Type, live, applied, manager, context.Request.Query["force"] == "true");
+                var result = _store.Update(target.Type, target.Namespace, patched, statusOnly, dryRun, Write(context, target, dryRun, ownership, applied));
                 await WriteJsonAsync(context, 200, result);
                 return;
             case "application/strategic-merge-patch+json":
@@ -291,12 +301,7 @@ internal sealed class ResourceHandler : IDisposable
                 throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json");
         }
 
-        var written = _store.Update(target.Type, target.Namespace, patched, statusOnly, dryRun, Validate(target));
-        if (!dryRun)
-        {
-            Owned(context, target.Subresource, live, written);
-        }
-
+        var written = _store.Update(target.Type, target.Namespace, patched, statusOnly, dryRun, Write(context, target, dryRun));
         await WriteJsonAsync(context, 200, written);
     }
 
@@ -537,16 +542,11 @@ internal sealed class ResourceHandler : IDisposable
                 throw ApiException.BadRequest("spec.replicas is required");
             }
 
-            var before = obj;
             obj = _store.Mutate(target.Type, target.Namespace, target.Name!, o =>
             {
                 o.Obj("spec")["replicas"] = replicas.Value;
                 return true;
-            }, dryRun, check: null);
-            if (!dryRun)
-            {
-                Owned(context, "scale", before, obj);
-            }
+            }, dryRun, Write(context, target, dryRun));
         }
         else if (context.Request.Method != "GET")
         {
