@@ -257,7 +257,35 @@ internal sealed class ResourceHandler : IDisposable
         meta["name"] = target.Name;
     }
 
+    /// <summary>
+    /// A patch is computed on the object read first and stored with its resourceVersion, so a controller's write in between
+    /// makes the store refuse it as stale. Unless the patch itself names a resourceVersion, the apiserver then patches the
+    /// newer object again (its <c>GuaranteedUpdate</c> retry); so does this, a few times.
+    /// </summary>
     private async Task PatchAsync(HttpContext context, ResourcePath target, byte[] body, bool dryRun)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await PatchOnceAsync(context, target, body, dryRun);
+                return;
+            }
+            catch (ApiException e) when (e.StaleResourceVersion && attempt < 5 && !PinsResourceVersion(context, body))
+            {
+            }
+        }
+    }
+
+    private static bool PinsResourceVersion(HttpContext context, byte[] body) =>
+        RequestBody.Decode((context.Request.ContentType ?? string.Empty).Split(';')[0].Trim(), body) switch
+        {
+            JsonObject patch => patch.Text("metadata.resourceVersion") is not null,
+            JsonArray ops => ops.OfType<JsonObject>().Any(op => op.Text("path") == "/metadata/resourceVersion"),
+            _ => false,
+        };
+
+    private async Task PatchOnceAsync(HttpContext context, ResourcePath target, byte[] body, bool dryRun)
     {
         var contentType = (context.Request.ContentType ?? string.Empty).Split(';')[0].Trim();
         var patch = RequestBody.Decode(contentType, body) ?? throw ApiException.BadRequest("empty patch body");

@@ -72,10 +72,14 @@ public sealed class ApiException : Exception
     internal static ApiException AlreadyExists(ResourceType type, string name) =>
         new(409, "AlreadyExists", $"{type.QualifiedResource} \"{name}\" already exists") { Details = Detail(type, name) };
 
+    /// <summary>Whether this is the 409 of a write whose resourceVersion is no longer the stored one (see <see cref="Conflict"/>).</summary>
+    internal bool StaleResourceVersion { get; private init; }
+
     internal static ApiException Conflict(ResourceType type, string name) =>
         new(409, "Conflict", $"Operation cannot be fulfilled on {type.QualifiedResource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again")
         {
             Details = Detail(type, name),
+            StaleResourceVersion = true,
         };
 
     internal static ApiException Invalid(ResourceType type, string name, string field, string message)

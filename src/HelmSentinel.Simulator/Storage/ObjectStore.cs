@@ -73,8 +73,9 @@ public sealed partial class ObjectStore
     public JsonObject Create(ResourceType type, string? ns, JsonObject obj) => Create(type, ns, obj, dryRun: false, check: null);
 
     /// <summary>
-    /// <see cref="Create(ResourceType, string?, JsonObject)"/> for an API request: <paramref name="check"/> sees the object as it would be stored (defaults
-    /// filled) and may refuse it or complete it; with <paramref name="dryRun"/> that object is returned and nothing is stored.
+    /// <see cref="Create(ResourceType, string?, JsonObject)"/> for an API request: <paramref name="check"/> sees the object
+    /// as it would be stored (defaults filled) and may refuse or complete it; with <paramref name="dryRun"/> that object is
+    /// returned and nothing is stored.
     /// </summary>
     internal JsonObject Create(ResourceType type, string? ns, JsonObject obj, bool dryRun, WriteCheck? check)
     {
@@ -100,9 +101,9 @@ public sealed partial class ObjectStore
         Update(type, ns, obj, statusOnly, dryRun: false, check: null);
 
     /// <summary>
-    /// <see cref="Update(ResourceType, string?, JsonObject, bool)"/> for an API request: <paramref name="check"/> sees the live object and the one that would replace
-    /// it (defaults filled, generation bumped) and may refuse or complete it; with <paramref name="dryRun"/> that object is
-    /// returned and nothing is stored.
+    /// <see cref="Update(ResourceType, string?, JsonObject, bool)"/> for an API request: <paramref name="check"/> sees the
+    /// live object and the one that would replace it (defaults filled, generation bumped) and may refuse or complete it;
+    /// with <paramref name="dryRun"/> that object is returned and nothing is stored.
     /// </summary>
     internal JsonObject Update(ResourceType type, string? ns, JsonObject obj, bool statusOnly, bool dryRun, WriteCheck? check)
     {
@@ -153,8 +154,11 @@ public sealed partial class ObjectStore
     public JsonObject Mutate(ResourceType type, string? ns, string name, Func<JsonObject, bool> change) =>
         Mutate(type, ns, name, change, dryRun: false, check: null);
 
-    /// <summary><see cref="Mutate(ResourceType, string?, string, Func{JsonObject, bool})"/> for an API request (the <c>scale</c> subresource), with a <see cref="WriteCheck"/> and dry run
-    /// as <see cref="Update(ResourceType, string?, JsonObject, bool, bool, WriteCheck?)"/> has them.</summary>
+    /// <summary>
+    /// <see cref="Mutate(ResourceType, string?, string, Func{JsonObject, bool})"/> for an API request (the <c>scale</c>
+    /// subresource), with a <see cref="WriteCheck"/> and dry run as
+    /// <see cref="Update(ResourceType, string?, JsonObject, bool, bool, WriteCheck?)"/> has them.
+    /// </summary>
     internal JsonObject Mutate(ResourceType type, string? ns, string name, Func<JsonObject, bool> change, bool dryRun, WriteCheck? check)
     {
         lock (_gate)
