@@ -31,12 +31,14 @@ public sealed class KubeSimulator : IAsyncDisposable
     private readonly ApiRouter _router;
     private readonly CancellationTokenSource _stopping;
     private readonly ResourceHandler _handler;
+    private readonly ServedVersions _versions;
     private int _disposed;
 
-    private KubeSimulator(WebApplication app, ApiRouter router, ResourceHandler handler, CancellationTokenSource stopping, ObjectStore store, ClusterControllers controllers, FaultSet faults, Uri baseAddress)
+    private KubeSimulator(WebApplication app, ApiRouter router, ResourceHandler handler, ServedVersions versions, CancellationTokenSource stopping, ObjectStore store, ClusterControllers controllers, FaultSet faults, Uri baseAddress)
     {
         _app = app;
         _handler = handler;
+        _versions = versions;
         _router = router;
         _stopping = stopping;
         Store = store;
@@ -61,6 +63,21 @@ public sealed class KubeSimulator : IAsyncDisposable
     /// <summary>Watch streams open now in namespace <paramref name="ns"/> (null: cluster-scoped and all-namespace
     /// watches): a client that stopped watching, or dropped its connection, is no longer counted.</summary>
     public int OpenWatches(string? ns) => _handler.OpenWatches(ns);
+
+    /// <summary>The group-versions (<c>batch/v1</c>, <c>apps/v1</c>, <c>v1</c>) left out of discovery and the API now: the cluster
+    /// file's <c>unservedApiVersions</c> and those <see cref="Unserve"/> added.</summary>
+    public IReadOnlyList<string> UnservedApiVersions => _versions.Unserved;
+
+    /// <summary>
+    /// Stops serving <paramref name="groupVersion"/>, as a cluster upgraded past it would: it leaves <c>/api</c>, <c>/apis</c>
+    /// and OpenAPI, and requests to its resources are 404 <c>the server could not find the requested resource</c>. Its objects
+    /// stay (the controllers keep running them) and come back with <see cref="Serve"/>. Throws <see cref="ArgumentException"/>
+    /// for a group-version the simulator never serves.
+    /// </summary>
+    public void Unserve(string groupVersion) => _versions.Unserve(groupVersion);
+
+    /// <summary>Serves <paramref name="groupVersion"/> again after <see cref="Unserve"/> or the cluster file left it out.</summary>
+    public void Serve(string groupVersion) => _versions.Serve(groupVersion);
 
     /// <summary>Every request served so far as "METHOD path?query" (the last 10 000), oldest first.</summary>
     public IReadOnlyList<string> RequestLog => _router.Requests;
@@ -91,7 +108,8 @@ public sealed class KubeSimulator : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         var handler = new ResourceHandler(store, time, (ns, pod) => controllers.FindPodLog(ns, pod) is { } read ? new PodLogReader(read) : null);
         var proxies = new ProxyHandler(store, controllers.ServeHttpAsync);
-        var router = new ApiRouter(handler, proxies, faults, time, options.RequestLog, stopping.Token);
+        var versions = new ServedVersions(cluster.UnservedApiVersions);
+        var router = new ApiRouter(handler, proxies, faults, versions, time, options.RequestLog, stopping.Token);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -123,7 +141,7 @@ public sealed class KubeSimulator : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
         var baseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
-        return new KubeSimulator(app, router, handler, stopping, store, controllers, faults, baseAddress);
+        return new KubeSimulator(app, router, handler, versions, stopping, store, controllers, faults, baseAddress);
     }
 
     /// <summary>A kubeconfig for this server (plain HTTP, no credentials).</summary>

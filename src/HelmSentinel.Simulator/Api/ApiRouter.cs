@@ -15,7 +15,7 @@ namespace HelmSentinel.Simulator.Api;
 /// resource URLs to <see cref="ResourceHandler"/> and turns failures into Status objects.
 /// </summary>
 internal sealed class ApiRouter(
-    ResourceHandler resources, ProxyHandler proxies, FaultSet faults, TimeProvider time, Action<string>? requestLog, CancellationToken stopping)
+    ResourceHandler resources, ProxyHandler proxies, FaultSet faults, ServedVersions versions, TimeProvider time, Action<string>? requestLog, CancellationToken stopping)
 {
     private const int RetainedRequests = 10000;
 
@@ -218,12 +218,14 @@ internal sealed class ApiRouter(
                 await WriteAsync(context, 200, Discovery.Version());
                 return;
             case "/api" when isGet:
-                await WriteAsync(context, 200, Discovery.CoreVersions());
+                await WriteAsync(context, 200, Discovery.CoreVersions(versions.Served));
                 return;
             case "/apis" when isGet:
-                await WriteAsync(context, 200, Discovery.GroupList());
+                await WriteAsync(context, 200, Discovery.GroupList(versions.Served));
                 return;
             case "/openapi/v3" when isGet:
+                // OpenAPI keeps an unserved group-version: without /openapi/v2 (which a real server has) Helm's and kubectl's
+                // validator would stop at a 404 there, where on a real cluster they get on to the REST mapping's "no matches".
                 await WriteAsync(context, 200, OpenApi.Root());
                 return;
             case "/healthz" or "/livez" or "/readyz":
@@ -247,13 +249,14 @@ internal sealed class ApiRouter(
         };
         if (groupVersion is not null && isGet)
         {
-            if (Discovery.GroupVersions.Contains(groupVersion))
+            var served = versions.Served;
+            if (served.Contains(groupVersion))
             {
                 await WriteAsync(context, 200, Discovery.ResourceList(groupVersion));
                 return;
             }
 
-            var group = Discovery.GroupVersions.FirstOrDefault(gv => gv.Split('/')[0] == groupVersion);
+            var group = served.FirstOrDefault(gv => gv.Split('/')[0] == groupVersion);
             if (group is not null)
             {
                 await WriteAsync(context, 200, Discovery.Group(group));
@@ -264,6 +267,11 @@ internal sealed class ApiRouter(
         }
 
         var target = ResourcePath.Parse(path) ?? throw ResourcePath.NotFound();
+        if (!versions.IsServed(target.Type.ApiVersion))
+        {
+            throw ResourcePath.NotFound();
+        }
+
         await resources.HandleAsync(context, target, body, cut, stopping);
     }
 }

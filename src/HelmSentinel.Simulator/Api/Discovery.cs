@@ -24,18 +24,18 @@ internal static class Discovery
         ["platform"] = "linux/amd64",
     };
 
-    public static JsonObject CoreVersions() => new()
+    public static JsonObject CoreVersions(IReadOnlyList<string> served) => new()
     {
         ["kind"] = "APIVersions",
-        ["versions"] = new JsonArray("v1"),
+        ["versions"] = new JsonArray(served.Where(gv => !gv.Contains('/', StringComparison.Ordinal)).Select(gv => (JsonNode)gv).ToArray()),
         ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = "127.0.0.1" }),
     };
 
-    public static JsonObject GroupList() => new()
+    public static JsonObject GroupList(IReadOnlyList<string> served) => new()
     {
         ["kind"] = "APIGroupList",
         ["apiVersion"] = "v1",
-        ["groups"] = new JsonArray(GroupVersions.Where(gv => gv.Contains('/', StringComparison.Ordinal)).Select(gv => (JsonNode)Group(gv)).ToArray()),
+        ["groups"] = new JsonArray(served.Where(gv => gv.Contains('/', StringComparison.Ordinal)).Select(gv => (JsonNode)Group(gv)).ToArray()),
     };
 
     public static JsonObject Group(string groupVersion)

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using HelmSentinel.Simulator.Api.Bodies;
 using HelmSentinel.Simulator.Api.Patching;
 using HelmSentinel.Simulator.Api.Selectors;
+using HelmSentinel.Simulator.Api.Validation;
 using HelmSentinel.Simulator.Faults;
 using HelmSentinel.Simulator.Storage;
 using Microsoft.AspNetCore.Http;
@@ -54,7 +55,7 @@ internal sealed class ResourceHandler : IDisposable
 
         if (target.Subresource == "scale")
         {
-            await ScaleAsync(context, target, body);
+            await ScaleAsync(context, target, body, dryRun);
             return;
         }
 
@@ -99,12 +100,46 @@ internal sealed class ResourceHandler : IDisposable
         return agent.Length == 0 ? "unknown" : agent.Split('/')[0];
     }
 
-    private void Owned(HttpContext context, string? subresource, JsonObject? before, JsonObject after)
+    /// <summary>
+    /// The check of one API write, run by the store once the object to store is complete: the update validation of the main
+    /// resource, then the writer's field ownership (an <c>Update</c> of what it changed, or the <paramref name="applied"/>
+    /// configuration on the <paramref name="merged"/> ownership of an apply), rendered into the object's managedFields and
+    /// kept only when the write is not a dry run.
+    /// </summary>
+    private WriteCheck Write(HttpContext context, ResourcePath target, bool dryRun, FieldOwnership? merged = null, JsonObject? applied = null)
     {
-        if (after.Text("metadata.uid") is { } uid && subresource != "status")
+        var manager = Manager(context);
+        var now = _time.GetUtcNow();
+        return (live, stored) =>
         {
-            _apply.RecordUpdate(uid, Manager(context), subresource, before, after);
-        }
+            if (live is not null && target.Subresource is null)
+            {
+                ImmutableFields.Check(target.Type, live, stored);
+            }
+
+            var uid = stored.Text("metadata.uid")!;
+            var ownership = merged ?? _apply.Fork(uid);
+            if (applied is not null)
+            {
+                ownership.RecordApply(manager, target.Type.ApiVersion, applied, now);
+            }
+            else
+            {
+                ownership.RecordUpdate(manager, target.Subresource, target.Type.ApiVersion, live, stored, now);
+            }
+
+            var meta = stored.Obj("metadata");
+            meta.Remove("managedFields");
+            if (ownership.ManagedFields() is { Count: > 0 } managedFields)
+            {
+                meta["managedFields"] = managedFields;
+            }
+
+            if (!dryRun)
+            {
+                _apply.Save(uid, ownership);
+            }
+        };
     }
 
     private static JsonObject DecodeObject(HttpContext context, byte[] body) =>
@@ -199,12 +234,7 @@ internal sealed class ResourceHandler : IDisposable
         }
 
         var obj = DecodeObject(context, body);
-        var created = dryRun ? _store.PreviewCreate(target.Type, target.Namespace, obj) : _store.Create(target.Type, target.Namespace, obj);
-        if (!dryRun)
-        {
-            Owned(context, null, null, created);
-        }
-
+        var created = _store.Create(target.Type, target.Namespace, obj, dryRun, Write(context, target, dryRun));
         await WriteJsonAsync(context, 201, created);
     }
 
@@ -212,16 +242,7 @@ internal sealed class ResourceHandler : IDisposable
     {
         var obj = DecodeObject(context, body);
         CheckName(target, obj);
-        if (dryRun)
-        {
-            _ = _store.Get(target.Type, target.Namespace, target.Name!) ?? throw ApiException.NotFound(target.Type, target.Name!);
-            await WriteJsonAsync(context, 200, obj);
-            return;
-        }
-
-        var before = _store.Get(target.Type, target.Namespace, target.Name!);
-        var updated = _store.Update(target.Type, target.Namespace, obj, statusOnly: target.Subresource == "status");
-        Owned(context, target.Subresource, before, updated);
+        var updated = _store.Update(target.Type, target.Namespace, obj, target.Subresource == "status", dryRun, Write(context, target, dryRun));
         await WriteJsonAsync(context, 200, updated);
     }
 
@@ -236,7 +257,35 @@ internal sealed class ResourceHandler : IDisposable
         meta["name"] = target.Name;
     }
 
+    /// <summary>
+    /// A patch is computed on the object read first and stored with its resourceVersion, so a controller's write in between
+    /// makes the store refuse it as stale. Unless the patch itself names a resourceVersion, the apiserver then patches the
+    /// newer object again (its <c>GuaranteedUpdate</c> retry); so does this, a few times.
+    /// </summary>
     private async Task PatchAsync(HttpContext context, ResourcePath target, byte[] body, bool dryRun)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await PatchOnceAsync(context, target, body, dryRun);
+                return;
+            }
+            catch (ApiException e) when (e.StaleResourceVersion && attempt < 5 && !PinsResourceVersion(context, body))
+            {
+            }
+        }
+    }
+
+    private static bool PinsResourceVersion(HttpContext context, byte[] body) =>
+        RequestBody.Decode((context.Request.ContentType ?? string.Empty).Split(';')[0].Trim(), body) switch
+        {
+            JsonObject patch => patch.Text("metadata.resourceVersion") is not null,
+            JsonArray ops => ops.OfType<JsonObject>().Any(op => op.Text("path") == "/metadata/resourceVersion"),
+            _ => false,
+        };
+
+    private async Task PatchOnceAsync(HttpContext context, ResourcePath target, byte[] body, bool dryRun)
     {
         var contentType = (context.Request.ContentType ?? string.Empty).Split(';')[0].Trim();
         var patch = RequestBody.Decode(contentType, body) ?? throw ApiException.BadRequest("empty patch body");
@@ -256,26 +305,15 @@ internal sealed class ResourceHandler : IDisposable
 
                 if (live is null)
                 {
-                    var created = dryRun ? _store.PreviewCreate(target.Type, target.Namespace, applied) : _store.Create(target.Type, target.Namespace, applied);
-                    if (!dryRun)
-                    {
-                        _apply.Record(created.Text("metadata.uid")!, manager, applied);
-                    }
-
+                    var created = _store.Create(target.Type, target.Namespace, applied, dryRun, Write(context, target, dryRun, applied: applied));
                     await WriteJsonAsync(context, 201, created);
                     return;
                 }
 
-                patched = _apply.Merge(target.Type, live, applied, manager, context.Request.Query["force"] == "true");
-                if (!dryRun)
-                {
-                    var result = _store.Update(target.Type, target.Namespace, patched, statusOnly);
-                    _apply.Commit(result.Text("metadata.uid")!, manager, applied);
-                    await WriteJsonAsync(context, 200, result);
-                    return;
-                }
-
-                await WriteJsonAsync(context, 200, patched);
+                var ownership = _apply.Fork(live.Text("metadata.uid")!);
+                patched = ownership.Merge(target.Type, live, applied, manager, context.Request.Query["force"] == "true");
+                var result = _store.Update(target.Type, target.Namespace, patched, statusOnly, dryRun, Write(context, target, dryRun, ownership, applied));
+                await WriteJsonAsync(context, 200, result);
                 return;
             case "application/strategic-merge-patch+json":
                 patched = StrategicMergePatch.Apply(live ?? throw ApiException.NotFound(target.Type, target.Name!), patch as JsonObject ?? throw ApiException.BadRequest("strategic merge patches must be objects"));
@@ -291,14 +329,7 @@ internal sealed class ResourceHandler : IDisposable
                 throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json");
         }
 
-        if (dryRun)
-        {
-            await WriteJsonAsync(context, 200, patched);
-            return;
-        }
-
-        var written = _store.Update(target.Type, target.Namespace, patched, statusOnly);
-        Owned(context, target.Subresource, live, written);
+        var written = _store.Update(target.Type, target.Namespace, patched, statusOnly, dryRun, Write(context, target, dryRun));
         await WriteJsonAsync(context, 200, written);
     }
 
@@ -526,7 +557,7 @@ internal sealed class ResourceHandler : IDisposable
         await context.Response.Body.FlushAsync(token);
     }
 
-    private async Task ScaleAsync(HttpContext context, ResourcePath target, byte[] body)
+    private async Task ScaleAsync(HttpContext context, ResourcePath target, byte[] body, bool dryRun)
     {
         var obj = _store.Get(target.Type, target.Namespace, target.Name!) ?? throw ApiException.NotFound(target.Type, target.Name!);
         if (context.Request.Method is "PUT" or "PATCH")
@@ -539,13 +570,11 @@ internal sealed class ResourceHandler : IDisposable
                 throw ApiException.BadRequest("spec.replicas is required");
             }
 
-            var before = obj;
             obj = _store.Mutate(target.Type, target.Namespace, target.Name!, o =>
             {
                 o.Obj("spec")["replicas"] = replicas.Value;
                 return true;
-            });
-            Owned(context, "scale", before, obj);
+            }, dryRun, Write(context, target, dryRun));
         }
         else if (context.Request.Method != "GET")
         {

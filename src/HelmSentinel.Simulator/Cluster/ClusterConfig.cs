@@ -1,5 +1,6 @@
 using System.Globalization;
 using HelmSentinel.Simulator.Faults;
+using HelmSentinel.Simulator.Storage;
 using YamlDotNet.RepresentationModel;
 
 namespace HelmSentinel.Simulator.Cluster;
@@ -75,13 +76,17 @@ public sealed class ClusterConfig
     /// in its <c>/metrics</c> next to the requests that came through the API server's proxy (10 by default; 0: none).</summary>
     public double SyntheticRequestsPerSecond { get; private init; } = DefaultSyntheticRequestsPerSecond;
 
+    /// <summary>The group-versions (<c>batch/v1</c>, <c>apps/v1</c>) the API leaves out of discovery and answers 404 for, as a
+    /// cluster that no longer serves them (the file's <c>unservedApiVersions</c>; none by default).</summary>
+    public IReadOnlyList<string> UnservedApiVersions { get; private init; } = [];
+
     /// <summary>The default of <see cref="SyntheticRequestsPerSecond"/>.</summary>
     public const double DefaultSyntheticRequestsPerSecond = 10;
 
     /// <summary>A copy with another <see cref="SyntheticRequestsPerSecond"/>.</summary>
     public ClusterConfig WithSyntheticTraffic(double perSecond) =>
         perSecond >= 0 && double.IsFinite(perSecond)
-            ? new ClusterConfig(Nodes, Images, Timing) { Faults = Faults, SyntheticRequestsPerSecond = perSecond }
+            ? new ClusterConfig(Nodes, Images, Timing) { Faults = Faults, SyntheticRequestsPerSecond = perSecond, UnservedApiVersions = UnservedApiVersions }
             : throw new ArgumentOutOfRangeException(nameof(perSecond), perSecond, "Synthetic traffic is a number of requests per second, 0 or more.");
 
     /// <summary>The node used when the file names none.</summary>
@@ -168,6 +173,7 @@ public sealed class ClusterConfig
         var timing = new ClusterTiming();
         IReadOnlyList<FaultRule> faults = [];
         var synthetic = DefaultSyntheticRequestsPerSecond;
+        IReadOnlyList<string> unserved = [];
         foreach (var (keyNode, value) in root.Children)
         {
             var key = Scalar(keyNode, "key");
@@ -193,8 +199,11 @@ public sealed class ClusterConfig
                         ? perSecond
                         : throw new FormatException("'syntheticTraffic' must be a number of requests per second, 0 or more.");
                     break;
+                case "unservedApiVersions":
+                    unserved = ParseGroupVersions(value);
+                    break;
                 default:
-                    throw new FormatException($"Unknown cluster file key '{key}' (expected nodes, images, defaultImages, timing, faults, syntheticTraffic).");
+                    throw new FormatException($"Unknown cluster file key '{key}' (expected nodes, images, defaultImages, timing, faults, syntheticTraffic, unservedApiVersions).");
             }
         }
 
@@ -203,7 +212,27 @@ public sealed class ClusterConfig
             rules.AddRange(DefaultImageRules);
         }
 
-        return new ClusterConfig(nodes, new ImageCatalogue(rules), timing) { Faults = faults, SyntheticRequestsPerSecond = synthetic };
+        return new ClusterConfig(nodes, new ImageCatalogue(rules), timing) { Faults = faults, SyntheticRequestsPerSecond = synthetic, UnservedApiVersions = unserved };
+    }
+
+    private static List<string> ParseGroupVersions(YamlNode node)
+    {
+        var known = ResourceTypes.All.Select(t => t.ApiVersion).Distinct().ToList();
+        if (node is not YamlSequenceNode seq)
+        {
+            throw new FormatException("'unservedApiVersions' must be a list of group-versions such as batch/v1.");
+        }
+
+        var result = new List<string>();
+        foreach (var item in seq.Children)
+        {
+            var groupVersion = Scalar(item, "unservedApiVersions[]");
+            result.Add(known.Contains(groupVersion)
+                ? groupVersion
+                : throw new FormatException($"'unservedApiVersions' names '{groupVersion}', which the simulator does not serve (known: {string.Join(", ", known)})."));
+        }
+
+        return result;
     }
 
     private static List<NodeConfig> ParseNodes(YamlNode node)

@@ -164,13 +164,19 @@ internal sealed class ApiDefaults
                 spec["clusterIP"] = kept;
             }
 
-            if (spec["clusterIP"] is null || spec.Text("clusterIP") == string.Empty)
+            // An update that empties an allocated clusterIP gets no new one: validation refuses it ("can not be unset").
+            var unset = spec.Text("clusterIP") == string.Empty && previous.Text("spec.clusterIP") is { Length: > 0 };
+            if (!unset && (spec["clusterIP"] is null || spec.Text("clusterIP") == string.Empty))
             {
                 var n = Interlocked.Increment(ref _nextClusterIp);
                 spec["clusterIP"] = $"10.96.{n / 256}.{n % 256}";
             }
 
-            spec.Default("clusterIPs", new JsonArray(spec.Text("clusterIP")));
+            if (!unset)
+            {
+                spec.Default("clusterIPs", new JsonArray(spec.Text("clusterIP")));
+            }
+
             spec.Default("ipFamilies", new JsonArray("IPv4"));
             spec.Default("ipFamilyPolicy", "SingleStack");
             spec.Default("internalTrafficPolicy", "Cluster");

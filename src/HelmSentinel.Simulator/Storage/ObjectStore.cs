@@ -70,12 +70,24 @@ public sealed partial class ObjectStore
     /// Stores a new object: fills uid, resourceVersion, creationTimestamp, generation, namespace and the
     /// apiserver defaults. Throws 409 AlreadyExists, 404 when the namespace is missing, 422 without a name.
     /// </summary>
-    public JsonObject Create(ResourceType type, string? ns, JsonObject obj)
+    public JsonObject Create(ResourceType type, string? ns, JsonObject obj) => Create(type, ns, obj, dryRun: false, check: null);
+
+    /// <summary>
+    /// <see cref="Create(ResourceType, string?, JsonObject)"/> for an API request: <paramref name="check"/> sees the object
+    /// as it would be stored (defaults filled) and may refuse or complete it; with <paramref name="dryRun"/> that object is
+    /// returned and nothing is stored.
+    /// </summary>
+    internal JsonObject Create(ResourceType type, string? ns, JsonObject obj, bool dryRun, WriteCheck? check)
     {
         lock (_gate)
         {
             var created = PreviewCreate(type, ns, obj);
-            Commit("ADDED", type, Key(type, created.Text("metadata.namespace"), created.Text("metadata.name")!), created, null);
+            check?.Invoke(null, created);
+            if (!dryRun)
+            {
+                Commit("ADDED", type, Key(type, created.Text("metadata.namespace"), created.Text("metadata.name")!), created, null);
+            }
+
             return created.Clone();
         }
     }
@@ -85,7 +97,15 @@ public sealed partial class ObjectStore
     /// Keeps uid and creationTimestamp, bumps generation when <c>.spec</c> changed; on types with a status
     /// subresource the main resource keeps its status, and <paramref name="statusOnly"/> replaces only <c>.status</c>.
     /// </summary>
-    public JsonObject Update(ResourceType type, string? ns, JsonObject obj, bool statusOnly = false)
+    public JsonObject Update(ResourceType type, string? ns, JsonObject obj, bool statusOnly = false) =>
+        Update(type, ns, obj, statusOnly, dryRun: false, check: null);
+
+    /// <summary>
+    /// <see cref="Update(ResourceType, string?, JsonObject, bool)"/> for an API request: <paramref name="check"/> sees the
+    /// live object and the one that would replace it (defaults filled, generation bumped) and may refuse or complete it;
+    /// with <paramref name="dryRun"/> that object is returned and nothing is stored.
+    /// </summary>
+    internal JsonObject Update(ResourceType type, string? ns, JsonObject obj, bool statusOnly, bool dryRun, WriteCheck? check)
     {
         lock (_gate)
         {
@@ -122,7 +142,7 @@ public sealed partial class ObjectStore
                 }
             }
 
-            return Replace(type, key, existing, updated);
+            return Replace(type, key, existing, updated, dryRun, check);
         }
     }
 
@@ -131,7 +151,15 @@ public sealed partial class ObjectStore
     /// when it changed something; then the change is committed (MODIFIED, new resourceVersion, generation
     /// bumped when <c>.spec</c> changed). Returns the resulting object. Throws 404 when absent.
     /// </summary>
-    public JsonObject Mutate(ResourceType type, string? ns, string name, Func<JsonObject, bool> change)
+    public JsonObject Mutate(ResourceType type, string? ns, string name, Func<JsonObject, bool> change) =>
+        Mutate(type, ns, name, change, dryRun: false, check: null);
+
+    /// <summary>
+    /// <see cref="Mutate(ResourceType, string?, string, Func{JsonObject, bool})"/> for an API request (the <c>scale</c>
+    /// subresource), with a <see cref="WriteCheck"/> and dry run as
+    /// <see cref="Update(ResourceType, string?, JsonObject, bool, bool, WriteCheck?)"/> has them.
+    /// </summary>
+    internal JsonObject Mutate(ResourceType type, string? ns, string name, Func<JsonObject, bool> change, bool dryRun, WriteCheck? check)
     {
         lock (_gate)
         {
@@ -142,7 +170,7 @@ public sealed partial class ObjectStore
             }
 
             var copy = existing.Clone();
-            return change(copy) ? Replace(type, key, existing, copy) : existing.Clone();
+            return change(copy) ? Replace(type, key, existing, copy, dryRun, check) : existing.Clone();
         }
     }
 
@@ -190,8 +218,8 @@ public sealed partial class ObjectStore
         }
     }
 
-    /// <summary>What <see cref="Create"/> would store, without storing it (for <c>dryRun=All</c>).</summary>
-    internal JsonObject PreviewCreate(ResourceType type, string? ns, JsonObject obj)
+    /// <summary>What <see cref="Create(ResourceType, string?, JsonObject)"/> would store, without storing it.</summary>
+    private JsonObject PreviewCreate(ResourceType type, string? ns, JsonObject obj)
     {
         lock (_gate)
         {
@@ -288,7 +316,7 @@ public sealed partial class ObjectStore
         return created;
     }
 
-    private JsonObject Replace(ResourceType type, string key, JsonObject existing, JsonObject updated)
+    private JsonObject Replace(ResourceType type, string key, JsonObject existing, JsonObject updated, bool dryRun = false, WriteCheck? check = null)
     {
         updated["apiVersion"] = type.ApiVersion;
         updated["kind"] = type.Kind;
@@ -304,16 +332,29 @@ public sealed partial class ObjectStore
         meta["creationTimestamp"] = oldMeta["creationTimestamp"]?.DeepClone();
         meta["resourceVersion"] = oldMeta["resourceVersion"]?.DeepClone();
         meta["generation"] = oldMeta["generation"]?.DeepClone();
+
+        // managedFields are the API's to write (through the check); a write without one, as the controllers make, keeps them.
         meta.Remove("managedFields");
+        if (oldMeta["managedFields"] is { } managed)
+        {
+            meta["managedFields"] = managed.DeepClone();
+        }
+
         _defaults.Apply(type, updated, existing);
         if (!JsonNode.DeepEquals(existing["spec"], updated["spec"]))
         {
             meta["generation"] = (existing.Long("metadata.generation") ?? 0) + 1;
         }
 
+        check?.Invoke(existing, updated);
         if (JsonNode.DeepEquals(existing, updated))
         {
             return existing.Clone();
+        }
+
+        if (dryRun)
+        {
+            return updated.Clone();
         }
 
         Commit("MODIFIED", type, key, updated, existing);

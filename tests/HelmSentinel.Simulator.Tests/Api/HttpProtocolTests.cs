@@ -184,6 +184,25 @@ public sealed class HttpProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_patch_naming_a_stale_resourceVersion_is_409_and_one_without_applies_to_the_newest_object()
+    {
+        // Arrange
+        var created = await ReadJsonAsync(await SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"rv"},"data":{"a":"1"}}""", "application/json"));
+        var stale = created["metadata"]!["resourceVersion"]!.GetValue<string>();
+        await SendAsync(HttpMethod.Patch, "/api/v1/namespaces/default/configmaps/rv", """{"data":{"b":"2"}}""", "application/merge-patch+json");
+
+        // Act
+        var pinned = await SendAsync(HttpMethod.Patch, "/api/v1/namespaces/default/configmaps/rv", """{"metadata":{"resourceVersion":"RV"},"data":{"c":"3"}}""".Replace("RV", stale, StringComparison.Ordinal), "application/merge-patch+json");
+        var unpinned = await SendAsync(HttpMethod.Patch, "/api/v1/namespaces/default/configmaps/rv", """{"data":{"c":"3"}}""", "application/merge-patch+json");
+
+        // Assert
+        pinned.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await ReadJsonAsync(pinned))["message"]!.GetValue<string>().Should().StartWith("Operation cannot be fulfilled on configmaps \"rv\"");
+        unpinned.StatusCode.Should().Be(HttpStatusCode.OK);
+        _simulator.Store.Get(ResourceTypes.ConfigMaps, "default", "rv")!["data"]!.ToJsonString().Should().Be("""{"a":"1","b":"2","c":"3"}""");
+    }
+
+    [Fact]
     public async Task Delete_accepts_DeleteOptions_and_cascades()
     {
         // Arrange

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using HelmSentinel.Simulator.Api.Patching;
 using HelmSentinel.Simulator.Storage;
@@ -168,13 +170,13 @@ public sealed class PatchTests
     public void Server_side_apply_merges_removes_dropped_fields_and_reports_conflicts()
     {
         // Arrange
-        var ssa = new ServerSideApply();
+        var ssa = new FieldOwnership();
         var live = Parse("""{"metadata":{"name":"cm","uid":"u1"},"data":{"a":"1","b":"2"}}""");
-        ssa.Record("u1", "helm", Parse("""{"metadata":{"name":"cm"},"data":{"a":"1","b":"2"}}"""));
+        ssa.RecordApply("helm", "v1", Parse("""{"metadata":{"name":"cm"},"data":{"a":"1","b":"2"}}"""), DateTimeOffset.UnixEpoch);
 
         // Act
         var merged = ssa.Merge(ResourceTypes.ConfigMaps, live, Parse("""{"metadata":{"name":"cm"},"data":{"a":"10"}}"""), "helm", force: false);
-        ssa.Commit("u1", "helm", Parse("""{"metadata":{"name":"cm"},"data":{"a":"10"}}"""));
+        ssa.RecordApply("helm", "v1", Parse("""{"metadata":{"name":"cm"},"data":{"a":"10"}}"""), DateTimeOffset.UnixEpoch);
         var conflict = Record.Exception(() => ssa.Merge(ResourceTypes.ConfigMaps, merged, Parse("""{"metadata":{"name":"cm"},"data":{"a":"99"}}"""), "kubectl", force: false));
         var forced = ssa.Merge(ResourceTypes.ConfigMaps, merged, Parse("""{"metadata":{"name":"cm"},"data":{"a":"99"}}"""), "kubectl", force: true);
 
@@ -189,11 +191,11 @@ public sealed class PatchTests
     public void Server_side_apply_conflicts_with_a_field_another_manager_changed_by_an_ordinary_write()
     {
         // Arrange
-        var ssa = new ServerSideApply();
+        var ssa = new FieldOwnership();
         var created = Parse("""{"metadata":{"name":"d","uid":"u2"},"spec":{"replicas":1}}""");
-        ssa.Record("u2", "helm", Parse("""{"metadata":{"name":"d"},"spec":{"replicas":1}}"""));
+        ssa.RecordApply("helm", "apps/v1", Parse("""{"metadata":{"name":"d"},"spec":{"replicas":1}}"""), DateTimeOffset.UnixEpoch);
         var scaled = Parse("""{"metadata":{"name":"d","uid":"u2"},"spec":{"replicas":3}}""");
-        ssa.RecordUpdate("u2", "kubectl", "scale", created, scaled);
+        ssa.RecordUpdate("kubectl", "scale", "apps/v1", created, scaled, DateTimeOffset.UnixEpoch);
 
         // Act
         var conflict = Record.Exception(() => ssa.Merge(ResourceTypes.Deployments, scaled, Parse("""{"metadata":{"name":"d"},"spec":{"replicas":1}}"""), "helm", force: false));
@@ -202,6 +204,29 @@ public sealed class PatchTests
         // Assert
         conflict!.Message.Should().Be("Apply failed with 1 conflict: conflict with \"kubectl\" with subresource \"scale\" using apps/v1: .spec.replicas");
         sameValue["spec"]!["replicas"]!.GetValue<int>().Should().Be(3);
+    }
+
+    [Fact]
+    public void Managed_fields_render_the_owned_leaves_as_FieldsV1_with_merge_keys_and_map_markers()
+    {
+        // Arrange
+        var ownership = new FieldOwnership();
+        var deployment = Parse("""
+            {"metadata":{"name":"web","uid":"u3","labels":{"app":"web"}},
+             "spec":{"replicas":1,"template":{"spec":{"containers":[{"name":"web","image":"nginx:1.27","ports":[{"containerPort":80}],"resources":{}}]}}}}
+            """);
+
+        // Act
+        ownership.RecordUpdate("helm", null, "apps/v1", null, deployment, new DateTimeOffset(2026, 12, 1, 20, 0, 0, TimeSpan.Zero));
+        var managed = ownership.ManagedFields();
+
+        // Assert
+        managed.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }).Should().Be("""
+            [{"manager":"helm","operation":"Update","apiVersion":"apps/v1","time":"2026-12-01T20:00:00Z","fieldsType":"FieldsV1","fieldsV1":{
+            "f:metadata":{"f:labels":{".":{},"f:app":{}}},
+            "f:spec":{"f:replicas":{},"f:template":{"f:spec":{"f:containers":{"k:{\"name\":\"web\"}":{".":{},"f:name":{},"f:image":{},
+            "f:ports":{"k:{\"containerPort\":80}":{".":{},"f:containerPort":{}}},"f:resources":{}}}}}}}}]
+            """.ReplaceLineEndings(string.Empty));
     }
 
     private static JsonObject Parse(string json) => JsonNode.Parse(json)!.AsObject();

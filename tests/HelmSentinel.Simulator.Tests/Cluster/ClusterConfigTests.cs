@@ -86,12 +86,24 @@ public class ClusterConfigTests
         ClusterConfig.Parse(string.Empty).Should().BeSameAs(ClusterConfig.Default);
     }
 
+    [Fact]
+    public void Parse_reads_the_unserved_api_versions_and_keeps_them_in_copies()
+    {
+        var config = ClusterConfig.Parse("unservedApiVersions:\n  - batch/v1\n  - apps/v1\n");
+
+        config.UnservedApiVersions.Should().Equal("batch/v1", "apps/v1");
+        config.WithSyntheticTraffic(0).UnservedApiVersions.Should().Equal("batch/v1", "apps/v1");
+        ClusterConfig.Default.UnservedApiVersions.Should().BeEmpty();
+    }
+
     [Theory]
     [InlineData("nodes: 3", "'nodes' must be a non-empty list")]
     [InlineData("colour: blue", "Unknown cluster file key 'colour'")]
     [InlineData("images:\n  - match: x\n    behaviour: explode", "Unknown image behaviour 'explode'")]
     [InlineData("timing:\n  pullDelay: soon", "'soon' is not a duration")]
     [InlineData("nodes:\n  - memory: lots", "'lots' is not a Kubernetes quantity")]
+    [InlineData("unservedApiVersions: batch/v1", "'unservedApiVersions' must be a list")]
+    [InlineData("unservedApiVersions: [batch/v1beta1]", "'unservedApiVersions' names 'batch/v1beta1', which the simulator does not serve (known: v1, apps/v1, batch/v1)")]
     public void Parse_rejects_invalid_files_with_a_helpful_message(string yaml, string expected)
     {
         var act = () => ClusterConfig.Parse(yaml);
