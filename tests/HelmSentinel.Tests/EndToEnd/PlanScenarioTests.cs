@@ -191,7 +191,8 @@ public sealed class PlanScenarioTests(SimulatorFixture cluster) : IClassFixture<
 
     private async Task InstallAsync(int major, string release, params string[] set)
     {
-        var install = await cluster.Engine(_log).DeployAsync(Request(major, release, set));
+        // Jobs waited for, so that their controller has written its last status before the test looks at the namespace.
+        var install = await cluster.Engine(_log).DeployAsync(Request(major, release, set) with { WaitForJobs = true });
         install.Result.Should().Be(DeployResult.Succeeded, install.FailureReason);
         _log.Lines.Clear();
     }
