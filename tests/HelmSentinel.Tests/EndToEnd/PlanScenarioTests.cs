@@ -7,6 +7,7 @@ using HelmSentinel.Reporting;
 using HelmSentinel.Resilience.Helm;
 using HelmSentinel.Simulator.Storage;
 using HelmSentinel.TestSupport;
+using HelmSentinel.Tests.Reporting;
 using HelmSentinel.Tests.Support;
 
 namespace HelmSentinel.Tests.EndToEnd;
@@ -15,7 +16,7 @@ namespace HelmSentinel.Tests.EndToEnd;
 /// The plan and the deploy's preflight with the real Helm 3.17.2 and 4.1.4 against the simulator: the diff shows exactly
 /// what a values change changes, never a Secret's value, and each blocking finding refuses the deploy before any change.
 /// </summary>
-public sealed class PlanScenarioTests(SimulatorFixture cluster) : IClassFixture<SimulatorFixture>, IDisposable
+public sealed partial class PlanScenarioTests(SimulatorFixture cluster) : IClassFixture<SimulatorFixture>, IDisposable
 {
     private readonly RecordingLog _log = new();
     private readonly PlanChart _chart = new();
@@ -185,6 +186,29 @@ public sealed class PlanScenarioTests(SimulatorFixture cluster) : IClassFixture<
         drift.Object!.Display.Should().Be("Deployment/" + release);
         drift.Message.Should().Contain("spec.replicas = 4 in the cluster, 1 in revision 1").And.Contain("changed by kubectl");
     }
+
+    /// <summary>The README's example plan is this test's rendering, as it is (times of the field managers' writes fixed).</summary>
+    [Fact]
+    public async Task TheReadmesExamplePlan_IsWhatThisPlanRenders()
+    {
+        const string release = "shop";
+        await InstallAsync(4, release);
+        var edit = await ProcessRunner.RunAsync(Tools.Kubectl,
+            ["patch", "configmap", "shop-config", "-n", release, "--type", "merge", "-p", """{"data":{"greeting":"hi from ops"}}""", "--field-manager", "kubectl-edit", "--kubeconfig", cluster.Kubeconfig],
+            cluster.Environment);
+        edit.ExitCode.Should().Be(0, edit.StandardError);
+        var request = Request(4, release, "image=nginx:1.27.0", "replicas=3", "password=a-new-password-value");
+
+        var plan = await PlanAsync(request);
+
+        var markdown = Times().Replace(PlanReport.Markdown(plan, new SecretMasker(request.MaskedValues)), "2026-12-01T12:00:00Z");
+        GoldenFile.Verify(markdown, "plan-example.md");
+        var readme = File.ReadAllText(Path.Combine(Tools.RepoRoot, "README.md")).ReplaceLineEndings("\n");
+        readme.Should().Contain(markdown, "the README shows this plan as the test renders it (UPDATE_GOLDEN=1 rewrites TestData/plan-example.md)");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")]
+    private static partial System.Text.RegularExpressions.Regex Times();
 
     private DeployRequest Request(int major, string release, params string[] set) =>
         cluster.Request(major, release, set) with { Chart = _chart.Root };
