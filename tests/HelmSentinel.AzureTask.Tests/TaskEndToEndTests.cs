@@ -53,10 +53,10 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
             $"##vso[task.setvariable variable=failureReason{Output}",
             $"##vso[task.setvariable variable=verification{Output}skipped",
             $"##vso[task.setvariable variable=failedCheck{Output}",
+            $"##vso[task.setvariable variable=rollbackVerification{Output}skipped",
             $"##vso[task.setvariable variable=hasChanges{Output}true",
             $"##vso[task.setvariable variable=blockingFindings{Output}0",
             $"##vso[task.setvariable variable=planPath{Output}",
-            $"##vso[task.setvariable variable=rollbackVerification{Output}skipped",
             $"##vso[task.uploadsummary]{summary}",
             "##vso[build.addbuildtag]helm-sentinel:succeeded",
             $"##vso[task.complete result=Succeeded;]{release} installed revision 1");

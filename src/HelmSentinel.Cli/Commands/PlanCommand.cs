@@ -94,22 +94,44 @@ internal sealed class PlanCommand : CliCommand
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var stdout = parse.InvocationConfiguration.Output;
+        var stderr = parse.InvocationConfiguration.Error;
+        foreach (var (option, path) in new[] { ("--json", parse.GetValue(_json)), ("--summary-file", parse.GetValue(_summaryFile)) })
+        {
+            // Refused before anything runs: a plan made and then not written is a plan lost.
+            if (path is not null && Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && !Directory.Exists(folder))
+            {
+                await stderr.WriteLineAsync($"error: invalid input '{option}': the folder '{folder}' of '{path}' does not exist.");
+                return ExitCodes.Rejected;
+            }
+        }
+
         var request = ToRequest(parse);
         var engine = new PlanEngine(new CliWrapHelmProcess(), new TextDeployLog(stdout), TimeProvider.System);
         var plan = await engine.PlanAsync(request, DeployCommand.OptionName, cancellationToken);
         var masker = new SecretMasker(request.MaskedValues);
         await stdout.WriteLineAsync();
         await stdout.WriteAsync(PlanReport.Text(plan, masker));
-        if (parse.GetValue(_json) is { } json)
+        foreach (var (option, path, text) in new[]
+                 {
+                     ("--json", parse.GetValue(_json), (Func<string>)(() => PlanJson.Write(plan, masker))),
+                     ("--summary-file", parse.GetValue(_summaryFile), () => PlanReport.Markdown(plan, masker)),
+                 })
         {
-            await File.WriteAllTextAsync(json, PlanJson.Write(plan, masker), CancellationToken.None);
-            await stdout.WriteLineAsync($"plan written to {json}");
-        }
+            if (path is null)
+            {
+                continue;
+            }
 
-        if (parse.GetValue(_summaryFile) is { } summary)
-        {
-            await File.WriteAllTextAsync(summary, PlanReport.Markdown(plan, masker), CancellationToken.None);
-            await stdout.WriteLineAsync($"report written to {summary}");
+            try
+            {
+                await File.WriteAllTextAsync(path, text(), CancellationToken.None);
+                await stdout.WriteLineAsync($"{(option == "--json" ? "plan" : "report")} written to {path}");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await stderr.WriteLineAsync($"error: invalid input '{option}': '{path}' cannot be written: {e.Message}");
+                return ExitCodes.Rejected;
+            }
         }
 
         return plan.ExitCode;

@@ -180,7 +180,16 @@ internal sealed class DeploySession(
         using (log.Group($"preflight {request.Release}"))
         using (outcome.Phase("preflight"))
         {
-            plan = await PlanEngine.MakeAsync(request, helm, _version, history, log, outcome.Time, cancellationToken);
+            try
+            {
+                plan = await PlanEngine.MakeAsync(request, helm, _version, history, log, outcome.Time, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A preflight that breaks is no reason to refuse a deploy, nor to end it: helm decides, as without one.
+                outcome.Warning($"the preflight could not be made ({TextFormat.OneLine(e.Message)}); helm decides");
+                return Step<ReleaseHistory>.Continue(history);
+            }
         }
 
         outcome.Preflight = plan;

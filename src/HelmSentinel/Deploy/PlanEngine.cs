@@ -17,6 +17,9 @@ public sealed class PlanEngine
 {
     private const int Parallel = 8;
 
+    // A Secret's values this long or longer are masked in the plan (shorter ones, "true" or "80", would mask common words).
+    private const int MinimumMaskedLength = 6;
+
     private readonly IHelmProcess _process;
     private readonly IDeployLog _log;
     private readonly TimeProvider _time;
@@ -75,11 +78,42 @@ public sealed class PlanEngine
             return Failed(request, PlanResult.Unreachable, new UnsupportedHelmVersionException(version).Message);
         }
 
-        return (await MakeAsync(request, helm, version, history, _log, _time, cancellationToken)).MaskedWith(masker);
+        try
+        {
+            return await MakeAsync(request, helm, version, history, _log, _time, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return Failed(request, PlanResult.Unreachable, masker.Mask("the plan could not be made: " + e.Message));
+        }
     }
 
     /// <summary>The plan, for a request already validated and a history already read (the deploy's preflight).</summary>
     internal static async Task<DeployPlan> MakeAsync(
+        DeployRequest request, HelmCli helm, HelmVersion version, ReleaseHistory history, IDeployLog log, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (made, secrets) = await MakeUnmaskedAsync(request, helm, version, history, log, time, cancellationToken);
+        var masker = new SecretMasker(request.MaskedValues.Concat(secrets));
+        var plan = made.MaskedWith(masker);
+        foreach (var finding in plan.Findings)
+        {
+            var line = masker.Mask($"preflight {finding.SeverityName}: {finding.Message}");
+            if (finding.Severity is FindingSeverity.Blocking)
+            {
+                log.Error(line);
+            }
+            else
+            {
+                log.Warning(line);
+            }
+        }
+
+        return plan;
+    }
+
+    // The plan, and the values of every Secret either side renders: masked in it as the request's secrets are, so that an
+    // API server's or a webhook's message that quotes a Secret's data does not carry it on.
+    private static async Task<(DeployPlan Plan, IReadOnlyList<string> Secrets)> MakeUnmaskedAsync(
         DeployRequest request, HelmCli helm, HelmVersion version, ReleaseHistory history, IDeployLog log, TimeProvider time, CancellationToken cancellationToken)
     {
         var target = request.Target;
@@ -98,7 +132,7 @@ public sealed class PlanEngine
         }
         catch (HelmCommandException e)
         {
-            return Failed(request, HelmRetry.IsTransientFailure(e.Result) ? PlanResult.Unreachable : PlanResult.Rejected, e.Message);
+            return (Failed(request, HelmRetry.IsTransientFailure(e.Result) ? PlanResult.Unreachable : PlanResult.Rejected, e.Message), []);
         }
 
         var notes = new List<string>();
@@ -111,7 +145,7 @@ public sealed class PlanEngine
         {
             if (HelmRetry.IsTransientFailure(render))
             {
-                return Failed(request, PlanResult.Unreachable, "helm upgrade --dry-run=server failed: " + FirstLine(render.ErrorText)) with { Before = before, DeployedRevision = deployed?.Revision };
+                return (Failed(request, PlanResult.Unreachable, "helm upgrade --dry-run=server failed: " + FirstLine(render.ErrorText)) with { Before = before, DeployedRevision = deployed?.Revision }, []);
             }
 
             // helm refuses what the upgrade would refuse (an object owned by another release, an API version the cluster does
@@ -126,30 +160,34 @@ public sealed class PlanEngine
 
             if (!render.Succeeded)
             {
-                return Failed(request, PlanResult.Rejected, "the chart does not render: " + FirstLine(render.ErrorText)) with { Before = before, DeployedRevision = deployed?.Revision };
+                return (Failed(request, PlanResult.Rejected, "the chart does not render: " + FirstLine(render.ErrorText)) with { Before = before, DeployedRevision = deployed?.Revision }, []);
             }
 
             notes.Add($"helm's server-side dry run failed ({serverError}); the plan was rendered {(templated ? "by helm template" : "with --dry-run=client")}, without the cluster (lookup finds nothing)");
         }
 
-        IReadOnlyList<ManifestObject> current, proposed;
+        IReadOnlyList<ManifestObject> current, proposed, crds;
         JsonObject? release = null;
         try
         {
             current = [.. Manifest.Parse(currentManifest, target.Namespace), .. Manifest.Parse(currentHooks, target.Namespace, hooks: true)];
             if (templated)
             {
-                proposed = Manifest.Parse(render.StandardOutput, target.Namespace);
+                // helm template --include-crds: the chart's crds/ files first, which helm installs before anything else.
+                var all = Manifest.Parse(render.StandardOutput, target.Namespace);
+                crds = [.. all.Where(o => o.Source?.Contains("/crds/", StringComparison.Ordinal) == true)];
+                proposed = [.. all.Except(crds)];
             }
             else
             {
                 release = JsonNode.Parse(render.StandardOutput) as JsonObject ?? throw new FormatException("not a JSON object");
                 proposed = Proposed(release, target.Namespace);
+                crds = ChartCrds(release, target.Namespace);
             }
         }
         catch (Exception e) when (e is FormatException or JsonException)
         {
-            return Failed(request, PlanResult.Rejected, "helm's dry run printed what the plan cannot read: " + e.Message);
+            return (Failed(request, PlanResult.Rejected, "helm's dry run printed what the plan cannot read: " + e.Message), []);
         }
 
         var metadata = release?["chart"]?["metadata"];
@@ -164,36 +202,27 @@ public sealed class PlanEngine
         try
         {
             using var cluster = await ClusterView.OpenAsync(request.Kubeconfig, request.KubeContext, time, cancellationToken);
-            findings.AddRange(await ClusterChecksAsync(cluster, request, deployed?.Revision, current, proposed, changes, cancellationToken));
+            findings.AddRange(await ClusterChecksAsync(cluster, request, deployed?.Revision, current, proposed, crds, changes, cancellationToken));
         }
         catch (ClusterUnreachableException e)
         {
-            return Failed(request, PlanResult.Unreachable, "the cluster cannot be reached: " + e.Message) with { Before = before, After = after, DeployedRevision = deployed?.Revision, Changes = changes };
+            return (Failed(request, PlanResult.Unreachable, "the cluster cannot be reached: " + e.Message) with { Before = before, After = after, DeployedRevision = deployed?.Revision, Changes = changes }, []);
         }
 
+        // A warning, not a refusal: what else makes helm refuse its dry run (a pending lock the deploy clears next, a
+        // permission only the dry run lacks) need not fail the upgrade, and helm's own error says so if it does.
         if (serverError is not null && !findings.Any(f => f.Severity is FindingSeverity.Blocking))
         {
             findings.Add(new Finding(
-                FindingSeverity.Blocking, Checks.Render, null,
-                $"helm upgrade will fail: helm's server-side dry run failed: {serverError}",
-                "fix what the message names; the plan below was rendered without the cluster"));
+                FindingSeverity.Warning, Checks.Render, null,
+                $"helm's server-side dry run failed: {serverError}; the plan was rendered without the cluster",
+                "if the upgrade fails the same way, fix what the message names"));
         }
 
         var ordered = findings.OrderBy(f => f.Severity).ThenBy(f => f.Object).ThenBy(f => f.Check, StringComparer.Ordinal).ToList();
-        foreach (var finding in ordered)
-        {
-            var line = $"preflight {finding.SeverityName}: {finding.Message}";
-            if (finding.Severity is FindingSeverity.Blocking)
-            {
-                log.Error(line);
-            }
-            else
-            {
-                log.Warning(line);
-            }
-        }
-
-        return new DeployPlan
+        var secrets = current.Concat(proposed).Where(o => PlanDiff.IsSecret(o.Key))
+            .SelectMany(o => PlanDiff.SecretValues(o.Body).Values).Select(v => System.Text.Encoding.UTF8.GetString(v)).Where(v => v.Length >= MinimumMaskedLength).ToList();
+        return (new DeployPlan
         {
             Release = request.Release,
             Namespace = request.Namespace,
@@ -206,7 +235,33 @@ public sealed class PlanEngine
             Findings = ordered,
             Notes = notes,
             ReleaseBytes = recordBytes,
-        };
+        }, secrets);
+    }
+
+    // The chart's crds/ files (in the release's chart.files, base64): the kinds they define count as served, since helm
+    // installs them before the manifest on a first install.
+    private static List<ManifestObject> ChartCrds(JsonObject release, string releaseNamespace)
+    {
+        var crds = new List<ManifestObject>();
+        foreach (var file in (release["chart"]?["files"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var name = JsonTree.Text(file["name"]) ?? "";
+            if (!name.StartsWith("crds/", StringComparison.Ordinal) || JsonTree.Text(file["data"]) is not { } data)
+            {
+                continue;
+            }
+
+            try
+            {
+                crds.AddRange(Manifest.Parse($"# Source: {name}\n" + System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(data)), releaseNamespace));
+            }
+            catch (FormatException)
+            {
+                // Not a manifest helm could install either: it says so itself.
+            }
+        }
+
+        return crds;
     }
 
     private static List<ManifestObject> Proposed(JsonObject release, string releaseNamespace)
@@ -224,12 +279,16 @@ public sealed class PlanEngine
 
     private static async Task<List<Finding>> ClusterChecksAsync(
         ClusterView cluster, DeployRequest request, int? revision, IReadOnlyList<ManifestObject> current, IReadOnlyList<ManifestObject> proposed,
-        IReadOnlyList<ObjectChange> changes, CancellationToken cancellationToken)
+        IReadOnlyList<ManifestObject> crds, IReadOnlyList<ObjectChange> changes, CancellationToken cancellationToken)
     {
         var findings = new List<Finding>();
         var rendered = proposed.Where(o => !PlanDiff.IsReleaseRecord(o)).ToList();
-        findings.AddRange(PreflightChecks.Unserved(rendered, cluster.Served, rendered, stored: false, request.Release, request.Namespace));
-        findings.AddRange(PreflightChecks.Unserved(current, cluster.Served, current.Concat(rendered), stored: true, request.Release, request.Namespace, revision));
+        bool Known(ManifestObject o) => !cluster.Unknown.Contains(o.ApiVersion);
+        var definitions = rendered.Concat(crds).ToList();
+        findings.AddRange(PreflightChecks.Unserved(rendered.Where(Known), cluster.Served, definitions, stored: false, request.Release, request.Namespace));
+
+        // helm builds the objects of the stored manifest, not its hooks, before it upgrades.
+        findings.AddRange(PreflightChecks.Unserved(current.Where(o => !o.IsHook && Known(o)), cluster.Served, current.Concat(definitions), stored: true, request.Release, request.Namespace, revision));
 
         // Every object either side names, read once, a few at a time.
         var keys = rendered.Concat(current).GroupBy(o => o.Key).Select(g => g.First()).ToList();
@@ -240,18 +299,23 @@ public sealed class PlanEngine
             .Select(k => new ManifestObject(k, "v1", null, [], false, 0));
         var live = await ReadAllAsync(cluster, keys.Concat(referenced).ToList(), cancellationToken);
         var inCurrent = current.Select(o => o.Key).ToHashSet();
+
+        // helm 3.17's --take-ownership adopts what exists; ownership is then no reason to refuse.
+        var takeOwnership = request.ExtraArgs.Any(a => a == "--take-ownership" || a.StartsWith("--take-ownership=", StringComparison.Ordinal) && a != "--take-ownership=false");
         var byKey = current.GroupBy(o => o.Key).ToDictionary(g => g.Key, g => g.Last());
         foreach (var item in rendered.Where(o => !o.IsHook))
         {
             var found = live.GetValueOrDefault(item.Key);
-            if (!inCurrent.Contains(item.Key) && PreflightChecks.Ownership(item, found, request.Release, request.Namespace) is { } owner)
+            if (!inCurrent.Contains(item.Key) && !takeOwnership && PreflightChecks.Ownership(item, found, request.Release, request.Namespace) is { } owner)
             {
                 findings.Add(owner);
             }
 
-            findings.AddRange(PreflightChecks.Immutable(item, found ?? (live.ContainsKey(item.Key) ? null : byKey.GetValueOrDefault(item.Key)?.Body)));
+            findings.AddRange(PreflightChecks.Immutable(item, byKey.GetValueOrDefault(item.Key)?.Body, found));
         }
 
+        var producers = rendered.Where(o => o.IsHook && o.Key.Kind is "Job" or "Pod" || o.Key.Group.Contains('.', StringComparison.Ordinal) && !o.Key.Group.EndsWith(".k8s.io", StringComparison.Ordinal))
+            .Select(o => o.Key.Display).Distinct().ToList();
         foreach (var reference in references.DistinctBy(r => (r.Kind, r.Namespace, r.Name, r.Key, r.Owner)))
         {
             var key = new ObjectKey("", reference.Kind, reference.Namespace, reference.Name);
@@ -259,7 +323,15 @@ public sealed class PlanEngine
             IReadOnlySet<string>? renderedKeys = own is null ? null : PreflightChecks.LiveKeys(own.Body);
             if (PreflightChecks.Missing(reference, own is not null, live.GetValueOrDefault(key), renderedKeys) is { } missing)
             {
-                findings.Add(missing);
+                // Something the chart renders may create it after helm has applied it: a hook that runs first, or a resource
+                // an operator turns into Secrets (cert-manager's Certificate, an ExternalSecret, a SealedSecret...).
+                findings.Add(missing.Severity is FindingSeverity.Blocking && producers.Count > 0
+                    ? missing with
+                    {
+                        Severity = FindingSeverity.Warning,
+                        Message = missing.Message + $", unless {string.Join(", ", producers.Take(3))} create{(producers.Count == 1 ? "s" : "")} it",
+                    }
+                    : missing);
             }
         }
 
@@ -319,7 +391,7 @@ public sealed class PlanEngine
             await gate.WaitAsync(cancellationToken);
             try
             {
-                return (Object: o, Refusal: await cluster.DryRunApplyAsync(o.Key, o.ApiVersion, o.Body, cancellationToken));
+                return (Object: o, Refusal: await cluster.DryRunApplyAsync(o, cancellationToken));
             }
             finally
             {
@@ -334,7 +406,10 @@ public sealed class PlanEngine
                 continue;
             }
 
-            findings.Add(answer.Status is 400 or 409 or 422
+            // Server-side apply refuses two list items with one key (two env entries of one name), which helm 3's patch lets
+            // through: said, not refused.
+            var duplicate = answer.Message.Contains("duplicate entries for key", StringComparison.Ordinal);
+            findings.Add(answer.Status is 400 or 409 or 422 && !duplicate
                 ? new Finding(
                     FindingSeverity.Blocking, Checks.ServerDryRun, item.Key,
                     $"helm upgrade will fail: the API server refuses {item.Key.Display} in a server-side dry run: {answer.Message}",

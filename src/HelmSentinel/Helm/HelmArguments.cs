@@ -145,7 +145,7 @@ public static class HelmArguments
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(version);
         RequireSupported(version);
-        var args = new List<string> { "template", request.Target.Release, request.Chart, "--namespace", request.Target.Namespace };
+        var args = new List<string> { "template", request.Target.Release, request.Chart, "--namespace", request.Target.Namespace, "--include-crds" };
         if (isUpgrade)
         {
             args.Add("--is-upgrade");

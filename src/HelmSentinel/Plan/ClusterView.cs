@@ -16,6 +16,9 @@ public sealed class ClusterView : IDisposable
 
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(600)];
 
+    // One read or dry run that takes longer is a cluster in trouble: it is tried again, and then the preflight gives up.
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+
     private readonly ApiServerHttp _api;
     private readonly TimeProvider _time;
     private readonly Dictionary<(string GroupVersion, string Kind), (string Resource, bool Namespaced)> _resources = [];
@@ -72,33 +75,43 @@ public sealed class ClusterView : IDisposable
             return null;
         }
 
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        var text = await ReadAsync(response, "GET " + key.Display, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new ClusterUnreachableException($"GET {key.Display}: {(int)response.StatusCode} {StatusMessage(text)}");
+            throw new ClusterUnreachableException($"GET {key.Display}: {(int)response.StatusCode} {StatusMessage(text)}") { Status = (int)response.StatusCode };
         }
 
-        return JsonNode.Parse(text) as JsonObject;
+        return Parse(text, "GET " + key.Display);
     }
 
-    /// <summary>True when the namespace exists.</summary>
-    public async Task<bool> NamespaceExistsAsync(string name, CancellationToken cancellationToken) =>
-        name.Length == 0 || await GetAsync(new ObjectKey("", "Namespace", "", name), "v1", cancellationToken) is not null;
+    /// <summary>True when the namespace exists, or when the identity may not read namespaces (a CI identity bound to its
+    /// namespace cannot: its namespace is there, or the upgrade says otherwise).</summary>
+    public async Task<bool> NamespaceExistsAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return name.Length == 0 || await GetAsync(new ObjectKey("", "Namespace", "", name), "v1", cancellationToken) is not null;
+        }
+        catch (ClusterUnreachableException e) when (e.Status is 401 or 403)
+        {
+            return true;
+        }
+    }
 
     /// <summary>
-    /// A server-side apply of <paramref name="body"/> with <c>dryRun=All</c> (and <c>force</c>, so only what the API server
+    /// A server-side apply of <paramref name="item"/> (its YAML as helm rendered it) with <c>dryRun=All</c> (and <c>force</c>, so only what the API server
     /// itself refuses fails: validation, immutable fields, admission): nothing is stored. Null when it would be accepted;
     /// else the API server's status code and message.
     /// </summary>
-    public async Task<(int Status, string Message)?> DryRunApplyAsync(ObjectKey key, string apiVersion, JsonObject body, CancellationToken cancellationToken)
+    public async Task<(int Status, string Message)?> DryRunApplyAsync(ManifestObject item, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(body);
-        if (PathOf(key, apiVersion, withName: true) is not { } path)
+        ArgumentNullException.ThrowIfNull(item);
+        if (PathOf(item.Key, item.ApiVersion, withName: true) is not { } path)
         {
             return null;
         }
 
-        var json = body.ToJsonString();
+        var json = item.Document ?? item.Body.ToJsonString();
         var uri = $"{path}?dryRun=All&fieldManager={FieldManager}&force=true";
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Patch, uri)
         {
@@ -109,8 +122,12 @@ public sealed class ClusterView : IDisposable
             return null;
         }
 
-        return ((int)response.StatusCode, StatusMessage(await response.Content.ReadAsStringAsync(cancellationToken)));
+        return ((int)response.StatusCode, StatusMessage(await ReadAsync(response, "PATCH " + item.Key.Display, cancellationToken)));
     }
+
+    /// <summary>Group-versions whose resource list could not be read (an aggregated API that is down): their kinds are not
+    /// known, so no object of theirs is called unserved.</summary>
+    public IReadOnlySet<string> Unknown { get; private set; } = new HashSet<string>();
 
     /// <inheritdoc />
     public void Dispose() => _api.Dispose();
@@ -127,9 +144,19 @@ public sealed class ClusterView : IDisposable
         }
 
         var lists = await Task.WhenAll(groupVersions.Distinct().Select(async gv =>
-            (GroupVersion: gv, List: await ReadAsync(gv.Contains('/', StringComparison.Ordinal) ? "/apis/" + gv : "/api/" + gv, cancellationToken))));
+        {
+            try
+            {
+                return (GroupVersion: gv, List: await ReadAsync(gv.Contains('/', StringComparison.Ordinal) ? "/apis/" + gv : "/api/" + gv, cancellationToken));
+            }
+            catch (ClusterUnreachableException) when (gv.Contains('/', StringComparison.Ordinal))
+            {
+                return (GroupVersion: gv, List: (JsonObject?)null);
+            }
+        }));
         var served = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
-        foreach (var (gv, list) in lists)
+        Unknown = lists.Where(l => l.List is null).Select(l => l.GroupVersion).ToHashSet(StringComparer.Ordinal);
+        foreach (var (gv, list) in lists.Where(l => l.List is not null).Select(l => (l.GroupVersion, l.List!)))
         {
             var kinds = new HashSet<string>(StringComparer.Ordinal);
             foreach (var resource in (list["resources"] as JsonArray ?? []).OfType<JsonObject>())
@@ -154,13 +181,39 @@ public sealed class ClusterView : IDisposable
     private async Task<JsonObject> ReadAsync(string path, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        var text = await ReadAsync(response, "GET " + path, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new ClusterUnreachableException($"GET {path}: {(int)response.StatusCode} {StatusMessage(text)}");
+            throw new ClusterUnreachableException($"GET {path}: {(int)response.StatusCode} {StatusMessage(text)}") { Status = (int)response.StatusCode };
         }
 
-        return JsonNode.Parse(text) as JsonObject ?? throw new ClusterUnreachableException($"GET {path}: not a JSON object");
+        return Parse(text, "GET " + path) ?? throw new ClusterUnreachableException($"GET {path}: not a JSON object");
+    }
+
+    // A body cut off, or a connection reset while it is read, is the cluster's failure like a refused connection.
+    private static async Task<string> ReadAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException || e is TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ClusterUnreachableException($"{what}: the answer could not be read: {e.Message}", e);
+        }
+    }
+
+    // What a proxy in front of the API server answers (an HTML page) is no object.
+    private static JsonObject? Parse(string text, string what)
+    {
+        try
+        {
+            return JsonNode.Parse(text) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new ClusterUnreachableException($"{what}: the answer is not JSON: {e.Message}", e);
+        }
     }
 
     private string? PathOf(ObjectKey key, string apiVersion, bool withName)
@@ -184,9 +237,11 @@ public sealed class ClusterView : IDisposable
             message.Headers.Accept.ParseAdd("application/json");
             HttpResponseMessage? response = null;
             Exception? failure = null;
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(RequestTimeout);
             try
             {
-                response = await _api.Http.SendAsync(message, cancellationToken);
+                response = await _api.Http.SendAsync(message, deadline.Token);
             }
             catch (HttpRequestException e)
             {
@@ -239,6 +294,9 @@ public sealed class ClusterUnreachableException : Exception
         : base(message, inner)
     {
     }
+
+    /// <summary>The API server's status code, when it answered.</summary>
+    public int? Status { get; init; }
 
     /// <inheritdoc />
     public ClusterUnreachableException()

@@ -92,6 +92,12 @@ internal static class FieldDiff
 
     private static void WalkSubset(JsonNode? manifest, JsonNode? live, string path, List<FieldChange> changes)
     {
+        // A field the manifest sets to its zero value is one the API server leaves out (omitempty): no difference.
+        if (live is null && JsonTree.IsUnset(manifest))
+        {
+            return;
+        }
+
         switch (manifest)
         {
             case null:
@@ -113,6 +119,8 @@ internal static class FieldDiff
                 }
 
                 return;
+            case JsonArray { Count: 0 }:
+                return; // an empty list in a manifest sets nothing the live object must match
             case JsonArray list:
                 if (live is not JsonArray items)
                 {

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace HelmSentinel.Plan;
 
 /// <summary>Paths, texts and list matching over JSON trees, shared by the diff, the drift and the preflight checks. Pure.</summary>
-internal static class JsonTree
+internal static partial class JsonTree
 {
     // List items are matched by the first of these keys that every item of both lists has, once each: the merge keys of the
     // lists a chart writes (containers, env, volumes by name; mounts by path; ports by number; conditions by type).
@@ -37,14 +37,60 @@ internal static class JsonTree
     /// <summary>True for a map or a list with nothing in it, which the API server drops.</summary>
     public static bool IsEmpty(JsonNode? node) => node is JsonObject { Count: 0 } or JsonArray { Count: 0 };
 
+    /// <summary>True for what an object's JSON leaves out when it is the field's zero value (Go's <c>omitempty</c>): null, an
+    /// empty map, list or string, <c>false</c> and 0. The API server does not return such a field, so its absence is no change.</summary>
+    public static bool IsUnset(JsonNode? node) => node switch
+    {
+        null => true,
+        JsonObject { Count: 0 } or JsonArray { Count: 0 } => true,
+        JsonValue value => Text(value) is "" or "false" or "0",
+        _ => false,
+    };
+
     /// <summary>Two values are the same when their texts are (<c>"80"</c> and <c>80</c> too: a manifest's quoting is not a change).</summary>
     public static bool Same(JsonNode? a, JsonNode? b) => a switch
     {
         JsonObject x when b is JsonObject y => x.Count == y.Count && x.All(p => y.ContainsKey(p.Key) && Same(p.Value, y[p.Key])),
         JsonArray x when b is JsonArray y => x.Count == y.Count && x.Zip(y).All(p => Same(p.First, p.Second)),
         JsonObject or JsonArray => false,
-        _ => b is not (JsonObject or JsonArray) && Text(a) == Text(b),
+        _ => b is not (JsonObject or JsonArray) && (Text(a) == Text(b) || SameQuantity(Text(a), Text(b))),
     };
+
+    // Resource quantities as the API server writes them back: 0.5 is 500m, 1024Mi is 1Gi, 1000m is 1.
+    private static bool SameQuantity(string? a, string? b) =>
+        a is not null && b is not null && Quantity(a) is { } x && Quantity(b) is { } y && x == y;
+
+    private static decimal? Quantity(string text)
+    {
+        var match = QuantityPattern().Match(text);
+        if (!match.Success || !decimal.TryParse(match.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        {
+            return null;
+        }
+
+        decimal scale = match.Groups[2].Value switch
+        {
+            "" => 1m,
+            "m" => 0.001m,
+            "k" => 1e3m,
+            "M" => 1e6m,
+            "G" => 1e9m,
+            "T" => 1e12m,
+            "P" => 1e15m,
+            "E" => 1e18m,
+            "Ki" => 1024m,
+            "Mi" => 1024m * 1024,
+            "Gi" => 1024m * 1024 * 1024,
+            "Ti" => 1024m * 1024 * 1024 * 1024,
+            "Pi" => 1024m * 1024 * 1024 * 1024 * 1024,
+            "Ei" => 1024m * 1024 * 1024 * 1024 * 1024 * 1024,
+            _ => 0m,
+        };
+        return scale == 0m ? null : number * scale;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$")]
+    private static partial System.Text.RegularExpressions.Regex QuantityPattern();
 
     /// <summary>The key both lists' items can be matched by, or null to match them by position.</summary>
     public static string? MatchKey(JsonArray a, JsonArray b)

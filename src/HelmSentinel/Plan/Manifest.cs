@@ -59,7 +59,7 @@ public static class Manifest
                 continue;
             }
 
-            objects.Add(Read(body, source, where, releaseNamespace, hooks, document.Length));
+            objects.Add(Read(body, source, where, releaseNamespace, hooks, document.Length) with { Document = document });
         }
 
         return objects;

@@ -11,6 +11,10 @@ namespace HelmSentinel.Plan;
 /// <param name="Size">The document's length in characters.</param>
 public sealed record ManifestObject(ObjectKey Key, string ApiVersion, string? Source, JsonObject Body, bool IsHook, int Size)
 {
+    /// <summary>The document's YAML as helm rendered it (null for an item of a <c>List</c>): what a dry-run apply sends, so
+    /// that the API server reads it with its own YAML rules.</summary>
+    public string? Document { get; init; }
+
     /// <summary>The API version without its group: <c>v1</c> of <c>apps/v1</c>.</summary>
     public string Version => ApiVersion.Contains('/', StringComparison.Ordinal) ? ApiVersion[(ApiVersion.IndexOf('/', StringComparison.Ordinal) + 1)..] : ApiVersion;
 }

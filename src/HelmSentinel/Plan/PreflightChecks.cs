@@ -20,15 +20,19 @@ public static class PreflightChecks
     private static readonly string[] StatefulSetImmutable = ["spec.selector", "spec.serviceName", "spec.volumeClaimTemplates", "spec.podManagementPolicy"];
 
     /// <summary>
-    /// The fields of <paramref name="proposed"/> the API server will not change on <paramref name="baseline"/> (the live
-    /// object, or the deployed manifest when the live one could not be read): a selector, a StatefulSet's serviceName,
-    /// claim templates or pod management policy, a Job's template, a Service's clusterIP. Fields the chart leaves out are
-    /// not compared (the live defaults stay). Hooks are recreated, not patched, and are not checked.
+    /// The fields the API server will not change that this upgrade changes: a selector, a StatefulSet's serviceName, claim
+    /// templates or pod management policy, a Job's template, a Service's clusterIP. A field counts when the chart now
+    /// renders it otherwise than the deployed revision did, and the live object (when it could be read) does not already
+    /// hold the new value; fields the chart leaves out, or empties, keep what the object has. Hooks are recreated, not
+    /// patched, and are not checked; an object new to the release is not either (the ownership check covers it).
     /// </summary>
-    public static IReadOnlyList<Finding> Immutable(ManifestObject proposed, JsonObject? baseline)
+    /// <param name="proposed">The object as the upgrade renders it.</param>
+    /// <param name="deployed">The same object in the deployed revision's manifest; null when it is new to the release.</param>
+    /// <param name="live">The live object; null when it could not be read, or does not exist.</param>
+    public static IReadOnlyList<Finding> Immutable(ManifestObject proposed, JsonObject? deployed, JsonObject? live)
     {
         ArgumentNullException.ThrowIfNull(proposed);
-        if (baseline is null || proposed.IsHook)
+        if (deployed is null || proposed.IsHook)
         {
             return [];
         }
@@ -54,12 +58,12 @@ public static class PreflightChecks
         foreach (var path in paths)
         {
             var wanted = JsonTree.At(proposed.Body, path);
-            if (wanted is null)
+            if (wanted is null || JsonTree.IsUnset(wanted) || FieldDiff.Compare(JsonTree.At(deployed, path), wanted, path).Count == 0)
             {
                 continue;
             }
 
-            var changes = FieldDiff.Subset(wanted, JsonTree.At(baseline, path), path);
+            var changes = FieldDiff.Subset(wanted, JsonTree.At(live ?? deployed, path), path);
             if (changes.Count == 0)
             {
                 continue;
@@ -68,7 +72,8 @@ public static class PreflightChecks
             var what = key.Kind == "StatefulSet" && path != "spec.selector"
                 ? "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"
                 : key.Kind == "Service" ? "may not change once set" : "field is immutable";
-            var change = string.Join("; ", changes.Take(3).Select(c => $"{c.Path} is {Show(c.After)} in the cluster, {Show(c.Before)} in the chart"));
+            var where = live is null ? "in the deployed revision" : "in the cluster";
+            var change = string.Join("; ", changes.Take(3).Select(c => $"{c.Path} is {Show(c.After)} {where}, {Show(c.Before)} in the chart"));
             findings.Add(new Finding(
                 FindingSeverity.Blocking, Checks.ImmutableField, key,
                 $"helm upgrade will fail: {key.Display}'s {path} cannot change ({what}): {change}",

@@ -42,15 +42,41 @@ internal static partial class YamlJson
     private static JsonObject Map(YamlMappingNode map)
     {
         var result = new JsonObject();
+        var merged = new List<JsonObject>();
         foreach (var (key, value) in map.Children)
         {
             var name = key is YamlScalarNode { Value: { } k } ? k : key.ToString();
+
+            // A merge key (YAML 1.1 `<<: *anchor`, which helm's parser honours): its maps' fields, where the map sets none.
+            if (name == "<<" && key is YamlScalarNode { Style: ScalarStyle.Plain })
+            {
+                foreach (var source in value is YamlSequenceNode list ? list.Children : [value])
+                {
+                    if (Convert(source) is JsonObject fields)
+                    {
+                        merged.Add(fields);
+                    }
+                }
+
+                continue;
+            }
+
             result[name] = Convert(value);
+        }
+
+        foreach (var (name, value) in merged.SelectMany(m => m))
+        {
+            if (!result.ContainsKey(name))
+            {
+                result[name] = value?.DeepClone();
+            }
         }
 
         return result;
     }
 
+    // As sigs.k8s.io/yaml reads a plain scalar (go-yaml v2, YAML 1.1): y/yes/on and n/no/off are booleans; integers in
+    // Go's base prefixes (0644 is octal 420, 0x1F hex, 0b101 binary) with '_' allowed; then floats; the rest strings.
     private static JsonNode? Scalar(YamlScalarNode scalar)
     {
         var text = scalar.Value ?? "";
@@ -59,22 +85,17 @@ internal static partial class YamlJson
             return JsonValue.Create(text);
         }
 
-        if (text is "" or "~" or "null" or "Null" or "NULL")
+        switch (text)
         {
-            return null;
+            case "" or "~" or "null" or "Null" or "NULL":
+                return null;
+            case "y" or "Y" or "yes" or "Yes" or "YES" or "on" or "On" or "ON" or "true" or "True" or "TRUE":
+                return JsonValue.Create(true);
+            case "n" or "N" or "no" or "No" or "NO" or "off" or "Off" or "OFF" or "false" or "False" or "FALSE":
+                return JsonValue.Create(false);
         }
 
-        if (text is "true" or "True" or "TRUE")
-        {
-            return JsonValue.Create(true);
-        }
-
-        if (text is "false" or "False" or "FALSE")
-        {
-            return JsonValue.Create(false);
-        }
-
-        if (Integer().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole))
+        if (Integer(text.Replace("_", "", StringComparison.Ordinal)) is { } whole)
         {
             return JsonValue.Create(whole);
         }
@@ -87,8 +108,50 @@ internal static partial class YamlJson
         return JsonValue.Create(text);
     }
 
-    [GeneratedRegex(@"^[-+]?[0-9]+$")]
-    private static partial Regex Integer();
+    // Go's strconv.ParseInt(text, 0, 64): an optional sign, then 0x/0X hex, 0b/0B binary, 0o/0O or a leading 0 octal, else decimal.
+    private static long? Integer(string text)
+    {
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        var negative = text[0] == '-';
+        var digits = text[0] is '-' or '+' ? text[1..] : text;
+        var (radix, body) = digits.Length > 1 && digits[0] == '0'
+            ? char.ToLowerInvariant(digits[1]) switch
+            {
+                'x' => (16, digits[2..]),
+                'b' => (2, digits[2..]),
+                'o' => (8, digits[2..]),
+                _ => (8, digits[1..]),
+            }
+            : (10, digits);
+        if (body.Length == 0)
+        {
+            return null;
+        }
+
+        long value = 0;
+        foreach (var c in body)
+        {
+            var digit = c switch
+            {
+                >= '0' and <= '9' => c - '0',
+                >= 'a' and <= 'f' => c - 'a' + 10,
+                >= 'A' and <= 'F' => c - 'A' + 10,
+                _ => 99,
+            };
+            if (digit >= radix || value > (long.MaxValue - digit) / radix)
+            {
+                return null;
+            }
+
+            value = value * radix + digit;
+        }
+
+        return negative ? -value : value;
+    }
 
     [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
     private static partial Regex Float();

@@ -112,8 +112,18 @@ public static class PlanReport
         if (plan.Findings.Count > 0)
         {
             md.Append("#### Preflight\n\n| | Check | Object | What will happen | What to do |\n|---|---|---|---|---|\n");
+            var shownFindings = 0;
             foreach (var f in plan.Findings)
             {
+                // The findings may take half of the room; the rest are counted, blocking ones first (they come first).
+                if (md.Length > maxLength / 2)
+                {
+                    md.Append("| | | | ").Append(plan.Findings.Count - shownFindings).Append(" more finding(s) not shown here; ")
+                        .Append(Reporting.Markdown.EscapeCell(whereIsTheRest)).Append(" | |\n");
+                    break;
+                }
+
+                shownFindings++;
                 md.Append("| ").Append(f.Severity is FindingSeverity.Blocking ? "⛔ blocking" : "⚠️ warning").Append(" | ").Append(Reporting.Markdown.Code(f.Check))
                     .Append(" | ").Append(f.Object is null ? "release" : Reporting.Markdown.EscapeCell(f.Object.Display))
                     .Append(" | ").Append(Reporting.Markdown.EscapeCell(f.Message)).Append(" | ").Append(Reporting.Markdown.EscapeCell(f.Fix)).Append(" |\n");

@@ -66,7 +66,7 @@ public class HelmArgumentsTests
     public void Template_RendersWithoutTheCluster_AsAnUpgradeWhenTheReleaseExists()
     {
         HelmArguments.Template(Request().ToHelmUpgrade(), Helm4, isUpgrade: true).Should().Equal(
-            "template", "web", "./chart", "--namespace", "shop", "--is-upgrade",
+            "template", "web", "./chart", "--namespace", "shop", "--include-crds", "--is-upgrade",
             "--values", "base.yaml", "--values", "prod.yaml",
             "--set", "image.tag=1.2.3", "--set", "replicas=3",
             "--set-string", "build=0042", "--set-file", "config=app.conf",

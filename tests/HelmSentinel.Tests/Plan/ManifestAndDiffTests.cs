@@ -71,6 +71,29 @@ public sealed class ManifestAndDiffTests
     }
 
     [Fact]
+    public void Parse_ReadsYaml11AsHelmsParserDoes_OctalModesBooleanWordsAndMergeKeys()
+    {
+        var body = Manifest.Parse("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: x}
+            base: &base {a: 1, b: 2}
+            data:
+              <<: *base
+              b: 3
+              mode: 0644
+              hex: 0x1F
+              big: 1_000
+              on: on
+              off: off
+              y: y
+              version: 1.10
+            """, "ns")[0].Body;
+
+        body["data"]!.ToJsonString().Should().Be("""{"b":3,"mode":420,"hex":31,"big":1000,"on":true,"off":false,"y":true,"version":1.1,"a":1}""");
+    }
+
+    [Fact]
     public void Parse_MarksHooks_AndRefusesADocumentWithoutAName()
     {
         var hooks = Manifest.Parse("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations: {helm.sh/hook: pre-upgrade}\n", "ns");

@@ -13,14 +13,17 @@ public sealed class PreflightChecksTests
     public void AChangedDeploymentSelector_IsBlocking_ButTheSameSelectorWithServerDefaultsIsNot()
     {
         var proposed = One("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web2}}\n");
+        var deployed = Live("""{"spec":{"selector":{"matchLabels":{"app":"web"}}}}""");
 
-        var findings = PreflightChecks.Immutable(proposed, Live("""{"spec":{"selector":{"matchLabels":{"app":"web"}}}}"""));
+        var findings = PreflightChecks.Immutable(proposed, deployed, Live("""{"spec":{"selector":{"matchLabels":{"app":"web"}}}}"""));
 
         findings.Should().ContainSingle().Which.Should().Match<Finding>(f =>
             f.Severity == FindingSeverity.Blocking && f.Check == Checks.ImmutableField &&
             f.Message == "helm upgrade will fail: Deployment/web's spec.selector cannot change (field is immutable): spec.selector.matchLabels.app is web in the cluster, web2 in the chart" &&
             f.Fix.Contains("kubectl delete deployment web -n shop --cascade=orphan"));
-        PreflightChecks.Immutable(proposed, Live("""{"spec":{"selector":{"matchLabels":{"app":"web2"}}}}""")).Should().BeEmpty();
+        PreflightChecks.Immutable(proposed, deployed, Live("""{"spec":{"selector":{"matchLabels":{"app":"web2"}}}}""")).Should().BeEmpty("the live object already has it");
+        PreflightChecks.Immutable(proposed, Live("""{"spec":{"selector":{"matchLabels":{"app":"web2"}}}}"""), deployed).Should().BeEmpty("the chart renders it as it did");
+        PreflightChecks.Immutable(proposed, null, deployed).Should().BeEmpty("an object new to the release is the ownership check's");
     }
 
     [Theory]
@@ -30,21 +33,53 @@ public sealed class PreflightChecksTests
     public void AStatefulSetFieldOutsideTheUpdatableList_IsBlocking(string field, string path)
     {
         var proposed = One($"apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: db}}\nspec:\n  {field}\n  replicas: 3\n");
+        var deployed = Live("""{"spec":{"replicas":1,"serviceName":"db","volumeClaimTemplates":[{"metadata":{"name":"data"},"spec":{"resources":{"requests":{"storage":"1Gi"}}}}]}}""");
         var live = Live("""{"spec":{"replicas":1,"serviceName":"db","podManagementPolicy":"OrderedReady","volumeClaimTemplates":[{"metadata":{"name":"data"},"spec":{"resources":{"requests":{"storage":"1Gi"}}}}]}}""");
 
-        var finding = PreflightChecks.Immutable(proposed, live).Should().ContainSingle().Which;
+        var finding = PreflightChecks.Immutable(proposed, deployed, live).Should().ContainSingle().Which;
 
         finding.Message.Should().Contain($"{path} cannot change (updates to statefulset spec for fields other than 'replicas'");
     }
 
     [Fact]
-    public void AServiceClusterIp_ThatDiffersFromTheLiveOne_IsBlocking_AndAnUnsetOneIsNot()
+    public void AServiceClusterIp_ThatDiffersFromTheLiveOne_IsBlocking_AndAnUnsetOrEmptyOneIsNot()
     {
         var live = Live("""{"spec":{"clusterIP":"10.96.0.5","clusterIPs":["10.96.0.5"]}}""");
+        var deployed = Live("""{"spec":{"ports":[{"port":80}]}}""");
 
-        PreflightChecks.Immutable(One("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {clusterIP: 10.96.0.9}\n"), live)
+        PreflightChecks.Immutable(One("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {clusterIP: 10.96.0.9}\n"), deployed, live)
             .Should().ContainSingle().Which.Message.Should().Contain("may not change once set");
-        PreflightChecks.Immutable(One("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n"), live).Should().BeEmpty();
+        PreflightChecks.Immutable(One("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n"), deployed, live).Should().BeEmpty();
+        PreflightChecks.Immutable(One("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {clusterIP: \"\"}\n"), deployed, live).Should().BeEmpty(
+            "the API server keeps the old address for an empty one");
+    }
+
+    [Fact]
+    public void AJobTemplate_TheApiServerWroteBackInItsOwnForm_IsNoChange()
+    {
+        const string job = """
+            apiVersion: batch/v1
+            kind: Job
+            metadata: {name: migrate}
+            spec:
+              template:
+                spec:
+                  containers:
+                    - name: m
+                      image: app:1
+                      resources: {limits: {cpu: 1000m, memory: 1024Mi}}
+                      securityContext: {readOnlyRootFilesystem: false}
+                      volumeMounts: []
+                  volumes: [{name: conf, configMap: {name: c, defaultMode: 0644}}]
+            """;
+        var proposed = One(job.Replace("app:1", "app:2", StringComparison.Ordinal));
+        var live = Live("""
+            {"spec":{"template":{"metadata":{"labels":{"batch.kubernetes.io/controller-uid":"x"}},"spec":{"containers":[{"name":"m","image":"app:2",
+            "resources":{"limits":{"cpu":"1","memory":"1Gi"}},"securityContext":{}}],"volumes":[{"name":"conf","configMap":{"name":"c","defaultMode":420}}]}}}}
+            """);
+
+        PreflightChecks.Immutable(proposed, One(job).Body, live).Should().BeEmpty("quantities, false, empty lists and 0644 are the live values in another form");
+        PreflightChecks.Immutable(proposed, One(job).Body, null).Should().ContainSingle("against the deployed revision the image did change");
     }
 
     [Fact]

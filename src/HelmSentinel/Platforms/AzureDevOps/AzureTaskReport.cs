@@ -11,7 +11,7 @@ public static class AzureTaskReport
 {
     /// <summary>The output variables the task sets (task.json <c>outputVariables</c>).</summary>
     public static IReadOnlyList<string> OutputNames { get; } =
-        ["result", "revision", "restoredRevision", "previousRevision", "failureReason", "verification", "failedCheck", "hasChanges", "blockingFindings", "planPath", "rollbackVerification"];
+        ["result", "revision", "restoredRevision", "previousRevision", "failureReason", "verification", "failedCheck", "rollbackVerification", "hasChanges", "blockingFindings", "planPath"];
 
     /// <summary>The output variables' values: <c>revision</c> is the revision deployed now (empty when none),
     /// <c>failureReason</c> one masked line, <c>verification</c> (<c>passed</c>, <c>failed</c>, <c>cancelled</c>, or
@@ -31,10 +31,10 @@ public static class AzureTaskReport
         ];
         outputs.Add(("verification", VerificationNames.Of(outcome.Verification)));
         outputs.Add(("failedCheck", OneLine(masker.Mask(outcome.Verification?.FailedCheck))));
+        outputs.Add(("rollbackVerification", VerificationNames.Of(outcome.RollbackVerification)));
         outputs.Add(("hasChanges", outcome.Preflight is { } plan ? (plan.HasChanges ? "true" : "false") : ""));
         outputs.Add(("blockingFindings", outcome.Preflight is { } preflight ? Number(preflight.BlockingCount) : ""));
         outputs.Add(("planPath", ""));
-        outputs.Add(("rollbackVerification", VerificationNames.Of(outcome.RollbackVerification)));
         return outputs;
     }
 
@@ -54,10 +54,10 @@ public static class AzureTaskReport
             ("failureReason", OneLine(masker.Mask(PlanReason(plan)))),
             ("verification", "skipped"),
             ("failedCheck", ""),
+            ("rollbackVerification", "skipped"),
             ("hasChanges", plan.HasChanges ? "true" : "false"),
             ("blockingFindings", Number(plan.BlockingCount)),
             ("planPath", planPath),
-            ("rollbackVerification", "skipped"),
         ];
     }
 

@@ -113,7 +113,7 @@ public sealed class AzureTaskContextTests
     [Fact]
     public void Parse_EveryTaskJsonInputIsKnown()
     {
-        var known = AzureTaskContext.InputNames.Keys.Concat(["connectionType", "kubernetesServiceConnection", "kubeconfig", "verify", "commentOnPullRequest", "pullRequestStatus", "githubToken", "githubApiUrl"]);
+        var known = AzureTaskContext.InputNames.Keys.Concat(["command", "connectionType", "kubernetesServiceConnection", "kubeconfig", "verify", "commentOnPullRequest", "pullRequestStatus", "githubToken", "githubApiUrl"]);
         var taskJson = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(HelmSentinel.TestSupport.Tools.RepoRoot, "task.json")))!;
         var declared = taskJson["inputs"]!.AsArray().Select(i => i!["name"]!.GetValue<string>());
 

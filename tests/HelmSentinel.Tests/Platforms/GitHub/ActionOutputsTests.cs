@@ -38,7 +38,8 @@ public class ActionOutputsTests
         outputs.Select(o => $"{o.Key}={o.Value}").Should().Equal(
             "result=rolled-back", "revision=6", "restored-revision=6", "previous-revision=4", "chart-version=1.2.3",
             "app-version=2.0.0", "failure-reason=pod web-1 crashed: password *** rejected", "report-path=/tmp/report.md",
-            "verification=skipped", "failed-check=", "rollback-verification=skipped");
+            "verification=skipped", "failed-check=", "rollback-verification=skipped",
+            "has-changes=", "blocking-findings=", "plan-path=");
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public class ActionOutputsTests
 
         var outputs = ActionOutputs.From(outcome, new SecretMasker(["s3cr3t-value"]), null);
 
-        outputs.Select(o => $"{o.Key}={o.Value}").TakeLast(3).Should().Equal("verification=failed", "failed-check=healthz-***", "rollback-verification=skipped");
+        outputs.Select(o => $"{o.Key}={o.Value}").Skip(8).Take(3).Should().Equal("verification=failed", "failed-check=healthz-***", "rollback-verification=skipped");
     }
 
     [Theory]
@@ -70,7 +71,7 @@ public class ActionOutputsTests
             Verification = new VerificationReport(verdict, [], null, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch),
         };
 
-        ActionOutputs.From(outcome, SecretMasker.None, null).Select(o => $"{o.Key}={o.Value}").TakeLast(3)
+        ActionOutputs.From(outcome, SecretMasker.None, null).Select(o => $"{o.Key}={o.Value}").Skip(8).Take(3)
             .Should().Equal($"verification={name}", "failed-check=", "rollback-verification=skipped");
     }
 
@@ -79,7 +80,7 @@ public class ActionOutputsTests
     {
         var outcome = new DeployOutcome { Result = DeployResult.Succeeded, Release = "web", Namespace = "shop" };
 
-        ActionOutputs.From(outcome, SecretMasker.None, null).Select(o => $"{o.Key}={o.Value}").TakeLast(3)
+        ActionOutputs.From(outcome, SecretMasker.None, null).Select(o => $"{o.Key}={o.Value}").Skip(8).Take(3)
             .Should().Equal("verification=skipped", "failed-check=", "rollback-verification=skipped");
     }
 
@@ -96,7 +97,7 @@ public class ActionOutputsTests
             RollbackVerification = report with { FailedCheck = "error-rate" },
         };
 
-        ActionOutputs.From(outcome, SecretMasker.None, null).Select(o => $"{o.Key}={o.Value}").TakeLast(3)
+        ActionOutputs.From(outcome, SecretMasker.None, null).Select(o => $"{o.Key}={o.Value}").Skip(8).Take(3)
             .Should().Equal("verification=failed", "failed-check=healthz", "rollback-verification=failed");
     }
 
