@@ -113,8 +113,37 @@ public sealed class PlanEngine
 
     // The plan, and the values of every Secret either side renders: masked in it as the request's secrets are, so that an
     // API server's or a webhook's message that quotes a Secret's data does not carry it on.
+    // What needs nothing but the request starts at once, side by side: helm's server dry run, the cluster's discovery, and
+    // (in MakeCoreAsync) helm get manifest and get hooks; a connection opened for a plan that ended early is closed when it
+    // is ready.
     private static async Task<(DeployPlan Plan, IReadOnlyList<string> Secrets)> MakeUnmaskedAsync(
         DeployRequest request, HelmCli helm, HelmVersion version, ReleaseHistory history, IDeployLog log, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var upgrade = request.ToHelmUpgrade();
+        var dryRun = helm.DryRunAsync(upgrade, version, server: true, cancellationToken);
+        var opening = ClusterView.OpenAsync(request.Kubeconfig, request.KubeContext, time, cancellationToken);
+        try
+        {
+            return await MakeCoreAsync(request, helm, version, history, upgrade, dryRun, opening, cancellationToken);
+        }
+        finally
+        {
+            _ = dryRun.ContinueWith(static t => t.Exception, TaskScheduler.Default);
+            _ = opening.ContinueWith(static t =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    t.Result.Dispose();
+                }
+
+                return t.Exception;
+            }, TaskScheduler.Default);
+        }
+    }
+
+    private static async Task<(DeployPlan Plan, IReadOnlyList<string> Secrets)> MakeCoreAsync(
+        DeployRequest request, HelmCli helm, HelmVersion version, ReleaseHistory history, HelmUpgrade upgrade, Task<HelmProcessResult> dryRun,
+        Task<ClusterView> opening, CancellationToken cancellationToken)
     {
         var target = request.Target;
         var deployed = history.IsFirstInstall ? null : history.Deployed;
@@ -137,8 +166,7 @@ public sealed class PlanEngine
 
         var notes = new List<string>();
         var findings = new List<Finding>();
-        var upgrade = request.ToHelmUpgrade();
-        var render = await helm.DryRunAsync(upgrade, version, server: true, cancellationToken);
+        var render = await dryRun;
         string? serverError = null;
         var templated = false;
         if (!render.Succeeded)
@@ -201,7 +229,7 @@ public sealed class PlanEngine
 
         try
         {
-            using var cluster = await ClusterView.OpenAsync(request.Kubeconfig, request.KubeContext, time, cancellationToken);
+            var cluster = await opening; // closed by MakeUnmaskedAsync
             findings.AddRange(await ClusterChecksAsync(cluster, request, deployed?.Revision, current, proposed, crds, changes, cancellationToken));
         }
         catch (ClusterUnreachableException e)
