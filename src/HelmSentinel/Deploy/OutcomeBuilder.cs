@@ -165,6 +165,7 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
             Preflight = Preflight?.MaskedWith(Masker),
             Actions = [.. _actions],
             Warnings = [.. _warnings],
+            Advice = [.. DeployAdvice.From(request, History.Entries).Select(Masker.Mask)],
             ReplacedPods = [.. _replaced],
             StuckPods = [.. _stuck],
             Phases = [.. _phases, .. _open.Select(p => new PhaseTiming(p.Name, p.Started, now - p.Started))],

@@ -30,6 +30,7 @@ public static class MarkdownReport
         AppendList(md, "Actions", outcome.Actions, masker);
         AppendList(md, "Warnings", outcome.Warnings, masker);
         AppendList(md, "What to do", NextSteps.For(outcome), masker);
+        AppendList(md, "Advice", outcome.Advice, masker);
         AppendPhases(md, outcome.Phases);
         MermaidTimeline.Append(md, outcome.Timeline, masker);
         md.Append("#### Release history\n\n");

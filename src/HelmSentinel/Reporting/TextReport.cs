@@ -42,6 +42,7 @@ public static class TextReport
         AppendList(text, "actions", outcome.Actions, masker);
         AppendList(text, "warnings", outcome.Warnings, masker);
         AppendList(text, "what to do", NextSteps.For(outcome), masker);
+        AppendList(text, "advice", outcome.Advice, masker);
         text.Append("history:\n");
         text.Append(HistoryTable.Render(MaskEntries(outcome.History, masker), FailedRevision(outcome), outcome.RestoredRevision));
         return masker.Mask(text.ToString());
