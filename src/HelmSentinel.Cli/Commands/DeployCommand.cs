@@ -15,15 +15,9 @@ internal sealed class DeployCommand : CliCommand
     private static readonly HelmRetryOptions RetryDefaults = new();
 
     private readonly IReadOnlyList<string> _helmFlags;
+    private readonly ReleaseOptions _shared = new();
 
-    private readonly Option<string?> _release = CliOptions.Text("--release", "R", "Helm release name");
-    private readonly Option<string?> _chart = CliOptions.Text("--chart", "C", "chart folder, .tgz, repo/name or oci://host/path");
-    private readonly Option<string?> _namespace = CliOptions.Namespace();
     private readonly Option<string[]> _values = CliOptions.List("--values", "FILE", "values file (repeatable; the last wins)", "-f");
-    private readonly Option<string[]> _set = CliOptions.List("--set", "k=v", "--set pair (repeatable)");
-    private readonly Option<string[]> _setString = CliOptions.List("--set-string", "k=v", "--set-string pair (repeatable)");
-    private readonly Option<string[]> _setFile = CliOptions.List("--set-file", "k=path", "--set-file pair (repeatable)");
-    private readonly Option<string?> _version = CliOptions.Text("--version", "V", "chart version (repository and OCI charts)");
     private readonly Option<TimeSpan?> _timeout = CliOptions.Duration(
         "--timeout",
         $"upgrade timeout, Go duration or hh:mm:ss (default: {Duration(Defaults.Timeout)})");
@@ -36,12 +30,7 @@ internal sealed class DeployCommand : CliCommand
         $"revisions kept, 0 = unlimited, never 1 (default: {Defaults.HistoryMax})");
     private readonly Option<string?> _wait = CliOptions.Text("--wait", "watcher|legacy", $"Helm 4 wait strategy (default: {Defaults.WaitStrategy})");
     private readonly Option<OnOff?> _waitForJobs = CliOptions.Switch("--wait-for-jobs", "also wait for Jobs");
-    private readonly Option<OnOff?> _createNamespace = CliOptions.Switch("--create-namespace", "create the namespace if missing");
     private readonly Option<OnOff?> _force = CliOptions.Switch("--force", "Helm 3 --force / Helm 4 --force-replace");
-    private readonly Option<OnOff?> _reuseValues = CliOptions.Switch(
-        "--reuse-values",
-        "merge these values into the last release's (not with --reset-values)");
-    private readonly Option<OnOff?> _resetValues = CliOptions.Switch("--reset-values", "start again from the chart's default values");
     private readonly Option<OnOff?> _recoverStaleLock = CliOptions.Switch(
         "--recover-stale-lock",
         $"clear a provably stale pending lock first (default: {On(Defaults.RecoverStaleLock)})");
@@ -64,11 +53,7 @@ internal sealed class DeployCommand : CliCommand
     private readonly Option<OnOff?> _forceRollbackPods = CliOptions.Switch(
         "--force-rollback-pods",
         $"after a rollback, delete StatefulSet pods stuck on the failed revision (default: {On(Defaults.ForceRollbackPods)})");
-    private readonly Option<string?> _kubeContext = CliOptions.KubeContext();
-    private readonly Option<string?> _kubeconfig = CliOptions.Kubeconfig();
-    private readonly Option<string?> _helm = CliOptions.Helm();
     private readonly Option<string?> _description = CliOptions.Text("--description", "TEXT", "description recorded on the revision");
-    private readonly Option<string[]> _secret = CliOptions.List("--secret", "VALUE", "a value to mask in every output (repeatable)");
     private readonly Option<string?> _verify = CliOptions.Text(
         "--verify", "FILE", "a verify document (YAML): checks (helmTest, http, prometheus) that must pass for a bake after Ready, or the upgrade is rolled back");
     private readonly Option<OnOff?> _verifyRollback = CliOptions.Switch(
@@ -92,14 +77,12 @@ internal sealed class DeployCommand : CliCommand
         : base("deploy", "One guarded helm upgrade --install: it succeeds, or the release is put back to its last good revision.")
     {
         _helmFlags = helmFlags;
-        _release.Required = true;
-        _chart.Required = true;
         Option[] options =
         [
-            _release, _chart, _namespace, _values, _set, _setString, _setFile, _version, _timeout, _rollbackTimeout,
-            _historyMax, _wait, _waitForJobs, _createNamespace, _force, _reuseValues, _resetValues, _recoverStaleLock,
-            _staleLockMargin, _failFast, _restartThreshold, _unschedulableGrace, _kubeContext, _kubeconfig, _helm,
-            _forceRollbackPods, _description, _secret, _verify, _verifyRollback, _preflight, _summaryFile, _retries, _retryDelay,
+            _shared.Release, _shared.Chart, _shared.Namespace, _shared.Values, _shared.Set, _shared.SetString, _shared.SetFile, _shared.Version, _timeout, _rollbackTimeout,
+            _historyMax, _wait, _waitForJobs, _shared.CreateNamespace, _force, _shared.ReuseValues, _shared.ResetValues, _recoverStaleLock,
+            _staleLockMargin, _failFast, _restartThreshold, _unschedulableGrace, _shared.KubeContext, _shared.Kubeconfig, _shared.Helm,
+            _forceRollbackPods, _description, _shared.Secret, _verify, _verifyRollback, _preflight, _summaryFile, _retries, _retryDelay,
         ];
         foreach (var option in options)
         {
@@ -134,33 +117,17 @@ internal sealed class DeployCommand : CliCommand
     public DeployRequest ToRequest(ParseResult parse)
     {
         ArgumentNullException.ThrowIfNull(parse);
-        return new DeployRequest
+        return _shared.ToRequest(parse, _helmFlags) with
         {
-            Release = parse.GetValue(_release) ?? "",
-            Chart = parse.GetValue(_chart) ?? "",
-            Namespace = parse.GetValue(_namespace) ?? Defaults.Namespace,
-            ValuesFiles = parse.GetList(_values),
-            Set = parse.GetList(_set),
-            SetString = parse.GetList(_setString),
-            SetFile = parse.GetList(_setFile),
-            ChartVersion = parse.GetValue(_version),
             Timeout = parse.GetValue(_timeout) ?? Defaults.Timeout,
             RollbackTimeout = parse.GetValue(_rollbackTimeout),
             HistoryMax = parse.GetValue(_historyMax) ?? Defaults.HistoryMax,
             WaitStrategy = parse.GetValue(_wait) ?? Defaults.WaitStrategy,
             WaitForJobs = parse.GetSwitch(_waitForJobs, Defaults.WaitForJobs),
-            CreateNamespace = parse.GetSwitch(_createNamespace, Defaults.CreateNamespace),
             Force = parse.GetSwitch(_force, Defaults.Force),
-            ReuseValues = parse.GetSwitch(_reuseValues, Defaults.ReuseValues),
-            ResetValues = parse.GetSwitch(_resetValues, Defaults.ResetValues),
             RecoverStaleLock = parse.GetSwitch(_recoverStaleLock, Defaults.RecoverStaleLock),
             StaleLockMargin = parse.GetValue(_staleLockMargin) ?? Defaults.StaleLockMargin,
-            KubeContext = parse.GetValue(_kubeContext),
-            Kubeconfig = parse.GetValue(_kubeconfig),
-            HelmPath = parse.GetValue(_helm) ?? Defaults.HelmPath,
             Description = parse.GetValue(_description),
-            ExtraArgs = _helmFlags,
-            Secrets = [.. parse.GetList(_secret), .. DeployInputs.UndeclaredSecrets([.. parse.GetList(_set), .. parse.GetList(_setString)])],
             FailFast = parse.GetSwitch(_failFast, Defaults.FailFast),
             RestartThreshold = parse.GetValue(_restartThreshold) ?? Defaults.RestartThreshold,
             UnschedulableGrace = parse.GetValue(_unschedulableGrace) ?? Defaults.UnschedulableGrace,

@@ -10,24 +10,9 @@ namespace HelmSentinel.Cli.Commands;
 /// findings that would make it fail; nothing in the cluster changes.</summary>
 internal sealed class PlanCommand : CliCommand
 {
-    private static readonly DeployRequest Defaults = new() { Release = "", Chart = "" };
-
     private readonly IReadOnlyList<string> _helmFlags;
-    private readonly Option<string?> _release = CliOptions.Text("--release", "R", "Helm release name");
-    private readonly Option<string?> _chart = CliOptions.Text("--chart", "C", "chart folder, .tgz, repo/name or oci://host/path");
-    private readonly Option<string?> _namespace = CliOptions.Namespace();
+    private readonly ReleaseOptions _shared = new();
     private readonly Option<string[]> _values = CliOptions.List("--values", "FILE", "values file (repeatable; the last wins)", "-f");
-    private readonly Option<string[]> _set = CliOptions.List("--set", "k=v", "--set pair (repeatable)");
-    private readonly Option<string[]> _setString = CliOptions.List("--set-string", "k=v", "--set-string pair (repeatable)");
-    private readonly Option<string[]> _setFile = CliOptions.List("--set-file", "k=path", "--set-file pair (repeatable)");
-    private readonly Option<string?> _version = CliOptions.Text("--version", "V", "chart version (repository and OCI charts)");
-    private readonly Option<OnOff?> _createNamespace = CliOptions.Switch("--create-namespace", "the deploy would create the namespace if missing");
-    private readonly Option<OnOff?> _reuseValues = CliOptions.Switch("--reuse-values", "merge these values into the last release's (not with --reset-values)");
-    private readonly Option<OnOff?> _resetValues = CliOptions.Switch("--reset-values", "start again from the chart's default values");
-    private readonly Option<string?> _kubeContext = CliOptions.KubeContext();
-    private readonly Option<string?> _kubeconfig = CliOptions.Kubeconfig();
-    private readonly Option<string?> _helm = CliOptions.Helm();
-    private readonly Option<string[]> _secret = CliOptions.List("--secret", "VALUE", "a value to mask in every output (repeatable)");
     private readonly Option<string?> _json = CliOptions.Text("--json", "FILE", "write the machine-readable plan to FILE");
     private readonly Option<string?> _summaryFile = CliOptions.Text("--summary-file", "F", "write the Markdown plan to F");
 
@@ -36,12 +21,11 @@ internal sealed class PlanCommand : CliCommand
         : base("plan", "What helm-sentinel deploy would change, object by object, and the preflight findings that would make it fail; changes nothing.")
     {
         _helmFlags = helmFlags;
-        _release.Required = true;
-        _chart.Required = true;
         Option[] options =
         [
-            _release, _chart, _namespace, _values, _set, _setString, _setFile, _version, _createNamespace, _reuseValues, _resetValues,
-            _kubeContext, _kubeconfig, _helm, _secret, _json, _summaryFile,
+            _shared.Release, _shared.Chart, _shared.Namespace, _shared.Values, _shared.Set, _shared.SetString, _shared.SetFile, _shared.Version,
+            _shared.CreateNamespace, _shared.ReuseValues, _shared.ResetValues, _shared.KubeContext, _shared.Kubeconfig, _shared.Helm, _shared.Secret,
+            _json, _summaryFile,
         ];
         foreach (var option in options)
         {
@@ -67,29 +51,7 @@ internal sealed class PlanCommand : CliCommand
         """;
 
     /// <summary>The request a parsed command line asks for a plan of. Pure.</summary>
-    public DeployRequest ToRequest(ParseResult parse)
-    {
-        ArgumentNullException.ThrowIfNull(parse);
-        return new DeployRequest
-        {
-            Release = parse.GetValue(_release) ?? "",
-            Chart = parse.GetValue(_chart) ?? "",
-            Namespace = parse.GetValue(_namespace) ?? Defaults.Namespace,
-            ValuesFiles = parse.GetList(_values),
-            Set = parse.GetList(_set),
-            SetString = parse.GetList(_setString),
-            SetFile = parse.GetList(_setFile),
-            ChartVersion = parse.GetValue(_version),
-            CreateNamespace = parse.GetSwitch(_createNamespace, Defaults.CreateNamespace),
-            ReuseValues = parse.GetSwitch(_reuseValues, Defaults.ReuseValues),
-            ResetValues = parse.GetSwitch(_resetValues, Defaults.ResetValues),
-            KubeContext = parse.GetValue(_kubeContext),
-            Kubeconfig = parse.GetValue(_kubeconfig),
-            HelmPath = parse.GetValue(_helm) ?? Defaults.HelmPath,
-            ExtraArgs = _helmFlags,
-            Secrets = [.. parse.GetList(_secret), .. DeployInputs.UndeclaredSecrets([.. parse.GetList(_set), .. parse.GetList(_setString)])],
-        };
-    }
+    public DeployRequest ToRequest(ParseResult parse) => _shared.ToRequest(parse, _helmFlags);
 
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {

@@ -69,17 +69,7 @@ public static class HelmArguments
     /// </summary>
     /// <param name="target">The release and its cluster.</param>
     /// <param name="revision">The revision, from 1 (helm's 0 would mean the latest one: never what a caller means here).</param>
-    public static IReadOnlyList<string> GetHooks(HelmTarget target, int revision)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        ArgumentOutOfRangeException.ThrowIfLessThan(revision, 1);
-        var args = new List<string>
-        {
-            "get", "hooks", target.Release, "--revision", revision.ToString(CultureInfo.InvariantCulture), "--namespace", target.Namespace,
-        };
-        AddCluster(args, target);
-        return args;
-    }
+    public static IReadOnlyList<string> GetHooks(HelmTarget target, int revision) => Get("hooks", target, revision);
 
     /// <summary>
     /// <c>helm get manifest RELEASE --revision N</c> in the target's namespace and cluster: the revision's stored non-hook
@@ -87,13 +77,16 @@ public static class HelmArguments
     /// </summary>
     /// <param name="target">The release and its cluster.</param>
     /// <param name="revision">The revision, from 1.</param>
-    public static IReadOnlyList<string> GetManifest(HelmTarget target, int revision)
+    public static IReadOnlyList<string> GetManifest(HelmTarget target, int revision) => Get("manifest", target, revision);
+
+    // helm get WHAT RELEASE --revision N, in the target's namespace and cluster.
+    private static List<string> Get(string what, HelmTarget target, int revision)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentOutOfRangeException.ThrowIfLessThan(revision, 1);
         var args = new List<string>
         {
-            "get", "manifest", target.Release, "--revision", revision.ToString(CultureInfo.InvariantCulture), "--namespace", target.Namespace,
+            "get", what, target.Release, "--revision", revision.ToString(CultureInfo.InvariantCulture), "--namespace", target.Namespace,
         };
         AddCluster(args, target);
         return args;

@@ -1,5 +1,6 @@
 using System.Net;
 using HelmSentinel.Simulator.Storage;
+using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.Simulator.Tests.Api;
 
@@ -24,7 +25,7 @@ public sealed class DryRunTests : IAsyncLifetime
         var response = await _api.SendAsync("POST", Deployments + "?dryRun=All&fieldManager=helm", Body("dry"));
         await _api.SendAsync("POST", Deployments + "?fieldManager=helm", Body("real"));
         var events = await _api.WatchUntilAsync($"{Deployments}?watch=true&resourceVersion={version}", e => e["type"]!.GetValue<string>() == "ADDED");
-        await WaitForAsync(() => _api.Simulator.Store.List(ResourceTypes.ReplicaSets, "default").Count > 0);
+        await Eventually.WaitUntilAsync(() => _api.Simulator.Store.List(ResourceTypes.ReplicaSets, "default").Count > 0, "the Deployment controller created its ReplicaSet");
 
         // Assert
         response.StatusCode.Should().Be(HttpStatusCode.Created);
@@ -137,15 +138,4 @@ public sealed class DryRunTests : IAsyncLifetime
             .Replace("REPLICAS", replicas.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("STRATEGY", withStrategy ? "\"strategy\":{\"type\":\"RollingUpdate\"}," : string.Empty, StringComparison.Ordinal);
 
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        // The controllers react on the store's change feed; a deadline poll observes their end state without a fixed sleep.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
-
-        condition().Should().BeTrue();
-    }
 }

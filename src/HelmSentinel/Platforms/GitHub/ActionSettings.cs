@@ -32,4 +32,21 @@ public sealed record ActionSettings
     /// <c>set</c> and <c>set-string</c> pass under keys that look secret. (The kubeconfig content as a whole is registered
     /// with the runner too, as one value and not line by line: most of its lines, such as <c>kind: Config</c>, are not secret.)</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
+
+    /// <summary>The deploy inputs with the private files the action wrote for the content inputs (kubeconfig, verify).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> DeployInputsWith(string? kubeconfigPath, string? verifyPath = null)
+    {
+        var inputs = new Dictionary<string, IReadOnlyList<string>>(DeployInputs, StringComparer.Ordinal);
+        if (kubeconfigPath is not null)
+        {
+            inputs[DeployInputNames.Kubeconfig] = [kubeconfigPath];
+        }
+
+        if (verifyPath is not null)
+        {
+            inputs[DeployInputNames.Verify] = [verifyPath];
+        }
+
+        return inputs;
+    }
 }

@@ -58,18 +58,7 @@ public static class GitHubAction
         using (var kubeconfig = settings.KubeconfigContent is { } content ? PrivateTempFile.Write(content, PrivateTempFile.KubeconfigPrefix, runnerTemp) : null)
         using (var verify = settings.VerifyContent is { } document ? PrivateTempFile.Write(document, PrivateTempFile.VerifyPrefix, runnerTemp) : null)
         {
-            var inputs = new Dictionary<string, IReadOnlyList<string>>(settings.DeployInputs, StringComparer.Ordinal);
-            if (kubeconfig is not null)
-            {
-                inputs[DeployInputNames.Kubeconfig] = [kubeconfig.Path];
-            }
-
-            if (verify is not null)
-            {
-                inputs[DeployInputNames.Verify] = [verify.Path];
-            }
-
-            var (parsed, errors) = inputErrors.Count > 0 ? (null, inputErrors) : DeployInputs.Parse(inputs);
+            var (parsed, errors) = inputErrors.Count > 0 ? (null, inputErrors) : DeployInputs.Parse(settings.DeployInputsWith(kubeconfig?.Path, verify?.Path));
             if (parsed is null)
             {
                 outcome = Rejected(settings, errors);
@@ -141,13 +130,7 @@ public static class GitHubAction
         DeployPlan plan;
         using (var kubeconfig = settings.KubeconfigContent is { } content ? PrivateTempFile.Write(content, PrivateTempFile.KubeconfigPrefix, runnerTemp) : null)
         {
-            var inputs = new Dictionary<string, IReadOnlyList<string>>(settings.DeployInputs, StringComparer.Ordinal);
-            if (kubeconfig is not null)
-            {
-                inputs[DeployInputNames.Kubeconfig] = [kubeconfig.Path];
-            }
-
-            var (parsed, errors) = DeployInputs.Parse(inputs);
+            var (parsed, errors) = DeployInputs.Parse(settings.DeployInputsWith(kubeconfig?.Path));
             if (parsed is null)
             {
                 foreach (var error in errors)
