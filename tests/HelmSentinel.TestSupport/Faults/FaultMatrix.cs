@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using HelmSentinel.Deploy;
 using HelmSentinel.Reporting;
 using HelmSentinel.Simulator;
@@ -222,9 +223,52 @@ public static class FaultMatrix
         return text.Append(Summary(results)).Append('\n').ToString();
     }
 
+    /// <summary>The environment variable naming a folder into which each fault-matrix test writes its row, so that
+    /// <c>.ci/run</c> prints the matrix from the test run instead of running every case a second time.</summary>
+    public const string RowsVariable = "HELMSENTINEL_FAULT_ROWS";
+
+    /// <summary>Writes one result as a row file of <paramref name="folder"/> (one file per case and major, so a case run
+    /// again replaces its row). The details stay with the test's output.</summary>
+    public static void Record(FaultCaseResult result, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        Directory.CreateDirectory(folder);
+        var index = Cases.ToList().IndexOf(result.Case);
+        var row = new RecordedRow(result.Case.Axis, result.Case.Name, result.Major, result.ExitCode, result.Result, result.WrongExit, result.PendingLock, result.Problems);
+        File.WriteAllText(Path.Combine(folder, FormattableString.Invariant($"{result.Case.Axis}-{index}-helm{result.Major}.json")), JsonSerializer.Serialize(row));
+    }
+
+    /// <summary>The rows <see cref="Record"/> wrote, in the matrix's order (case, then major), and the case/major pairs
+    /// of <paramref name="expected"/> that have no row.</summary>
+    public static (IReadOnlyList<FaultCaseResult> Results, IReadOnlyList<string> Missing) ReadRecorded(string folder, IReadOnlyList<(FaultCase Case, int Major)> expected)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        var rows = Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, "*.json").Select(f => JsonSerializer.Deserialize<RecordedRow>(File.ReadAllText(f))!).ToList()
+            : [];
+        var results = new List<FaultCaseResult>();
+        var missing = new List<string>();
+        foreach (var (@case, major) in expected)
+        {
+            if (rows.FirstOrDefault(r => r.Axis == @case.Axis && r.Name == @case.Name && r.Major == major) is { } row)
+            {
+                results.Add(new FaultCaseResult(@case, major, row.ExitCode, row.Result, row.WrongExit, row.PendingLock, row.Problems, string.Empty));
+            }
+            else
+            {
+                missing.Add($"helm {major}  {@case}");
+            }
+        }
+
+        return (results, missing);
+    }
+
     /// <summary><c>faults=n survived=n pending-locks=n wrong-exit=n</c>.</summary>
     public static string Summary(IReadOnlyList<FaultCaseResult> results) =>
         $"faults={results.Count} survived={results.Count(r => r.Survived)} pending-locks={results.Count(r => r.PendingLock)} wrong-exit={results.Count(r => r.WrongExit)}";
+
+    private sealed record RecordedRow(
+        string Axis, string Name, int Major, int ExitCode, string Result, bool WrongExit, bool PendingLock, IReadOnlyList<string> Problems);
 
     private static async Task InstallAsync(FaultRun run)
     {

@@ -33,6 +33,10 @@ public abstract class FaultAxis(SimulatorFixture cluster, ITestOutputHelper outp
         var index = FaultMatrix.Cases.ToList().FindIndex(c => c.Axis == axis && c.Name == name);
         var result = await FaultMatrix.RunAsync(FaultMatrix.Cases[index], major, cluster.Simulator, TestNames.Release([axis, index, major], "fault"));
         output.WriteLine(result.Details);
+        if (Environment.GetEnvironmentVariable(FaultMatrix.RowsVariable) is { Length: > 0 } rows)
+        {
+            FaultMatrix.Record(result, rows);
+        }
 
         result.WrongExit.Should().BeFalse($"exit {result.ExitCode} is not an honest end of '{name}':\n{result.Details}");
         if (result.ExitCode != 2)
