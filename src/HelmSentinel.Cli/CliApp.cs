@@ -62,6 +62,7 @@ public static class CliApp
         var root = new RootCommand(Description) { HelpName = Name };
         root.Subcommands.Add(new DeployCommand(helmFlags));
         root.Subcommands.Add(new PlanCommand(helmFlags));
+        root.Subcommands.Add(new RollbackCommand());
         root.Subcommands.Add(new HistoryCommand());
         root.Subcommands.Add(new SimulatorCommand());
         root.Subcommands.Add(new DemoCommand());

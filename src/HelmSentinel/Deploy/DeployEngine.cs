@@ -35,9 +35,43 @@ public sealed class DeployEngine
 
     /// <summary>Runs the deploy to its end and describes it, telling the entry point (<paramref name="options"/>) when the
     /// request was accepted. Never throws for a failed deploy.</summary>
-    public async Task<DeployOutcome> DeployAsync(DeployRequest request, DeployOptions? options, CancellationToken cancellationToken = default)
+    public Task<DeployOutcome> DeployAsync(DeployRequest request, DeployOptions? options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Rollback is not null)
+        {
+            throw new ArgumentException("the request is a rollback (Rollback is set): run it with RollbackAsync", nameof(request));
+        }
+
+        return RunAsync(request, options, static async (r, h, o, l, w, retry, ct) =>
+        {
+            await using var session = new DeploySession(r, h, o, l, w, retry, ct);
+            return await session.RunAsync();
+        }, cancellationToken);
+    }
+
+    /// <summary>Rolls the release back by hand to <see cref="DeployRequest.Rollback"/> (a chosen revision or the last good
+    /// one) and verifies it, as a deploy verifies its restore: refused (exit 3, nothing changed) for a revision the history
+    /// does not hold, the current revision, a failed target (unless allowed) or a release a live helm holds; with
+    /// fail-fast, a target whose pods fail puts back the revision that ran before (exit 2). Never throws for a failed
+    /// rollback.</summary>
+    public Task<DeployOutcome> RollbackAsync(DeployRequest request, DeployOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Rollback is null)
+        {
+            throw new ArgumentException("the request is not a rollback: set Rollback (a revision, or null for the last good one)", nameof(request));
+        }
+
+        return RunAsync(request, options, static async (r, h, o, l, w, retry, ct) =>
+        {
+            await using var session = new RollbackSession(r, h, o, l, w, retry, ct);
+            return await session.RunAsync();
+        }, cancellationToken);
+    }
+
+    private async Task<DeployOutcome> RunAsync(DeployRequest request, DeployOptions? options, SessionRun run, CancellationToken cancellationToken)
+    {
         options ??= new DeployOptions();
         var outcome = new OutcomeBuilder(request, _time, _log);
         using (outcome.Phase("validate"))
@@ -61,9 +95,11 @@ public sealed class DeployEngine
         // detected and the history read, so a healthy deploy does not wait for them.
         await using var watcher = request.FailFast ? new PendingWatcher(request, outcome.Masker, _time, cancellationToken) : null;
         var helm = new HelmCli(_process, request.HelmPath, _log, outcome.Masker, HelmCli.Pipeline(_retry, _time, _log, outcome.Masker));
-        await using var session = new DeploySession(request, helm, outcome, _log, watcher, _retry, cancellationToken);
-        return await session.RunAsync();
+        return await run(request, helm, outcome, _log, watcher, _retry, cancellationToken);
     }
+
+    private delegate Task<DeployOutcome> SessionRun(
+        DeployRequest request, HelmCli helm, OutcomeBuilder outcome, IDeployLog log, PendingWatcher? watcher, HelmRetryOptions retry, CancellationToken cancellationToken);
 
     // A rejected request changes nothing, but its report should still show the release as it is (a report saying "no
     // revisions" about a release with four reads, at 2 a.m., as "the release is gone"). One read-only helm history,

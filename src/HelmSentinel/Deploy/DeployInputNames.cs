@@ -103,6 +103,12 @@ public static class DeployInputNames
     /// <summary>Make the upgrade's plan and run its preflight checks first; a blocking finding refuses the deploy.</summary>
     public const string Preflight = "preflight";
 
+    /// <summary>The revision a rollback by hand returns to (empty: the last good one).</summary>
+    public const string Revision = "revision";
+
+    /// <summary>Let a rollback by hand return to a revision whose status is failed.</summary>
+    public const string AllowFailedTarget = "allow-failed-target";
+
     /// <summary>Every input name, in the order the README lists them.</summary>
     public static IReadOnlyList<string> All { get; } =
     [

@@ -108,6 +108,14 @@ public sealed record DeployOutcome
     /// <summary>The release history after the deploy, oldest first.</summary>
     public IReadOnlyList<HistoryEntry> History { get; init; } = [];
 
+    /// <summary>True for a rollback by hand (<c>helm-sentinel rollback</c>): <see cref="DeployResult.Succeeded"/> then means
+    /// the release was rolled back to <see cref="TargetRevision"/> and verified; <see cref="RestoredRevision"/> is the revision
+    /// the rollback wrote.</summary>
+    public bool IsRollback { get; init; }
+
+    /// <summary>The revision a rollback by hand returned (or tried to return) the release to, once it was known.</summary>
+    public int? TargetRevision { get; init; }
+
     /// <summary>Total time from the start of the deploy to its end.</summary>
     public TimeSpan Duration { get; init; }
 

@@ -11,8 +11,9 @@ public sealed record DeployRequest
     /// <summary>Helm release name (DNS-1123 label, at most 53 characters).</summary>
     public required string Release { get; init; }
 
-    /// <summary>Chart reference: a local folder, a packaged <c>.tgz</c>, <c>repo/name</c> or <c>oci://…</c>.</summary>
-    public required string Chart { get; init; }
+    /// <summary>Chart reference: a local folder, a packaged <c>.tgz</c>, <c>repo/name</c> or <c>oci://…</c>. Required for a
+    /// deploy; a rollback (<see cref="Rollback"/>) has none.</summary>
+    public string Chart { get; init; } = string.Empty;
 
     /// <summary>Namespace of the release (and of its storage).</summary>
     public string Namespace { get; init; } = "default";
@@ -108,6 +109,10 @@ public sealed record DeployRequest
     /// baselines taken before the upgrade); when they fail, the deploy ends <c>rollback-failed</c>: the last good revision is
     /// back but not healthy. Needs <see cref="VerifyFile"/>.</summary>
     public bool VerifyRollback { get; init; }
+
+    /// <summary>Set for a rollback by hand (<see cref="DeployEngine.RollbackAsync(DeployRequest, DeployOptions?, CancellationToken)"/>):
+    /// the revision to return to. Null for a deploy.</summary>
+    public RollbackTarget? Rollback { get; init; }
 
     /// <summary>Values that must never be printed (masked in logs and reports). The entry points put here the declared
     /// secrets and the values of <see cref="Set"/> and <see cref="SetString"/> under keys that look secret

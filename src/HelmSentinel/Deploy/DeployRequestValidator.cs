@@ -59,14 +59,23 @@ public static partial class DeployRequestValidator
 
         CheckDnsLabel(DeployInputNames.Release, request.Release, "release name",
             "a release name such as web-api (lower-case letters, digits and '-')", "web-api", MaxReleaseLength, "Helm", Add, Q);
-        var kind = CheckChart(request.Chart, Add, Q);
+        var kind = request.Rollback is null ? CheckChart(request.Chart, Add, Q) : ChartKind.Repository;
         CheckDnsLabel(DeployInputNames.Namespace, request.Namespace, "namespace name",
             "a namespace name such as default or team-a", "team-a", MaxNamespaceLength, "Kubernetes", Add, Q);
         CheckValuesFiles(request.ValuesFiles, Add, Q);
         CheckAssignments(DeployInputNames.Set, request.Set, isFile: false, Add, Q);
         CheckAssignments(DeployInputNames.SetString, request.SetString, isFile: false, Add, Q);
         CheckAssignments(DeployInputNames.SetFile, request.SetFile, isFile: true, Add, Q);
-        CheckVersion(request.ChartVersion, request.Chart, kind, Add, Q);
+        if (request.Rollback is null)
+        {
+            CheckVersion(request.ChartVersion, request.Chart, kind, Add, Q);
+        }
+        else if (request.Rollback.Revision is < 1)
+        {
+            Add(DeployInputNames.Revision,
+                $"revision is {request.Rollback.Revision.Value.ToString(CultureInfo.InvariantCulture)}; expected a revision number of the release's " +
+                "history (1 or more), or none for the last good revision.");
+        }
         CheckDurations(request, Add);
         CheckHistoryMax(request.HistoryMax, Add);
         CheckWait(request.WaitStrategy, Add, Q);

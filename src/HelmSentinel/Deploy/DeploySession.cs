@@ -125,45 +125,9 @@ internal sealed class DeploySession(
         return await VerifyRestoredAsync(restored, spec, probes);
     }
 
-    private async Task<Step<HelmVersion>> DetectHelmAsync()
-    {
-        using (outcome.Phase("detect-helm"))
-        {
-            HelmVersion version;
-            try
-            {
-                version = await helm.VersionAsync(cancellationToken);
-            }
-            catch (Exception e) when (e is HelmNotFoundException or FormatException)
-            {
-                return new Verdict(DeployResult.Unreachable, e.Message);
-            }
+    private Task<Step<HelmVersion>> DetectHelmAsync() => HelmSteps.DetectAsync(helm, outcome, log, cancellationToken);
 
-            outcome.HelmVersion = version.Text;
-            if (!version.IsSupported)
-            {
-                return new Verdict(DeployResult.Unreachable, new UnsupportedHelmVersionException(version).Message);
-            }
-
-            log.Info($"helm {version.Text} (Helm {version.Major} dialect)");
-            return Step<HelmVersion>.Continue(version);
-        }
-    }
-
-    private async Task<Step<ReleaseHistory>> ReadHistoryAsync(Task<HistoryRead> reading)
-    {
-        using (outcome.Phase("read-history"))
-        {
-            var read = await reading;
-            if (read.History is not { } history)
-            {
-                return new Verdict(DeployResult.Unreachable, read.Error ?? "cannot read the release history");
-            }
-
-            outcome.History = history;
-            return Step<ReleaseHistory>.Continue(history);
-        }
-    }
+    private Task<Step<ReleaseHistory>> ReadHistoryAsync(Task<HistoryRead> reading) => HelmSteps.ReadHistoryAsync(reading, outcome);
 
     // A pending-* revision left by a killed helm: refuse while a live helm may hold it, clear it when it is provably stale.
     // The plan of the upgrade, before anything changes: a blocking finding refuses the deploy (helm would fail, or leave pods
@@ -780,21 +744,7 @@ internal sealed class DeploySession(
         }
     }
 
-    private async Task<HistoryRead> TryReadHistoryAsync(CancellationToken token)
-    {
-        try
-        {
-            return new HistoryRead(await helm.HistoryAsync(request.Target, token), null);
-        }
-        catch (HelmCommandException e)
-        {
-            return new HistoryRead(null, e.Message);
-        }
-        catch (FormatException e)
-        {
-            return new HistoryRead(null, "helm history printed something that is not its JSON: " + e.Message);
-        }
-    }
+    private Task<HistoryRead> TryReadHistoryAsync(CancellationToken token) => HelmSteps.TryReadHistoryAsync(helm, request.Target, token);
 
     private string FailureReason(HelmProcessResult upgrade)
     {
@@ -824,10 +774,7 @@ internal sealed class DeploySession(
 
     // Restored = the newest revision is deployed and is a rollback to the last good one (Helm's atomic
     // rollback and ours both write "Rollback to N").
-    private static bool IsRestored(ReleaseHistory history, HistoryEntry lastGood) =>
-        history.Latest is { Status: ReleaseStatus.Deployed } latest &&
-        latest.Revision > lastGood.Revision &&
-        latest.Description.StartsWith($"Rollback to {lastGood.Revision}", StringComparison.Ordinal);
+    private static bool IsRestored(ReleaseHistory history, HistoryEntry lastGood) => HelmSteps.IsRollbackTo(history, lastGood.Revision, lastGood.Revision);
 
     private static bool SameLatest(ReleaseHistory before, ReleaseHistory after) =>
         before.Latest?.Revision == after.Latest?.Revision && before.Latest?.Status == after.Latest?.Status;
@@ -865,7 +812,4 @@ internal sealed class DeploySession(
 
         public int LatestRevision => History.Latest?.Revision ?? 0;
     }
-
-    /// <summary>A history read: the history, or why it could not be read.</summary>
-    private sealed record HistoryRead(ReleaseHistory? History, string? Error);
 }

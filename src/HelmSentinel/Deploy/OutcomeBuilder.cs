@@ -63,6 +63,8 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
 
     public ChartSnapshot? Before { get; set; }
 
+    public int? TargetRevision { get; set; }
+
     public ChartSnapshot? After { get; set; }
 
     /// <summary>A step the engine took beyond the upgrade itself; logged at once.</summary>
@@ -147,7 +149,7 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
             Result = result,
             Release = request.Release,
             Namespace = request.Namespace,
-            ChartReference = request.Chart,
+            ChartReference = request.Rollback is null ? request.Chart : null,
             HelmVersion = HelmVersion,
             FirstInstall = FirstInstall,
             Before = Before,
@@ -157,6 +159,8 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
             RestoredRevision = RestoredRevision,
             CurrentRevision = CurrentRevision,
             Uninstalled = Uninstalled,
+            IsRollback = request.Rollback is not null,
+            TargetRevision = TargetRevision,
             FailureReason = reason is null ? null : Masker.Mask(reason),
             HelmError = helmResult is { Succeeded: false } ? Masker.Mask(helmResult.StandardError.Trim()) : null,
             Diagnosis = Diagnosis,

@@ -42,7 +42,8 @@ public sealed class CliWrapHelmProcess : IHelmProcess
 
         // Graceful first: helm's SIGINT handler marks the release failed instead of leaving a pending lock.
         using var forceful = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken.None);
-        using var registration = cancellationToken.Register(() => forceful.CancelAfter(_killGrace));
+        var grace = invocation.KillOnCancel ? TimeSpan.Zero : _killGrace;
+        using var registration = cancellationToken.Register(() => forceful.CancelAfter(grace));
         var clock = Stopwatch.StartNew();
         try
         {

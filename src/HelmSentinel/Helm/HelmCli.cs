@@ -136,7 +136,12 @@ public sealed class HelmCli
     public Task<HelmProcessResult> RunMutatingAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
         RunAsync(arguments, echo: true, cancellationToken);
 
-    private async Task<HelmProcessResult> RunAsync(IReadOnlyList<string> arguments, bool echo, CancellationToken cancellationToken)
+    /// <summary>As <see cref="RunMutatingAsync(IReadOnlyList{string}, CancellationToken)"/>, for a command that ignores SIGINT
+    /// (<c>helm rollback</c>): cancelling kills it at once.</summary>
+    public Task<HelmProcessResult> RunMutatingKilledOnCancelAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
+        RunAsync(arguments, echo: true, cancellationToken, killOnCancel: true);
+
+    private async Task<HelmProcessResult> RunAsync(IReadOnlyList<string> arguments, bool echo, CancellationToken cancellationToken, bool killOnCancel = false)
     {
         if (echo)
         {
@@ -144,7 +149,7 @@ public sealed class HelmCli
         }
 
         Action<string>? sink = echo ? line => _log.Info(_masker.Mask(line)) : null;
-        var invocation = new HelmInvocation(_helmPath, arguments, sink);
+        var invocation = new HelmInvocation(_helmPath, arguments, sink, killOnCancel);
         return await _pipeline.ExecuteAsync(
             static async (state, ct) => await state.process.RunAsync(state.invocation, ct),
             (process: _process, invocation),

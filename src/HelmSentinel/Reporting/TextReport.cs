@@ -56,6 +56,11 @@ public static class TextReport
     {
         ArgumentNullException.ThrowIfNull(outcome);
         var release = TextFormat.OneLine(outcome.Release);
+        if (outcome.IsRollback)
+        {
+            return RollbackHeadline(outcome, release);
+        }
+
         return outcome.Result switch
         {
             DeployResult.Succeeded => (outcome.FirstInstall ? $"{release} installed" : $"{release} deployed")
@@ -76,6 +81,22 @@ public static class TextReport
             DeployResult.Rejected => $"{release} deploy rejected: nothing was changed",
             DeployResult.Unreachable => $"{release} not deployed: the cluster or helm could not be reached; nothing was changed",
             _ => $"{release} ended as {outcome.Result}",
+        };
+    }
+
+    // A rollback by hand: "web rolled back to revision 2 (now revision 5)", or why it did not.
+    private static string RollbackHeadline(DeployOutcome outcome, string release)
+    {
+        var target = Revision(" to revision ", outcome.TargetRevision);
+        return outcome.Result switch
+        {
+            DeployResult.Succeeded => $"{release} rolled back{target}" + Revision(" (now revision ", outcome.RestoredRevision) + (outcome.RestoredRevision is null ? "" : ")"),
+            DeployResult.RollbackFailed when outcome.RestoredRevision is { } putBack =>
+                $"{release} rollback{target} failed; what ran before was put back (now revision {TextFormat.Number(putBack)})",
+            DeployResult.RollbackFailed => $"{release} rollback{target} failed: the cluster needs a person",
+            DeployResult.Rejected => $"{release} rollback refused: nothing was changed",
+            DeployResult.Unreachable => $"{release} not rolled back: the cluster or helm could not be reached; nothing was changed",
+            _ => $"{release} rollback ended as {outcome.Result}",
         };
     }
 

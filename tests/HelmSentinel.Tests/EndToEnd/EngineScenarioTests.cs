@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
@@ -89,10 +88,10 @@ public sealed class EngineScenarioTests(SimulatorFixture cluster) : IClassFixtur
         (await engine.DeployAsync(cluster.Request(major, release))).Result.Should().Be(DeployResult.Succeeded);
 
         // A CI job cancelled hard: helm is SIGKILLed while it waits for a rollout that never gets ready.
-        using (var helm = StartHelm(major, "upgrade", release, Tools.Chart("fixture-web"), "--install", "--namespace", release,
+        using (var helm = cluster.StartHelm(major, "upgrade", release, Tools.Chart("fixture-web"), "--install", "--namespace", release,
                    "--wait", "--timeout", "2m", "--set", "image.repository=sim.local/never-ready"))
         {
-            await WaitUntilAsync(() => LatestReleaseStatus(release) == ReleaseStatus.PendingUpgrade, "helm holds the lock");
+            await WaitUntilAsync(() => cluster.LatestReleaseStatus(release) == ReleaseStatus.PendingUpgrade, "helm holds the lock");
             helm.Kill(entireProcessTree: true);
             await helm.WaitForExitAsync();
         }
@@ -113,29 +112,6 @@ public sealed class EngineScenarioTests(SimulatorFixture cluster) : IClassFixtur
         outcome.History[2].Description.Should().Be("Rollback to 1");
         (await cluster.HelmAsync(major, "status", release, "--namespace", release)).StandardOutput.Should().Contain("STATUS: deployed");
     }
-
-    private Process StartHelm(int major, params string[] args)
-    {
-        var info = new ProcessStartInfo(Tools.Helm(major)) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args.Append("--kubeconfig").Append(cluster.Kubeconfig))
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in cluster.Environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        return Process.Start(info)!;
-    }
-
-    private string? LatestReleaseStatus(string release) =>
-        cluster.Simulator.Store.List(ResourceTypes.Secrets, release)
-            .Where(s => s["metadata"]?["labels"]?["name"]?.GetValue<string>() == release)
-            .OrderBy(s => int.Parse(s["metadata"]!["labels"]!["version"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture))
-            .Select(s => s["metadata"]!["labels"]!["status"]?.GetValue<string>())
-            .LastOrDefault();
 
     /// <summary>Images of the release's Ready pods.</summary>
     private List<string> ServingImages(string release) =>

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using HelmSentinel.Deploy;
 using HelmSentinel.Helm;
 using HelmSentinel.Resilience.Helm;
 using HelmSentinel.Simulator;
+using HelmSentinel.Simulator.Storage;
 using HelmSentinel.Tests.Support;
 using HelmSentinel.TestSupport;
 
@@ -51,4 +53,29 @@ public sealed class SimulatorFixture : IAsyncLifetime
     /// <summary>Runs helm directly (for assertions and for scenarios the engine must recover from).</summary>
     public Task<HelmProcessResult> HelmAsync(int major, params string[] args) =>
         new CliWrapHelmProcess(Environment).RunAsync(new HelmInvocation(Tools.Helm(major), [.. args, "--kubeconfig", Kubeconfig]));
+
+    /// <summary>Starts helm and leaves it running (a helm that holds the release's lock, to be killed).</summary>
+    public Process StartHelm(int major, params string[] args)
+    {
+        var info = new ProcessStartInfo(Tools.Helm(major)) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args.Append("--kubeconfig").Append(Kubeconfig))
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in Environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        return Process.Start(info)!;
+    }
+
+    /// <summary>The status label of the release's newest storage Secret, as the cluster holds it now.</summary>
+    public string? LatestReleaseStatus(string release) =>
+        Simulator.Store.List(ResourceTypes.Secrets, release)
+            .Where(s => s["metadata"]?["labels"]?["name"]?.GetValue<string>() == release)
+            .OrderBy(s => int.Parse(s["metadata"]!["labels"]!["version"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture))
+            .Select(s => s["metadata"]!["labels"]!["status"]?.GetValue<string>())
+            .LastOrDefault();
 }
