@@ -115,7 +115,7 @@ public static class DeployInputNames
         Release, Chart, Namespace, Values, Set, SetString, SetFile, Version, Timeout, RollbackTimeout, HistoryMax, Wait,
         WaitForJobs, CreateNamespace, Force, ReuseValues, ResetValues, RecoverStaleLock, StaleLockMargin, KubeContext,
         Kubeconfig, Helm, Description, ExtraArgs, Secrets, FailFast, RestartThreshold, UnschedulableGrace, ForceRollbackPods,
-        Verify, VerifyRollback, Preflight,
+        Verify, VerifyRollback, Preflight, Revision, AllowFailedTarget,
     ];
 
     /// <summary>The helm flag each owned flag corresponds to, when an input sets it (<c>--force-replace</c> → <c>force</c>).</summary>

@@ -25,7 +25,10 @@ public static class DeployInputs
     /// <summary>Parses the inputs. Returns the request, or the errors that prevent building one
     /// (a malformed number, duration or boolean, or a missing required input), with the values of the
     /// <c>secrets</c> input masked in their messages.</summary>
-    public static (DeployRequest? Request, IReadOnlyList<InputError> Errors) Parse(IReadOnlyDictionary<string, IReadOnlyList<string>> inputs)
+    /// <param name="inputs">The inputs by name, each with its values.</param>
+    /// <param name="rollback">The request of a rollback by hand: no chart; <c>revision</c> and <c>allow-failed-target</c>
+    /// name its target (<see cref="DeployRequest.Rollback"/>), and only a rollback takes them.</param>
+    public static (DeployRequest? Request, IReadOnlyList<InputError> Errors) Parse(IReadOnlyDictionary<string, IReadOnlyList<string>> inputs, bool rollback = false)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var errors = new List<InputError>();
@@ -118,7 +121,7 @@ public static class DeployInputs
             errors.Add(new InputError(DeployInputNames.Release, "is required: the Helm release name, e.g. web."));
         }
 
-        if (chart is null)
+        if (chart is null && !rollback)
         {
             errors.Add(new InputError(DeployInputNames.Chart, "is required: a chart folder, a .tgz, repo/name or oci:// reference."));
         }
@@ -129,11 +132,25 @@ public static class DeployInputs
             errors.Add(new InputError(DeployInputNames.RestartThreshold, $"'{restartThreshold}' is too small: a container must have restarted at least once to count as crash-looping."));
         }
 
+        var revision = Integer(DeployInputNames.Revision);
+        var allowFailedTarget = Bool(DeployInputNames.AllowFailedTarget, false);
+        if (!rollback)
+        {
+            // An action's input default (allow-failed-target: false) is no request for a rollback.
+            foreach (var (name, given) in new[] { (DeployInputNames.Revision, revision is not null), (DeployInputNames.AllowFailedTarget, allowFailedTarget) })
+            {
+                if (given)
+                {
+                    errors.Add(new InputError(name, "applies only to a rollback by hand (the rollback command); a deploy or a plan has no target revision."));
+                }
+            }
+        }
+
         var defaults = new DeployRequest { Release = "", Chart = "" };
         var request = new DeployRequest
         {
             Release = release ?? "",
-            Chart = chart ?? "",
+            Chart = rollback ? "" : chart ?? "", // a rollback returns to the revision's own chart and values
             Namespace = Single(DeployInputNames.Namespace) ?? defaults.Namespace,
             ValuesFiles = Lines(DeployInputNames.Values),
             Set = Lines(DeployInputNames.Set),
@@ -164,6 +181,7 @@ public static class DeployInputs
             VerifyFile = Single(DeployInputNames.Verify),
             VerifyRollback = Bool(DeployInputNames.VerifyRollback, defaults.VerifyRollback),
             Preflight = Bool(DeployInputNames.Preflight, defaults.Preflight),
+            Rollback = rollback ? new RollbackTarget(revision, allowFailedTarget) : null,
         };
         if (errors.Count > 0)
         {

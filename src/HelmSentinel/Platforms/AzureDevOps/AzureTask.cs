@@ -39,7 +39,8 @@ public static class AzureTask
 
         using var kubeconfig = context.Cluster is { } cluster ? PrivateTempFile.Write(cluster.Kubeconfig, PrivateTempFile.KubeconfigPrefix, context.TempDirectory) : null;
         using var verify = context.VerifyContent is { } document ? PrivateTempFile.Write(document, PrivateTempFile.VerifyPrefix, context.TempDirectory) : null;
-        var (parsed, errors) = DeployInputs.Parse(context.DeployInputsWith(kubeconfig?.Path, verify?.Path));
+        var rollback = context.Command == "rollback";
+        var (parsed, errors) = DeployInputs.Parse(context.DeployInputsWith(kubeconfig?.Path, verify?.Path), rollback);
         if (parsed is null)
         {
             return await reporter.FinishAsync(AzureTaskReport.Rejected(context.Release, context.Namespace, errors), new SecretMasker(context.Secrets), CancellationToken.None);
@@ -64,7 +65,7 @@ public static class AzureTask
             Accepted = accepted => started = reporter.StartAsync(accepted.Release, cancellationToken),
         };
         var engine = new DeployEngine(services.Helm(AzureTaskContext.WithoutCredentials(environment.Keys)), new AzureDeployLog(stdout), services.Time, services.HelmRetry);
-        var outcome = await engine.DeployAsync(request, options, cancellationToken);
+        var outcome = rollback ? await engine.RollbackAsync(request, options, cancellationToken) : await engine.DeployAsync(request, options, cancellationToken);
         try
         {
             await started;

@@ -28,6 +28,8 @@ public sealed record AzureTaskContext
         ["forceRollbackPods"] = "force-rollback-pods",
         ["verifyRollback"] = "verify-rollback",
         ["preflight"] = "preflight",
+        ["revision"] = "revision",
+        ["allowFailedTarget"] = "allow-failed-target",
         ["restartThreshold"] = "restart-threshold",
         ["createNamespace"] = "create-namespace",
         ["recoverStaleLock"] = "recover-stale-lock",
@@ -248,9 +250,9 @@ public sealed record AzureTaskContext
 
         var stage = Variable("SYSTEM_STAGENAME");
         var command = Input("command")?.Trim().ToLowerInvariant() ?? "deploy";
-        if (command is not ("deploy" or "plan"))
+        if (command is not ("deploy" or "plan" or "rollback"))
         {
-            errors.Add(new InputError("command", $"'{command}' is not a command; expected deploy or plan."));
+            errors.Add(new InputError("command", $"'{command}' is not a command; expected deploy, plan or rollback."));
         }
 
         return new AzureTaskContext

@@ -91,9 +91,9 @@ public static class ActionInputs
         secrets.AddRange(DeployInputs.SecretsOf(deployInputs));
 
         var mode = Get(environment, "mode")?.Trim().ToLowerInvariant() ?? "deploy";
-        if (mode is not ("deploy" or "plan"))
+        if (mode is not ("deploy" or "plan" or "rollback"))
         {
-            errors.Add(new InputError("mode", $"'{mode}' is not a mode; expected deploy or plan."));
+            errors.Add(new InputError("mode", $"'{mode}' is not a mode; expected deploy, plan or rollback."));
         }
 
         var settings = new ActionSettings

@@ -58,7 +58,8 @@ public static class GitHubAction
         using (var kubeconfig = settings.KubeconfigContent is { } content ? PrivateTempFile.Write(content, PrivateTempFile.KubeconfigPrefix, runnerTemp) : null)
         using (var verify = settings.VerifyContent is { } document ? PrivateTempFile.Write(document, PrivateTempFile.VerifyPrefix, runnerTemp) : null)
         {
-            var (parsed, errors) = inputErrors.Count > 0 ? (null, inputErrors) : DeployInputs.Parse(settings.DeployInputsWith(kubeconfig?.Path, verify?.Path));
+            var rollback = settings.Mode == "rollback";
+            var (parsed, errors) = inputErrors.Count > 0 ? (null, inputErrors) : DeployInputs.Parse(settings.DeployInputsWith(kubeconfig?.Path, verify?.Path), rollback);
             if (parsed is null)
             {
                 outcome = Rejected(settings, errors);
@@ -72,7 +73,9 @@ public static class GitHubAction
                     Accepted = request => started = reporter?.StartAsync(request, cancellationToken) ?? Task.CompletedTask,
                 };
                 var engine = new DeployEngine(services.Helm(HelmEnvironment(environment)), new GitHubDeployLog(stdout), services.Time, services.HelmRetry);
-                outcome = await engine.DeployAsync(parsed with { Secrets = settings.Secrets }, options, cancellationToken);
+                outcome = rollback
+                    ? await engine.RollbackAsync(parsed with { Secrets = settings.Secrets }, options, cancellationToken)
+                    : await engine.DeployAsync(parsed with { Secrets = settings.Secrets }, options, cancellationToken);
             }
         }
 
