@@ -80,7 +80,7 @@ public sealed class PlanEngine
 
         try
         {
-            return await MakeAsync(request, helm, version, history, _log, _time, cancellationToken);
+            return await MakeAsync(request, helm, version, history, _log, _time, cancellationToken) with { Rendered = [] }; // only a deploy's preflight hands its render on
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
