@@ -112,6 +112,11 @@ internal sealed class ResourceHandler : IDisposable
         var now = _time.GetUtcNow();
         return (live, stored) =>
         {
+            if (target.Subresource is null)
+            {
+                MetadataLabels.Check(target.Type, stored);
+            }
+
             if (live is not null && target.Subresource is null)
             {
                 ImmutableFields.Check(target.Type, live, stored);

@@ -1,3 +1,4 @@
+using HelmSentinel.Drift;
 using HelmSentinel.Helm;
 using HelmSentinel.Kubernetes;
 using HelmSentinel.Verify;
@@ -101,6 +102,13 @@ public sealed record DeployOutcome
 
     /// <summary>Duration of each phase, in order.</summary>
     public IReadOnlyList<PhaseTiming> Phases { get; init; } = [];
+
+    /// <summary>The ConfigMaps and Secrets the deployed manifest's pods read, as the deploy found them when it started (those
+    /// outside the release are not reverted by a rollback); empty when the deploy did not look (it stayed off the cluster).</summary>
+    public IReadOnlyList<ExternalConfigObject> ExternalConfig { get; init; } = [];
+
+    /// <summary>Those outside the release that changed since the revision the deploy rolled back to was deployed.</summary>
+    public IReadOnlyList<ConfigChange> ConfigChanges { get; init; } = [];
 
     /// <summary>The preflight's plan, when it ran: the objects the upgrade changes and the findings.</summary>
     public DeployPlan? Preflight { get; init; }

@@ -60,6 +60,10 @@ public sealed record DeployPlan
     /// <summary>The size of the release record helm would store, in bytes (0 when not rendered).</summary>
     public long ReleaseBytes { get; init; }
 
+    /// <summary>The objects the upgrade would apply, hooks included, as rendered (Secrets with their data): for the deploy that
+    /// made this plan as its preflight, which takes them and keeps them out of its outcome. Never printed.</summary>
+    internal IReadOnlyList<ManifestObject> Rendered { get; init; } = [];
+
     /// <summary>True when an object is added, removed or changed.</summary>
     public bool HasChanges => Changes.Any(c => c.Action is not ChangeAction.Unchanged);
 

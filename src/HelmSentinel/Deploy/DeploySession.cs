@@ -17,6 +17,7 @@ internal sealed class DeploySession(
     : IAsyncDisposable
 {
     private readonly HelmUpgrade _upgrade = request.ToHelmUpgrade();
+    private readonly ExternalConfigPhase _external = new(request, helm, outcome, log, cancellationToken);
     private HelmVersion _version = null!;
 
     // The fail-fast watcher once it has joined the upgrade; it stays until the deploy ends, because the forced rollback of
@@ -58,6 +59,7 @@ internal sealed class DeploySession(
         outcome.Before = before.LastGood is null || before.FirstInstall ? null : new ChartSnapshot(before.LastGood.Chart, before.LastGood.AppVersion);
         WarnAboutHistoryReach(history);
         await ReplaceStuckPodsOfAnEarlierFailureAsync(history);
+        await _external.CollectAsync(_version, outcome.Preflight, history);
         var spec = VerifyInput.Of(request).Spec;
         using var probes = spec is null ? null : VerificationProbes.Create(spec, request, helm, _version, outcome.Masker);
         if (probes is not null && !before.FirstInstall)
@@ -120,6 +122,11 @@ internal sealed class DeploySession(
             restored = before.FirstInstall
                 ? await EnsureUninstalledAsync(after, reason, upgrade)
                 : await EnsureRestoredAsync(before.LastGood, after, reason, upgrade);
+        }
+
+        if (!before.FirstInstall && before.LastGood is { } target)
+        {
+            await _external.CompareAsync(target.Revision);
         }
 
         return await VerifyRestoredAsync(restored, spec, probes);
@@ -303,7 +310,7 @@ internal sealed class DeploySession(
         outcome.Mark(firstInstall ? "install started" : "upgrade started");
         var startedAt = outcome.Time.GetUtcNow();
         outcome.Mutating();
-        var running = helm.RunMutatingAsync(HelmArguments.Upgrade(_upgrade, _version), interrupt.Token);
+        var running = helm.RunMutatingAsync(HelmArguments.Upgrade(_upgrade with { Labels = _external.Labels }, _version), interrupt.Token);
 
         // Helm starts at once; the watcher joins as soon as its first lists are in (see RolloutWatcher.UpgradeStarted).
         // A helm that succeeds before then does not wait for it; one that fails does, for the diagnosis.
@@ -756,6 +763,10 @@ internal sealed class DeploySession(
         if (outcome.Diagnosis is { } diagnosis)
         {
             reason = diagnosis.Fatal ? Explain(diagnosis) : $"{reason} ({Explain(diagnosis)})";
+            if (_external.ConfigErrorCause(diagnosis) is { } cause)
+            {
+                reason += "; " + cause;
+            }
         }
 
         return reason;

@@ -1,3 +1,4 @@
+using HelmSentinel.Drift;
 using HelmSentinel.Helm;
 using HelmSentinel.Kubernetes;
 using HelmSentinel.Verify;
@@ -32,6 +33,12 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
     public VerificationReport? Verification { get; set; }
 
     public VerificationReport? RollbackVerification { get; set; }
+
+    /// <summary>The external configuration found when the deploy started.</summary>
+    public IReadOnlyList<ExternalConfigObject> ExternalConfig { get; set; } = [];
+
+    /// <summary>What of it changed since the rollback's target revision.</summary>
+    public IReadOnlyList<ConfigChange> ConfigChanges { get; set; } = [];
 
     /// <summary>The preflight's plan, when it ran.</summary>
     public DeployPlan? Preflight { get; set; }
@@ -166,7 +173,9 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
             Diagnosis = Diagnosis,
             Verification = Verification?.MaskedWith(Masker.Mask),
             RollbackVerification = RollbackVerification?.MaskedWith(Masker.Mask),
-            Preflight = Preflight?.MaskedWith(Masker),
+            Preflight = Preflight?.MaskedWith(Masker) is { } plan ? plan with { Rendered = [] } : null, // the render holds the chart's Secrets
+            ExternalConfig = ExternalConfig,
+            ConfigChanges = ConfigChanges,
             Actions = [.. _actions],
             Warnings = [.. _warnings],
             Advice = [.. DeployAdvice.From(request, History.Entries).Select(Masker.Mask)],

@@ -80,7 +80,7 @@ public sealed class PlanEngine
 
         try
         {
-            return await MakeAsync(request, helm, version, history, _log, _time, cancellationToken);
+            return await MakeAsync(request, helm, version, history, _log, _time, cancellationToken) with { Rendered = [] }; // only a deploy's preflight hands its render on
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -263,6 +263,7 @@ public sealed class PlanEngine
             Findings = ordered,
             Notes = notes,
             ReleaseBytes = recordBytes,
+            Rendered = proposed,
         }, secrets);
     }
 
@@ -292,7 +293,8 @@ public sealed class PlanEngine
         return crds;
     }
 
-    private static List<ManifestObject> Proposed(JsonObject release, string releaseNamespace)
+    /// <summary>The objects of a dry run's release JSON: its manifest and its hooks.</summary>
+    internal static List<ManifestObject> Proposed(JsonObject release, string releaseNamespace)
     {
         var objects = new List<ManifestObject>(Manifest.Parse(JsonTree.Text(release["manifest"]) ?? "", releaseNamespace));
         foreach (var hook in (release["hooks"] as JsonArray ?? []).OfType<JsonObject>())

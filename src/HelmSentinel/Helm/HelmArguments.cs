@@ -181,6 +181,13 @@ public static class HelmArguments
             args.Add(request.Description);
         }
 
+        if (request.Labels.Count > 0)
+        {
+            // One flag of helm's stringToString syntax (k=v,k2=v2): label keys and values cannot hold a comma or an equals sign.
+            args.Add("--labels");
+            args.Add(string.Join(',', request.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "=" + l.Value)));
+        }
+
         AddCluster(args, request.Target);
         args.AddRange(request.ExtraArgs);
         return args;

@@ -54,6 +54,10 @@ public sealed record HelmUpgrade
     /// <summary><c>--description</c>, when given.</summary>
     public string? Description { get; init; }
 
+    /// <summary>Release labels for the new revision (<c>--labels</c>, merged by helm with the previous revision's; a value of
+    /// <c>null</c> deletes the key). Keys and values must be label-safe: they hold no <c>,</c> or <c>=</c>.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Further flags, appended as given; none of them may be in <see cref="HelmArguments.OwnedFlags"/>.</summary>
     public IReadOnlyList<string> ExtraArgs { get; init; } = [];
 }

@@ -59,6 +59,24 @@ public sealed class ClusterView : IDisposable
         }
     }
 
+    /// <summary>Connects as helm would without reading discovery: only ConfigMaps and Secrets (core <c>v1</c>, served by every
+    /// cluster) can be read, for a caller that needs no more and should not pay for the discovery documents.</summary>
+    /// <exception cref="ClusterUnreachableException">The kubeconfig cannot be loaded.</exception>
+    public static ClusterView OpenCore(string? kubeconfig, string? context, TimeProvider time)
+    {
+        try
+        {
+            var view = new ClusterView(ApiServerHttp.Create(kubeconfig, context), time);
+            view._resources[("v1", "ConfigMap")] = ("configmaps", true);
+            view._resources[("v1", "Secret")] = ("secrets", true);
+            return view;
+        }
+        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException)
+        {
+            throw new ClusterUnreachableException($"the kubeconfig cannot be loaded: {e.Message}", e);
+        }
+    }
+
     /// <summary>The live object, or null when the cluster has none (404) or does not serve its kind.</summary>
     /// <exception cref="ClusterUnreachableException">The read failed for another reason.</exception>
     public async Task<JsonObject?> GetAsync(ObjectKey key, string apiVersion, CancellationToken cancellationToken)

@@ -29,6 +29,7 @@ public static class MarkdownReport
         AppendVerification(md, $"Verification of restored revision {TextFormat.Number(outcome.RestoredRevision ?? 0)}", outcome.RollbackVerification, masker);
         AppendList(md, "Actions", outcome.Actions, masker);
         AppendList(md, "Warnings", outcome.Warnings, masker);
+        NotReverted.AppendMarkdown(md, outcome, masker);
         AppendList(md, "What to do", NextSteps.For(outcome), masker);
         AppendList(md, "Advice", outcome.Advice, masker);
         AppendPhases(md, outcome.Phases);

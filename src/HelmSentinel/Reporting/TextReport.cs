@@ -41,6 +41,7 @@ public static class TextReport
         AppendVerification(text, $"verification of restored revision {TextFormat.Number(outcome.RestoredRevision ?? 0)}", outcome.RollbackVerification, masker);
         AppendList(text, "actions", outcome.Actions, masker);
         AppendList(text, "warnings", outcome.Warnings, masker);
+        NotReverted.AppendText(text, outcome, masker);
         AppendList(text, "what to do", NextSteps.For(outcome), masker);
         AppendList(text, "advice", outcome.Advice, masker);
         text.Append("history:\n");
