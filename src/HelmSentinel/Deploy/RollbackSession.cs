@@ -85,7 +85,11 @@ internal sealed class RollbackSession(
         {
             outcome.RestoredRevision = after.Latest!.Revision;
             outcome.Mark($"revision {target.Revision} deployed as revision {after.Latest.Revision}");
-            return await StuckPodsReplacedAsync(target.Revision);
+            var verdict = await StuckPodsReplacedAsync(target.Revision);
+
+            // What the rollback did not restore: the configuration outside the release, against the target's fingerprints.
+            await new ExternalConfigPhase(request, helm, outcome, log, cancellationToken).CompareAsync(target.Revision);
+            return verdict;
         }
 
         var why = Why(rollback, target.Revision);
