@@ -427,6 +427,30 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
         fixture.Simulator.Store.List(ResourceTypes.Secrets, release).Should().HaveCount(revisions, "a plan writes no revision");
     }
 
+    [Fact]
+    public async Task CommandRollback_ToAChosenRevision_IsDeployedAndReportedInTheReleasesThread()
+    {
+        const string release = "web-rollback";
+        var connection = Guid.NewGuid().ToString();
+        AgentEnvironment Environment(string command, params string[] overrides) => new AgentEnvironment(_home)
+            .KubeconfigConnection(connection, fixture.KubeconfigWithToken("kc-rollback"), clusterContext: "simulator")
+            .Deploy(release, 4, overrides)
+            .Input("command", command)
+            .PullRequest(fixture.AzureDevOps, 80);
+        (await RunAsync(fixture.TaskFolder, Environment("deploy").Variables)).ExitCode.Should().Be(0);
+        (await RunAsync(fixture.TaskFolder, Environment("deploy", "image.tag=1.27.0").Variables)).ExitCode.Should().Be(0);
+
+        var run = await RunAsync(fixture.TaskFolder, Environment("rollback").Input("revision", "1").Variables);
+
+        run.ExitCode.Should().Be(0, run.All);
+        Final(run).Should().Contain($"##vso[task.setvariable variable=result{Output}succeeded");
+        Final(run)[^1].Should().StartWith($"##vso[task.complete result=Succeeded;]{release} rolled back to revision 1 (now revision 3)");
+        var threads = fixture.AzureDevOps.Threads.Where(t => Content(t).Contains($"helm-sentinel:{release}/{release} ", StringComparison.Ordinal)).ToList();
+        threads.Should().ContainSingle("the deploys' thread is updated in place");
+        Content(threads[0]).Should().Contain($"{release} rolled back to revision 1 (now revision 3)");
+        await Eventually.WaitUntilAsync(() => Workloads.DeploymentRuns(fixture.Simulator, release, release, "nginx:1.25.0"), "revision 1's template is live");
+    }
+
     private async Task<TaskProcess.Result> RunAsync(string folder, IReadOnlyDictionary<string, string?> environment, string node = "node")
     {
         var run = await TaskProcess.RunAsync(folder, environment, node);
