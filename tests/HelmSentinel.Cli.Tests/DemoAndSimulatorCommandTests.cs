@@ -32,7 +32,9 @@ public sealed class DemoAndSimulatorCommandTests : IDisposable
             .And.Contain("reason: verification failed: healthz: GET /healthz answered 500 (expected 200)")
             .And.Contain("1.1.0 was Ready but failed its health check, and 1.0.0 was put back")
             .And.Contain("[blocking] missing-reference: the pods of StatefulSet/demo-web-worker would sit in CreateContainerConfigError: configmap \"demo-web-settings\"")
-            .And.Contain("refused by its preflight before anything changed");
+            .And.Contain("refused by its preflight before anything changed")
+            .And.MatchRegex(@"helm-sentinel: demo-web rolled back to revision \d+ \(now revision \d+\)")
+            .And.Contain("3 replicas deployed and were rolled back by hand to the last good revision");
         var report = await File.ReadAllTextAsync(summary);
         report.Should().Contain("#### Release history").And.Contain("Rollback to 1");
     }

@@ -119,16 +119,28 @@ internal sealed class DemoCommand : CliCommand
             var fifth = await engine.DeployAsync(Request("1.0.0", settings), cancellationToken);
             await Report.WriteAsync(fifth, Request("1.0.0", settings), null, stdout);
 
+            await stdout.WriteLineAsync("\n### Step 6: scale demo-web 1.0.0 to 3 replicas (healthy), then roll that back by hand to the last good revision\n");
+            string[] scaled = ["replicaCount=3"];
+            var sixth = await engine.DeployAsync(Request("1.0.0", scaled), cancellationToken);
+            await Report.WriteAsync(sixth, Request("1.0.0", scaled), null, stdout);
+            var byHand = Request("1.0.0") with { Chart = "", Rollback = new RollbackTarget() };
+            var seventh = await engine.RollbackAsync(byHand, cancellationToken: cancellationToken);
+            await Report.WriteAsync(seventh, byHand, null, stdout);
+
             var asExpected = first.Result == DeployResult.Succeeded && second.Result == DeployResult.RolledBack
                 && third.Result == DeployResult.RolledBack && third.ReplacedPods.Count > 0
                 && fourth.Result == DeployResult.RolledBack && fourth.Verification?.FailedCheck == "healthz"
-                && plan.Result == PlanResult.Blocked && fifth.Result == DeployResult.Rejected;
+                && plan.Result == PlanResult.Blocked && fifth.Result == DeployResult.Rejected
+                && sixth.Result == DeployResult.Succeeded && seventh.Result == DeployResult.Succeeded && seventh.IsRollback
+                && seventh.TargetRevision == sixth.CurrentRevision - 1;
             await stdout.WriteLineAsync(asExpected
                 ? "\ndemo: 1.0.0 deployed, 2.0.0 failed and 1.0.0 was put back, as expected; the worker's broken pod was replaced " +
                   "so that its StatefulSet is really back on 1.0.0; 1.1.0 was Ready but failed its health check, and 1.0.0 was put back; " +
-                  "the upgrade that needed a missing ConfigMap was refused by its preflight before anything changed."
+                  "the upgrade that needed a missing ConfigMap was refused by its preflight before anything changed; " +
+                  "3 replicas deployed and were rolled back by hand to the last good revision."
                 : $"\ndemo: unexpected ending ({first.Result}, then {second.Result}, then {third.Result} with {third.ReplacedPods.Count} pod(s) replaced, " +
-                  $"then {fourth.Result}, a plan {plan.Result} and a deploy {fifth.Result}).");
+                  $"then {fourth.Result}, a plan {plan.Result}, a deploy {fifth.Result}, a deploy {sixth.Result} and a rollback by hand {seventh.Result} " +
+                  $"to revision {seventh.TargetRevision}).");
             return asExpected ? 0 : 1;
         }
         finally
