@@ -376,6 +376,7 @@ internal sealed class DeploySession(
 
         var upgrade = await running;
         await helmExited.CancelAsync();
+        outcome.Rollout = new MeasuredRollout(upgrade.Succeeded ? outcome.Time.GetUtcNow() - startedAt : null, _watcher?.Startups() ?? []);
         if (repair is not null)
         {
             RecordRepair(await repair, helmStarted: startedAt);

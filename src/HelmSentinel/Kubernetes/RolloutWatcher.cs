@@ -133,6 +133,10 @@ public sealed class RolloutWatcher : IAsyncDisposable
         return await _postMortem.BuildAsync(finding, fatal: false, cancellationToken);
     }
 
+    /// <summary>How long the upgrade's new pods took to become Ready so far, per workload (<see cref="PodStartups"/>):
+    /// from the API server's times, not this watcher's clock. Pods seen before and deleted since still count.</summary>
+    public IReadOnlyList<WorkloadStartup> Startups() => PodStartups.Of(Evaluate().Evaluation.Memory.Seen.Values);
+
     /// <summary>The release's StatefulSet pods that are stuck now and that <paramref name="scope"/> allows to replace:
     /// not Ready, on a revision their StatefulSet no longer wants, which its controller will not replace.</summary>
     /// <param name="scope">Which stuck pods count.</param>
