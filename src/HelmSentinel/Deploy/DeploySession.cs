@@ -22,6 +22,9 @@ internal sealed class DeploySession(
     // The fail-fast watcher once it has joined the upgrade; it stays until the deploy ends, because the forced rollback of
     // an explicit rollback needs what it saw. A watcher started only to replace stuck pods is stopped after that.
     private RolloutWatcher? _watcher;
+
+    // How far the watcher's streams may lag behind helm's own wait, for the start-up times of the advice.
+    private static readonly TimeSpan WatcherCatchUp = TimeSpan.FromSeconds(2);
     private PendingWatcher? _standalone;
 
     public async Task<DeployOutcome> RunAsync()
@@ -376,7 +379,9 @@ internal sealed class DeploySession(
 
         var upgrade = await running;
         await helmExited.CancelAsync();
-        outcome.Rollout = new MeasuredRollout(upgrade.Succeeded ? outcome.Time.GetUtcNow() - startedAt : null, _watcher?.Startups() ?? []);
+        var tookHelm = outcome.Time.GetUtcNow() - startedAt;
+        var startups = _watcher is null ? [] : upgrade.Succeeded ? await _watcher.StartupsWhenReadyAsync(WatcherCatchUp) : _watcher.Startups();
+        outcome.Rollout = new MeasuredRollout(upgrade.Succeeded ? tookHelm : null, startups);
         if (repair is not null)
         {
             RecordRepair(await repair, helmStarted: startedAt);
