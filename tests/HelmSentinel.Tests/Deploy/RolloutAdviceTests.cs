@@ -1,5 +1,6 @@
 using HelmSentinel.Deploy;
 using HelmSentinel.Kubernetes;
+using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.Tests.Deploy;
 
@@ -57,6 +58,20 @@ public sealed class RolloutAdviceTests
             "pods of Deployment/web became Ready 40 s after creation (p50 35 s, max 40 s); its startupProbe allows 50 s (10 s + 8 × 5 s) " +
             "before the container is restarted — raise its failureThreshold");
         Advice(null, Web([20, 37], probes)).Should().BeEmpty("37 s is less than three quarters of its 50 s");
+    }
+
+    [Fact]
+    public void TheReadmesExample_IsWhatTheAdviceSays()
+    {
+        var readme = File.ReadAllText(Path.Combine(Tools.RepoRoot, "README.md"));
+
+        var example = Advice(TimeSpan.FromSeconds(250), Web([36, 38, 41], Readiness(5, 5)));
+
+        example.Should().HaveCount(2);
+        foreach (var advice in example)
+        {
+            readme.Should().Contain("     - " + advice + "\n");
+        }
     }
 
     [Fact]
