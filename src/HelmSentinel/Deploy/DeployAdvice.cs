@@ -8,10 +8,10 @@ namespace HelmSentinel.Deploy;
 /// (<see cref="RolloutAdvice"/>). Advice never changes a result; the reports show it in an "Advice" section, left out
 /// when there is none. Pure.
 /// </summary>
-/// <remarks>The history's likely causes use the measured rollout: when upgrades ran out of time, this deploy's rollout
-/// (its duration when it succeeded, else its slowest pod's start-up) tells a timeout too short for the rollout (it took
-/// at least <see cref="RolloutAdvice.TimeoutShareWorthAdvice"/> of it) from pods that never get Ready; when most bad
-/// upgrades succeeded and were rolled back after, the verification checks are the likely cause.</remarks>
+/// <remarks>The history's likely causes use the measured rollout: when upgrades ran out of time, this deploy's successful
+/// rollout tells a timeout too short for the rollout (it took at least <see cref="RolloutAdvice.TimeoutShareWorthAdvice"/>
+/// of it) from pods that never get Ready (it took less); when most bad upgrades succeeded and were rolled back after, the
+/// verification checks are the likely cause.</remarks>
 public static class DeployAdvice
 {
     /// <summary>How many of the newest upgrades the history advice looks at.</summary>
@@ -107,14 +107,12 @@ public static class DeployAdvice
 
     private static string TimeoutCause(MeasuredRollout rollout, TimeSpan timeout)
     {
-        var limit = RolloutAdvice.Compact(timeout);
-        return RolloutAdvice.NearTimeout(rollout, timeout, out var measured) switch
+        var measured = rollout.Duration is { } took ? $". This rollout took {RolloutAdvice.Compact(took)} of the {RolloutAdvice.Compact(timeout)} timeout: " : "";
+        return RolloutAdvice.NearTimeout(rollout, timeout) switch
         {
-            true when rollout.Duration is not null => $". This rollout took {RolloutAdvice.Compact(measured)} of the {limit} timeout: the timeout is likely shorter than the rollout; raise it",
-            true => $". A pod of this upgrade took {RolloutAdvice.Compact(measured)} of the {limit} timeout to get Ready: the timeout is likely shorter than the rollout; raise it",
-            false when rollout.Duration is not null =>
-                $". This rollout took {RolloutAdvice.Compact(measured)} of the {limit} timeout: the timeouts more likely came from pods that never got Ready than from a short timeout",
-            _ => ". Compare the timeout with how long a healthy rollout takes here",
+            true => measured + "the timeout is likely shorter than the rollout; raise it",
+            false => measured + "the timeouts more likely came from pods that never got Ready than from a short timeout",
+            null => ". Compare the timeout with how long a healthy rollout takes here",
         };
     }
 }

@@ -379,9 +379,13 @@ internal sealed class DeploySession(
 
         var upgrade = await running;
         await helmExited.CancelAsync();
-        var tookHelm = outcome.Time.GetUtcNow() - startedAt;
-        var startups = _watcher is null ? [] : upgrade.Succeeded ? await _watcher.StartupsWhenReadyAsync(WatcherCatchUp) : _watcher.Startups();
-        outcome.Rollout = new MeasuredRollout(upgrade.Succeeded ? tookHelm : null, startups);
+        if (upgrade.Succeeded)
+        {
+            // Only a successful rollout is measured: when a failed helm exits, its own rollback has already put the old
+            // template back, whose new pods would pass for the upgrade's.
+            var took = outcome.Time.GetUtcNow() - startedAt;
+            outcome.Rollout = new MeasuredRollout(took, _watcher is null ? [] : await _watcher.StartupsWhenReadyAsync(WatcherCatchUp));
+        }
         if (repair is not null)
         {
             RecordRepair(await repair, helmStarted: startedAt);

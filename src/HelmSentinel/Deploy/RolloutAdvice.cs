@@ -5,10 +5,11 @@ using HelmSentinel.Text;
 namespace HelmSentinel.Deploy;
 
 /// <summary>What a deploy measured of its own rollout, for <see cref="DeployAdvice"/>.</summary>
-/// <param name="Duration">How long <c>helm upgrade</c> ran, on the runner's clock, when it succeeded; null when it failed
-/// or was interrupted (then it says nothing about how long a healthy rollout takes).</param>
+/// <param name="Duration">How long <c>helm upgrade</c> ran, on the runner's clock, when it succeeded; null when nothing
+/// was measured.</param>
 /// <param name="Startups">The start-up times of the upgrade's new pods, per workload, as the rollout watcher saw them
-/// (empty without fail-fast, or when helm was done before the watcher joined).</param>
+/// (empty without fail-fast, or when helm was done before the watcher joined). A failed upgrade is not measured: by the
+/// time helm exits, its own rollback has put the old template back.</param>
 public sealed record MeasuredRollout(TimeSpan? Duration, IReadOnlyList<WorkloadStartup> Startups)
 {
     /// <summary>Nothing measured.</summary>
@@ -62,7 +63,7 @@ public static class RolloutAdvice
             }
         }
 
-        if (rollout.Duration is { } took && timeout > TimeSpan.Zero && took >= timeout * TimeoutShareWorthAdvice)
+        if (NearTimeout(rollout, timeout) == true && rollout.Duration is { } took)
         {
             advice.Add($"the rollout took {Compact(took)} of a {Compact(timeout)} timeout: a slightly slower one fails; raise the timeout, or make the pods Ready sooner");
         }
@@ -70,18 +71,10 @@ public static class RolloutAdvice
         return advice;
     }
 
-    /// <summary>True when the rollout took (the upgrade, or one of its pods alone) at least
-    /// <see cref="TimeoutShareWorthAdvice"/> of <paramref name="timeout"/>; null when nothing was measured.</summary>
-    internal static bool? NearTimeout(MeasuredRollout rollout, TimeSpan timeout, out TimeSpan measured)
-    {
-        measured = rollout.Duration ?? rollout.Startups.Where(w => w.ReadyAfter.Count > 0).Select(w => w.Max).DefaultIfEmpty(TimeSpan.Zero).Max();
-        if (measured == TimeSpan.Zero || timeout <= TimeSpan.Zero)
-        {
-            return null;
-        }
-
-        return measured >= timeout * TimeoutShareWorthAdvice;
-    }
+    /// <summary>True when the successful upgrade took at least <see cref="TimeoutShareWorthAdvice"/> of
+    /// <paramref name="timeout"/>; null when it was not measured.</summary>
+    internal static bool? NearTimeout(MeasuredRollout rollout, TimeSpan timeout) =>
+        rollout.Duration is { } took && timeout > TimeSpan.Zero ? took >= timeout * TimeoutShareWorthAdvice : null;
 
     /// <summary>A duration for advice: whole seconds, compact (<c>4m10s</c>, <c>41s</c>).</summary>
     internal static string Compact(TimeSpan value) => GoDuration.FormatCompact(TimeSpan.FromSeconds(Math.Round(value.TotalSeconds, MidpointRounding.AwayFromZero)));
