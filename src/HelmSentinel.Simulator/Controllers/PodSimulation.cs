@@ -660,7 +660,7 @@ internal sealed class PodSimulation
 
                     break;
                 case BehaviourKind.Slow:
-                    _readyAt = at + TimeSpan.FromSeconds(Math.Max(behaviour.Seconds, _readinessDelay.TotalSeconds));
+                    _readyAt = HasProbe ? FirstPassingProbe(at, at + TimeSpan.FromSeconds(behaviour.Seconds)) : at + TimeSpan.FromSeconds(behaviour.Seconds);
                     if (runToCompletion)
                     {
                         Exit(at + _timing.RunBeforeExit + TimeSpan.FromSeconds(behaviour.Seconds), 0, "Completed", lastWords);
@@ -678,6 +678,17 @@ internal sealed class PodSimulation
             }
 
             StepRunning(at, pod, events);
+        }
+
+        // A kubelet marks the container Ready at the first readiness probe that passes: probes start initialDelaySeconds
+        // after the start and repeat every period; those before the app is up fail (Unhealthy events, as for never-ready).
+        private DateTimeOffset FirstPassingProbe(DateTimeOffset started, DateTimeOffset up)
+        {
+            var first = started + _readinessDelay;
+            var period = _probePeriod > TimeSpan.Zero ? _probePeriod : TimeSpan.FromSeconds(1);
+            var failing = up > first ? (long)Math.Ceiling((up - first) / period) : 0;
+            _nextProbeAt = failing > 0 ? first : null;
+            return first + (period * failing);
         }
 
         // The canary: prints the variables as the program sees them, then exits quoting them in its termination message.
@@ -752,6 +763,10 @@ internal sealed class PodSimulation
                 Ready = true;
                 ReadySince = ready;
                 _readyAt = null;
+                if (_nextProbeAt >= ready)
+                {
+                    _nextProbeAt = null; // that probe passed: no more failures to report
+                }
             }
 
             if (_nextProbeAt is { } probe && probe <= at)

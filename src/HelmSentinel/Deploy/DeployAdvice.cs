@@ -4,9 +4,14 @@ using HelmSentinel.Helm;
 namespace HelmSentinel.Deploy;
 
 /// <summary>
-/// Advice from what a deploy already knows: the release's recent history and its settings. Advice never changes a
-/// result; the reports show it in an "Advice" section, left out when there is none. Pure.
+/// Advice from what a deploy already knows: the release's recent history, its settings and the rollout it measured
+/// (<see cref="RolloutAdvice"/>). Advice never changes a result; the reports show it in an "Advice" section, left out
+/// when there is none. Pure.
 /// </summary>
+/// <remarks>The history's likely causes use the measured rollout: when upgrades ran out of time, this deploy's successful
+/// rollout tells a timeout too short for the rollout (it took at least <see cref="RolloutAdvice.TimeoutShareWorthAdvice"/>
+/// of it) from pods that never get Ready (it took less); when most bad upgrades succeeded and were rolled back after, the
+/// verification checks are the likely cause.</remarks>
 public static class DeployAdvice
 {
     /// <summary>How many of the newest upgrades the history advice looks at.</summary>
@@ -17,16 +22,20 @@ public static class DeployAdvice
 
     private const string RollbackPrefix = "Rollback to ";
 
-    /// <summary>The advice for a deploy of <paramref name="request"/> whose release history is <paramref name="history"/> (oldest first).</summary>
-    public static IReadOnlyList<string> From(DeployRequest request, IReadOnlyList<HistoryEntry> history)
+    /// <summary>The advice for a deploy of <paramref name="request"/> whose release history is <paramref name="history"/>
+    /// (oldest first) and whose own rollout measured <paramref name="rollout"/> (nothing when null).</summary>
+    public static IReadOnlyList<string> From(DeployRequest request, IReadOnlyList<HistoryEntry> history, MeasuredRollout? rollout = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(history);
+        rollout ??= MeasuredRollout.None;
         var advice = new List<string>();
-        if (History(history) is { } fromHistory)
+        if (History(history, rollout, request.Timeout) is { } fromHistory)
         {
             advice.Add(fromHistory);
         }
+
+        advice.AddRange(RolloutAdvice.From(rollout, request.Timeout));
 
         if (request.HistoryMax == 0)
         {
@@ -42,7 +51,7 @@ public static class DeployAdvice
 
     // An upgrade is a revision helm wrote for an install or an upgrade (not a rollback); it went wrong when it failed, or
     // when it succeeded and the next revision is a rollback (a failed verification, or a person).
-    private static string? History(IReadOnlyList<HistoryEntry> history)
+    private static string? History(IReadOnlyList<HistoryEntry> history, MeasuredRollout rollout, TimeSpan timeout)
     {
         var upgrades = new List<(HistoryEntry Entry, bool Failed, bool RolledBack)>();
         for (var i = 0; i < history.Count; i++)
@@ -91,7 +100,19 @@ public static class DeployAdvice
         }
 
         return $"{bad.Count} of the last {recent.Count} upgrades of this release failed or were rolled back: {string.Join("; ", causes)}" +
-               (timeouts > 0 ? ". Compare the timeout with how long a healthy rollout takes here" : "") +
-               (stopped > 0 ? ". Try the image before it reaches this environment (a verify document, a staging stage)" : "");
+               (timeouts > 0 ? TimeoutCause(rollout, timeout) : "") +
+               (stopped > 0 ? ". Try the image before it reaches this environment (a verify document, a staging stage)" : "") +
+               (after * 2 > bad.Count ? ". Most of them passed helm and failed after: the verification checks are likely too sensitive for this release" : "");
+    }
+
+    private static string TimeoutCause(MeasuredRollout rollout, TimeSpan timeout)
+    {
+        var measured = rollout.Duration is { } took ? $". This rollout took {RolloutAdvice.Compact(took)} of the {RolloutAdvice.Compact(timeout)} timeout: " : "";
+        return RolloutAdvice.NearTimeout(rollout, timeout) switch
+        {
+            true => measured + "the timeout is likely shorter than the rollout; raise it",
+            false => measured + "the timeouts more likely came from pods that never got Ready than from a short timeout",
+            null => ". Compare the timeout with how long a healthy rollout takes here",
+        };
     }
 }

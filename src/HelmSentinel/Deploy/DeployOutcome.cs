@@ -97,7 +97,7 @@ public sealed record DeployOutcome
     /// <summary>Things worth knowing that did not fail the deploy.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
-    /// <summary>Advice from the release's history and the deploy's settings (<see cref="DeployAdvice"/>); it never changes the result.</summary>
+    /// <summary>Advice from the release's history, the deploy's settings and its measured rollout (<see cref="DeployAdvice"/>); it never changes the result.</summary>
     public IReadOnlyList<string> Advice { get; init; } = [];
 
     /// <summary>Duration of each phase, in order.</summary>

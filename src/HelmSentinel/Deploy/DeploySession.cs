@@ -23,6 +23,9 @@ internal sealed class DeploySession(
     // The fail-fast watcher once it has joined the upgrade; it stays until the deploy ends, because the forced rollback of
     // an explicit rollback needs what it saw. A watcher started only to replace stuck pods is stopped after that.
     private RolloutWatcher? _watcher;
+
+    // How far the watcher's streams may lag behind helm's own wait, for the start-up times of the advice.
+    private static readonly TimeSpan WatcherCatchUp = TimeSpan.FromSeconds(2);
     private PendingWatcher? _standalone;
 
     public async Task<DeployOutcome> RunAsync()
@@ -347,6 +350,13 @@ internal sealed class DeploySession(
 
         var upgrade = await running;
         await helmExited.CancelAsync();
+        if (upgrade.Succeeded)
+        {
+            // Only a successful rollout is measured: when a failed helm exits, its own rollback has already put the old
+            // template back, whose new pods would pass for the upgrade's.
+            var took = outcome.Time.GetUtcNow() - startedAt;
+            outcome.Rollout = new MeasuredRollout(took, _watcher is null ? [] : await _watcher.StartupsWhenReadyAsync(WatcherCatchUp));
+        }
         if (repair is not null)
         {
             RecordRepair(await repair, helmStarted: startedAt);

@@ -56,6 +56,9 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
         }
     } = ReleaseHistory.Empty;
 
+    /// <summary>What the upgrade measured of its rollout, for the advice.</summary>
+    public MeasuredRollout Rollout { get; set; } = MeasuredRollout.None;
+
     public bool FirstInstall { get; set; }
 
     public bool Uninstalled { get; set; }
@@ -178,7 +181,7 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
             ConfigChanges = ConfigChanges,
             Actions = [.. _actions],
             Warnings = [.. _warnings],
-            Advice = [.. DeployAdvice.From(request, History.Entries).Select(Masker.Mask)],
+            Advice = [.. DeployAdvice.From(request, History.Entries, Rollout).Select(Masker.Mask)],
             ReplacedPods = [.. _replaced],
             StuckPods = [.. _stuck],
             Phases = [.. _phases, .. _open.Select(p => new PhaseTiming(p.Name, p.Started, now - p.Started))],

@@ -145,7 +145,7 @@ internal sealed class RolloutEvaluator(string release, string @namespace, FailFa
 
     /// <summary>Pods that belong to the NEW template of a release workload and are the upgrade's: not in a first
     /// list, or created since helm started (less the clock margin); pods being deleted are left out.</summary>
-    private IEnumerable<Candidate> NewPods(RolloutSnapshot snapshot)
+    internal IEnumerable<Candidate> NewPods(RolloutSnapshot snapshot)
     {
         var newReplicaSets = new Dictionary<string, string>(StringComparer.Ordinal); // rs uid -> "Deployment/name"
         var owners = new Dictionary<string, (string Name, string? Revision)>(StringComparer.Ordinal); // owner uid -> name, revision to match

@@ -133,6 +133,49 @@ public sealed class RolloutWatcher : IAsyncDisposable
         return await _postMortem.BuildAsync(finding, fatal: false, cancellationToken);
     }
 
+    /// <summary>How long the pods of the release workloads' current templates that are the upgrade's took to become Ready,
+    /// per workload (<see cref="PodStartups"/>): from the API server's times, not this watcher's clock. Only the pods there
+    /// now: a pod that was of the newest template for a moment (before the upgrade's ReplicaSet was seen) is not.</summary>
+    public IReadOnlyList<WorkloadStartup> Startups() => PodStartups.Of(_evaluator.NewPods(Snapshot()).ToList());
+
+    /// <summary>The <see cref="Startups"/> once helm has reported the rollout Ready: the watch streams may be a moment
+    /// behind helm, so this waits (at most <paramref name="catchUp"/>, on the watcher's clock) until the release's workloads
+    /// and the new pods still there are Ready as this watcher sees them too; past it, what it has seen so far.</summary>
+    /// <param name="catchUp">How long the watcher may lag behind helm.</param>
+    public async Task<IReadOnlyList<WorkloadStartup>> StartupsWhenReadyAsync(TimeSpan catchUp)
+    {
+        using var deadline = new CancellationTokenSource(catchUp, _options.Time);
+        try
+        {
+            await Synced.WaitAsync(deadline.Token);
+            while (true)
+            {
+                var change = _nextChange.Task; // before looking: a change meanwhile wakes the next look
+                if (CaughtUp())
+                {
+                    break;
+                }
+
+                await change.WaitAsync(deadline.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Still behind: what was seen so far.
+        }
+
+        return Startups();
+    }
+
+    private bool CaughtUp()
+    {
+        var snapshot = Snapshot();
+        return _evaluator.NotReady(snapshot).Count == 0 &&
+               _evaluator.NewPods(snapshot)
+                   .Where(c => !c.Workload.StartsWith("Job/", StringComparison.Ordinal))
+                   .All(c => c.Pod.Status?.Conditions?.Any(x => x.Type == "Ready" && x.Status == "True") == true);
+    }
+
     /// <summary>The release's StatefulSet pods that are stuck now and that <paramref name="scope"/> allows to replace:
     /// not Ready, on a revision their StatefulSet no longer wants, which its controller will not replace.</summary>
     /// <param name="scope">Which stuck pods count.</param>

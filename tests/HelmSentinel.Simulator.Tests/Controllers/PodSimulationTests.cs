@@ -128,6 +128,27 @@ public class PodSimulationTests
     }
 
     [Fact]
+    public void Slow_image_with_a_readiness_probe_becomes_ready_at_the_first_probe_after_it_is_up()
+    {
+        // Probes at 1 s and 2 s fail (the app is up at 2.5 s); the one at 3 s passes.
+        var (sim, _) = Start(Pod("sim.local/slow-2.5:1", probe: """, "readinessProbe": { "tcpSocket": { "port": 80 }, "initialDelaySeconds": 1, "periodSeconds": 1 }"""));
+
+        var events = Run(sim, TimeSpan.FromSeconds(2.9));
+        var started = events.Single(e => e.Reason == "Started").At; // after the image pull
+        sim.Ready.Should().BeFalse("the app is up, but no probe has passed yet");
+        events.Where(e => e.Reason == "Unhealthy").Select(e => (e.At - started, e.Message)).Should().Equal(
+            (TimeSpan.FromSeconds(1), "Readiness probe failed: dial tcp: connect: connection refused"),
+            (TimeSpan.FromSeconds(2), "Readiness probe failed: dial tcp: connect: connection refused"));
+
+        events = Run(sim, TimeSpan.FromSeconds(10));
+        sim.Ready.Should().BeTrue();
+        events.Should().NotContain(e => e.Reason == "Unhealthy", "the probe passed at 3 s");
+        var ready = sim.Status(null)["conditions"]!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "Ready")!;
+        ready["status"]!.GetValue<string>().Should().Be("True");
+        ready["lastTransitionTime"]!.GetValue<string>().Should().Be(Json.Time(started + TimeSpan.FromSeconds(3)));
+    }
+
+    [Fact]
     public void Never_ready_image_runs_and_reports_failing_readiness_probes()
     {
         var (sim, _) = Start(Pod("sim.local/never-ready:1", probe: """, "readinessProbe": { "httpGet": { "path": "/", "port": 80 } }"""));

@@ -27,6 +27,55 @@ public sealed class DeployAdviceTests
             "Compare the timeout with how long a healthy rollout takes here. Try the image before it reaches this environment (a verify document, a staging stage)");
     }
 
+    private static List<HistoryEntry> TenFailedUpgrades(string error)
+    {
+        var entries = new List<(string, string)> { ("superseded", "Install complete") };
+        for (var i = 0; i < 10; i++)
+        {
+            entries.Add(("failed", $"Upgrade \"web\" failed: {error}"));
+            entries.Add(("superseded", "Rollback to 1"));
+        }
+
+        return History([.. entries]);
+    }
+
+    [Fact]
+    public void TenTimedOutUpgrades_AndARolloutNearItsTimeout_BlameTheTimeout()
+    {
+        var advice = DeployAdvice.From(Request, TenFailedUpgrades("context deadline exceeded"), new MeasuredRollout(TimeSpan.FromSeconds(250), []));
+
+        advice.Should().Equal(
+            "10 of the last 10 upgrades of this release failed or were rolled back: 10 ran out of time (context deadline exceeded: the rollout takes longer " +
+            "than the timeout, or its pods never get Ready). This rollout took 4m10s of the 5m timeout: the timeout is likely shorter than the rollout; raise it",
+            "the rollout took 4m10s of a 5m timeout: a slightly slower one fails; raise the timeout, or make the pods Ready sooner");
+    }
+
+    [Fact]
+    public void TimedOutUpgrades_AndAFastRollout_BlamePodsThatNeverGetReady()
+    {
+        var fast = DeployAdvice.From(Request, TenFailedUpgrades("context deadline exceeded"), new MeasuredRollout(TimeSpan.FromSeconds(40), []));
+        var unmeasured = DeployAdvice.From(Request, TenFailedUpgrades("context deadline exceeded"));
+
+        fast.Should().ContainSingle().Which.Should().EndWith(
+            ". This rollout took 40s of the 5m timeout: the timeouts more likely came from pods that never got Ready than from a short timeout");
+        unmeasured.Should().ContainSingle().Which.Should().EndWith(". Compare the timeout with how long a healthy rollout takes here");
+    }
+
+    [Fact]
+    public void UpgradesMostlyRolledBackAfterSucceeding_BlameTheChecks()
+    {
+        var history = History(
+            ("superseded", "Install complete"),
+            ("superseded", "Upgrade complete"), ("superseded", "Rollback to 1"),
+            ("superseded", "Upgrade complete"), ("superseded", "Rollback to 1"),
+            ("superseded", "Upgrade complete"), ("deployed", "Rollback to 1"));
+
+        DeployAdvice.From(Request, history).Should().Equal(
+            "3 of the last 4 upgrades of this release failed or were rolled back: 3 succeeded and were rolled back after (a failing verification check, " +
+            "or by hand: if healthy releases fail the checks, relax their thresholds). Most of them passed helm and failed after: the verification checks " +
+            "are likely too sensitive for this release");
+    }
+
     [Fact]
     public void AHealthyHistory_OrTooFewUpgrades_GivesNoAdvice()
     {
