@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HelmSentinel.Migrations;
 using HelmSentinel.Text;
 
 namespace HelmSentinel.Deploy;
@@ -129,6 +130,23 @@ public static class DeployInputs
             errors.Add(new InputError(DeployInputNames.RestartThreshold, $"'{restartThreshold}' is too small: a container must have restarted at least once to count as crash-looping."));
         }
 
+        T Choice<T>(string name, IReadOnlyDictionary<string, T> choices, T fallback)
+        {
+            var text = Single(name);
+            if (text is null)
+            {
+                return fallback;
+            }
+
+            if (choices.TryGetValue(text, out var value))
+            {
+                return value;
+            }
+
+            errors.Add(new InputError(name, $"'{text}' is not one of {string.Join(", ", choices.Keys)}."));
+            return fallback;
+        }
+
         var defaults = new DeployRequest { Release = "", Chart = "" };
         var request = new DeployRequest
         {
@@ -164,6 +182,10 @@ public static class DeployInputs
             VerifyFile = Single(DeployInputNames.Verify),
             VerifyRollback = Bool(DeployInputNames.VerifyRollback, defaults.VerifyRollback),
             Preflight = Bool(DeployInputNames.Preflight, defaults.Preflight),
+            Migrations = GlobList(Lines(DeployInputNames.Migrations)),
+            MigrationsDialect = Choice(DeployInputNames.MigrationsDialect, MigrationNames.Dialects, defaults.MigrationsDialect),
+            DestructiveMigrations = Choice(DeployInputNames.DestructiveMigrations, MigrationNames.Policies, defaults.DestructiveMigrations),
+            MigrationsBase = Single(DeployInputNames.MigrationsBase),
         };
         if (errors.Count > 0)
         {
@@ -173,6 +195,13 @@ public static class DeployInputs
         }
 
         return (request, errors);
+    }
+
+    /// <summary>The globs of a list input whose lines may also hold several globs split by commas (<c>db/a/*.sql, db/b/*.sql</c>).</summary>
+    public static IReadOnlyList<string> GlobList(IEnumerable<string> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        return [.. lines.SelectMany(l => l.Split(',')).Select(g => g.Trim()).Where(g => g.Length > 0)];
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using HelmSentinel.Helm;
 using HelmSentinel.Kubernetes;
+using HelmSentinel.Migrations;
 using HelmSentinel.Verify;
 
 namespace HelmSentinel.Deploy;
@@ -37,6 +38,9 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
     public DeployPlan? Preflight { get; set; }
 
     public string? HelmVersion { get; set; }
+
+    /// <summary>What the destructive-migration lint found, when the request names migrations.</summary>
+    public MigrationLintResult? Migrations { get; set; }
 
     /// <summary>The release history as last read; setting it marks it current until the next mutating helm run.</summary>
     public ReleaseHistory History
@@ -163,6 +167,11 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
             Verification = Verification?.MaskedWith(Masker.Mask),
             RollbackVerification = RollbackVerification?.MaskedWith(Masker.Mask),
             Preflight = Preflight?.MaskedWith(Masker),
+            Migrations = Migrations is null ? null : Migrations with
+            {
+                Findings = [.. Migrations.Findings.Select(f => f with { File = Masker.Mask(f.File), Statement = Masker.Mask(f.Statement) })],
+                Problems = [.. Migrations.Problems.Select(Masker.Mask)],
+            },
             Actions = [.. _actions],
             Warnings = [.. _warnings],
             Advice = [.. DeployAdvice.From(request, History.Entries).Select(Masker.Mask)],
