@@ -25,8 +25,9 @@ public static class GitChanges
         if (known.ExitCode != 0)
         {
             var inTree = await RunAsync(folder, ["rev-parse", "--is-inside-work-tree"], cancellationToken);
+            // git's own words when it refuses the folder (not a repository, or "dubious ownership" in a container).
             throw new MigrationLintException(inTree.ExitCode != 0
-                ? $"'{folder}' is not inside a Git work tree, so the files changed since '{baseRevision}' cannot be found: run in the checkout."
+                ? $"'{folder}' is not inside a Git work tree git will read ({inTree.Error.Trim().Split('\n')[0]}), so the files changed since '{baseRevision}' cannot be found: run in the checkout."
                 : $"Git does not know the revision '{baseRevision}'; fetch it (a shallow checkout lacks the base: fetch-depth: 0, or git fetch origin <branch>).");
         }
 

@@ -48,5 +48,11 @@ public static class MigrationSection
         md.Append('\n');
     }
 
-    private static string Since(MigrationLintResult result) => result.Base is null ? "" : $" (changed since {TextFormat.OneLine(result.Base)})";
+    // A commit id as git shortens it; a branch as given.
+    private static string Since(MigrationLintResult result) => result.Base switch
+    {
+        null => "",
+        { Length: 40 } sha when sha.All(char.IsAsciiHexDigit) => $" (changed since {sha[..7]})",
+        var revision => $" (changed since {TextFormat.OneLine(revision)})",
+    };
 }

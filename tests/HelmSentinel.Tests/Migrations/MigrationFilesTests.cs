@@ -113,7 +113,7 @@ public sealed class MigrationFilesTests
             var (_, error) = await MigrationGate.LintAsync(request);
 
             error!.Input.Should().Be(DeployInputNames.MigrationsBase);
-            error.Message.Should().Contain("not inside a Git work tree");
+            error.Message.Should().Contain("not inside a Git work tree").And.Contain("not a git repository");
         }
         finally
         {
