@@ -55,11 +55,10 @@ public static class MigrationGlob
                 continue;
             }
 
-            var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.None };
-            foreach (var file in Directory.EnumerateFiles(start, "*", options))
+            foreach (var file in FilesUnder(start))
             {
                 var relative = Normal(Path.GetRelativePath(root, file));
-                if (!relative.StartsWith(".git/", StringComparison.Ordinal) && regex.IsMatch(relative))
+                if (regex.IsMatch(relative))
                 {
                     found.Add(relative);
                 }
@@ -67,6 +66,25 @@ public static class MigrationGlob
         }
 
         return [.. found];
+    }
+
+    // Every file below the folder, without descending into a .git folder (a glob such as **/*.sql would walk it all).
+    private static IEnumerable<string> FilesUnder(string folder)
+    {
+        var options = new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = FileAttributes.None };
+        var pending = new Stack<string>([folder]);
+        while (pending.TryPop(out var current))
+        {
+            foreach (var file in Directory.EnumerateFiles(current, "*", options))
+            {
+                yield return file;
+            }
+
+            foreach (var child in Directory.EnumerateDirectories(current, "*", options).Where(d => Path.GetFileName(d) != ".git"))
+            {
+                pending.Push(child);
+            }
+        }
     }
 
     private static string Normal(string path)

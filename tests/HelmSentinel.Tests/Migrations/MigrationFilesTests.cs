@@ -47,6 +47,17 @@ public sealed class MigrationFilesTests
     }
 
     [Fact]
+    public async Task ADoubleStarFromTheRoot_FindsFilesAtAnyDepth_ButNothingInsideDotGit()
+    {
+        using var repo = await PullRequestRepo.CreateAsync();
+        repo.Write(".git/hooks/old.sql", "DROP TABLE users;");
+        repo.Write("services/api/db/003.sql", "SELECT 1;");
+
+        MigrationGlob.Match(repo.Work, ["**/*.sql"]).Should().Equal(
+            "db/migrations/001_users.sql", "db/migrations/002_orders.sql", "services/api/db/003.sql");
+    }
+
+    [Fact]
     public async Task OnAPullRequestEvent_OnlyTheFileItChanged_IsLinted()
     {
         using var repo = await PullRequestRepo.CreateAsync();
