@@ -98,6 +98,30 @@ public class CommandLineTests
     }
 
     [Theory]
+    [InlineData("deploy")]
+    [InlineData("plan")]
+    public void DeployAndPlan_MapTheMigrationOptions(string command)
+    {
+        var line = CliApp.Parse(
+        [
+            command, "--release", "web", "--chart", "./web", "--migrations", "db/a/*.sql", "--migrations", "db/b/*.sql,db/c/*.sql",
+            "--migrations-dialect", "SQLServer", "--destructive-migrations", "block", "--migrations-base", "origin/main",
+        ]);
+
+        ParseErrors.Describe(line).Should().BeNull();
+        var request = line.Result.CommandResult.Command switch
+        {
+            DeployCommand deploy => deploy.ToRequest(line.Result),
+            PlanCommand plan => plan.ToRequest(line.Result),
+            var other => throw new InvalidOperationException(other.Name),
+        };
+        request.Migrations.Should().Equal("db/a/*.sql", "db/b/*.sql", "db/c/*.sql");
+        request.MigrationsDialect.Should().Be(HelmSentinel.Migrations.SqlDialect.SqlServer);
+        request.DestructiveMigrations.Should().Be(HelmSentinel.Migrations.DestructiveMigrationPolicy.Block);
+        request.MigrationsBase.Should().Be("origin/main");
+    }
+
+    [Theory]
     [InlineData(new string[0], true)]
     [InlineData(new[] { "--fail-fast" }, true)]
     [InlineData(new[] { "--fail-fast", "false" }, false)]
@@ -154,6 +178,8 @@ public class CommandLineTests
     [InlineData("--retries", "21", "--retries: '21' is not a number of retries between 0 and 20")]
     [InlineData("--retry-delay", "0s", "--retry-delay: '0s' is not a positive duration")]
     [InlineData("--force", "maybe", "--force: 'maybe' is not true or false")]
+    [InlineData("--migrations-dialect", "oracle", "--migrations-dialect: 'oracle' is not one of postgresql, mysql, sqlserver.")]
+    [InlineData("--destructive-migrations", "ignore", "--destructive-migrations: 'ignore' is not one of warn, block.")]
     public void MalformedValue_IsAnErrorNamingTheOption(string option, string value, string error)
     {
         var errors = ParseErrors.Describe(CliApp.Parse([.. Deploy, option, value]));

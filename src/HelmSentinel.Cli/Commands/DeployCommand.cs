@@ -82,7 +82,7 @@ internal sealed class DeployCommand : CliCommand
             _shared.Release, _shared.Chart, _shared.Namespace, _shared.Values, _shared.Set, _shared.SetString, _shared.SetFile, _shared.Version, _timeout, _rollbackTimeout,
             _historyMax, _wait, _waitForJobs, _shared.CreateNamespace, _force, _shared.ReuseValues, _shared.ResetValues, _recoverStaleLock,
             _staleLockMargin, _failFast, _restartThreshold, _unschedulableGrace, _shared.KubeContext, _shared.Kubeconfig, _shared.Helm,
-            _forceRollbackPods, _description, _shared.Secret, _verify, _verifyRollback, _preflight, _summaryFile, _retries, _retryDelay,
+            _forceRollbackPods, _description, _shared.Secret, _verify, _verifyRollback, _preflight, .. _shared.MigrationOptions, _summaryFile, _retries, _retryDelay,
         ];
         foreach (var option in options)
         {

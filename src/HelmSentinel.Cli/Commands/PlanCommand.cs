@@ -25,7 +25,7 @@ internal sealed class PlanCommand : CliCommand
         [
             _shared.Release, _shared.Chart, _shared.Namespace, _shared.Values, _shared.Set, _shared.SetString, _shared.SetFile, _shared.Version,
             _shared.CreateNamespace, _shared.ReuseValues, _shared.ResetValues, _shared.KubeContext, _shared.Kubeconfig, _shared.Helm, _shared.Secret,
-            _json, _summaryFile,
+            .. _shared.MigrationOptions, _json, _summaryFile,
         ];
         foreach (var option in options)
         {

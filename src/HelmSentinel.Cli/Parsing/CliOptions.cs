@@ -31,6 +31,36 @@ internal static class CliOptions
             CustomParser = static result => [.. result.Tokens.Select(t => Blank(t.Value)).OfType<string>()],
         };
 
+    /// <summary>One of <paramref name="choices"/> (any case), given as the choice's own spelling; anything else is an error
+    /// naming the option and the choices.</summary>
+    public static Option<string?> Choice(string name, string description, IReadOnlyCollection<string> choices)
+    {
+        var option = new Option<string?>(name)
+        {
+            HelpName = string.Join('|', choices),
+            Description = description,
+            CustomParser = result =>
+            {
+                var text = Blank(result.Tokens[0].Value);
+                if (text is null)
+                {
+                    return null;
+                }
+
+                if (choices.FirstOrDefault(c => string.Equals(c, text, StringComparison.OrdinalIgnoreCase)) is { } choice)
+                {
+                    return choice;
+                }
+
+                result.AddError($"{name}: '{text}' is not one of {string.Join(", ", choices)}.");
+                return null;
+            },
+        };
+
+        option.CompletionSources.Add([.. choices]);
+        return option;
+    }
+
     /// <summary>
     /// A positive Go duration (<c>5m</c>, <c>1h30m</c>) or <c>hh:mm:ss</c>, read by <see cref="GoDuration"/>; with
     /// <paramref name="allowZero"/> also <c>0</c> and <c>0s</c> (a margin or grace that may be switched off).

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HelmSentinel.Deploy;
+using HelmSentinel.Migrations;
 
 namespace HelmSentinel.Cli.Parsing;
 
@@ -46,6 +47,21 @@ internal sealed class ReleaseOptions
 
     public Option<string[]> Secret { get; } = CliOptions.List("--secret", "VALUE", "a value to mask in every output (repeatable)");
 
+    public Option<string[]> Migrations { get; } = CliOptions.List(
+        "--migrations", "GLOB", "SQL migration files to lint for destructive statements, relative to the working folder, e.g. db/migrations/*.sql (repeatable; ** for any depth)");
+
+    public Option<string?> MigrationsDialect { get; } = CliOptions.Choice(
+        "--migrations-dialect", "the migrations' SQL dialect (default: postgresql)", [.. MigrationNames.Dialects.Keys]);
+
+    public Option<string?> DestructiveMigrations { get; } = CliOptions.Choice(
+        "--destructive-migrations", "a destructive migration is a warning, or refuses the upgrade with exit 3 (default: warn)", [.. MigrationNames.Policies.Keys]);
+
+    public Option<string?> MigrationsBase { get; } = CliOptions.Text(
+        "--migrations-base", "REV", "lint only the migrations added or changed since REV (git diff --name-only REV...HEAD), e.g. origin/main");
+
+    /// <summary>The migration options, as each command lists them.</summary>
+    public IReadOnlyList<Option> MigrationOptions => [Migrations, MigrationsDialect, DestructiveMigrations, MigrationsBase];
+
     /// <summary>The request these options ask for, the helm flags after <c>--</c> as given; the core's defaults for the rest. Pure.</summary>
     public DeployRequest ToRequest(ParseResult parse, IReadOnlyList<string> helmFlags)
     {
@@ -67,6 +83,10 @@ internal sealed class ReleaseOptions
             Kubeconfig = parse.GetValue(Kubeconfig),
             HelmPath = parse.GetValue(Helm) ?? Defaults.HelmPath,
             ExtraArgs = helmFlags,
+            Migrations = DeployInputs.GlobList(parse.GetList(Migrations)),
+            MigrationsDialect = parse.GetValue(MigrationsDialect) is { } dialect ? MigrationNames.Dialects[dialect] : Defaults.MigrationsDialect,
+            DestructiveMigrations = parse.GetValue(DestructiveMigrations) is { } policy ? MigrationNames.Policies[policy] : Defaults.DestructiveMigrations,
+            MigrationsBase = parse.GetValue(MigrationsBase),
             Secrets = [.. parse.GetList(Secret), .. DeployInputs.UndeclaredSecrets([.. parse.GetList(Set), .. parse.GetList(SetString)])],
         };
     }

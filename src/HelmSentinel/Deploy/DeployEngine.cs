@@ -1,4 +1,5 @@
 using HelmSentinel.Helm;
+using HelmSentinel.Migrations;
 using HelmSentinel.Resilience.Helm;
 
 namespace HelmSentinel.Deploy;
@@ -89,6 +90,11 @@ public sealed class DeployEngine
             }
         }
 
+        if (request.Rollback is null && await LintMigrationsAsync(request, options, outcome, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         options.Accepted?.Invoke(request);
 
         // The watcher's client set-up and first lists cost about a second; they run while helm is
@@ -100,6 +106,71 @@ public sealed class DeployEngine
 
     private delegate Task<DeployOutcome> SessionRun(
         DeployRequest request, HelmCli helm, OutcomeBuilder outcome, IDeployLog log, PendingWatcher? watcher, HelmRetryOptions retry, CancellationToken cancellationToken);
+
+    // The destructive-migration lint, before helm runs at all: a base Git does not know is bad input, and under block any
+    // finding refuses the deploy as bad input does (nothing changed, the history read for the report).
+    private async Task<DeployOutcome?> LintMigrationsAsync(DeployRequest request, DeployOptions options, OutcomeBuilder outcome, CancellationToken cancellationToken)
+    {
+        if (request.Migrations.Count == 0)
+        {
+            return null;
+        }
+
+        MigrationLintResult? result;
+        InputError? error;
+        using (outcome.Phase("migration-lint"))
+        {
+            (result, error) = await MigrationGate.LintAsync(request, cancellationToken);
+        }
+
+        if (error is not null || result is null)
+        {
+            var errors = error is null ? [] : new[] { error };
+            foreach (var e in errors)
+            {
+                _log.Error(outcome.Masker.Mask($"invalid input '{options.InputName(e.Input)}': {e.Message}"));
+            }
+
+            await ReadHistoryOfRejectedAsync(request, errors, outcome, cancellationToken);
+            return outcome.End(new Verdict(DeployResult.Rejected, DeployOutcome.InvalidInput(errors, options.InputName)));
+        }
+
+        outcome.Migrations = result;
+        foreach (var problem in result.Problems)
+        {
+            outcome.Warning("migration lint: " + problem);
+        }
+
+        if (result.Files.Count == 0 && result.Base is null)
+        {
+            outcome.Warning($"migrations: no file matches {string.Join(", ", request.Migrations)}; nothing was linted");
+        }
+
+        var n = result.Findings.Count;
+        outcome.Mark($"migration lint: {n} destructive statement{(n == 1 ? "" : "s")} in {result.Files.Count} file{(result.Files.Count == 1 ? "" : "s")}");
+        if (n == 0)
+        {
+            return null;
+        }
+
+        if (request.DestructiveMigrations is DestructiveMigrationPolicy.Warn)
+        {
+            foreach (var finding in result.Findings)
+            {
+                outcome.Warning($"destructive migration {finding}");
+            }
+
+            return null;
+        }
+
+        foreach (var finding in result.Findings)
+        {
+            _log.Error(outcome.Masker.Mask($"destructive migration {finding}"));
+        }
+
+        await ReadHistoryOfRejectedAsync(request, [], outcome, cancellationToken);
+        return outcome.End(new Verdict(DeployResult.Rejected, MigrationGate.Refusal(result)));
+    }
 
     // A rejected request changes nothing, but its report should still show the release as it is (a report saying "no
     // revisions" about a release with four reads, at 2 a.m., as "the release is gone"). One read-only helm history,

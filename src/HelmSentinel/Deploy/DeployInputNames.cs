@@ -109,13 +109,25 @@ public static class DeployInputNames
     /// <summary>Let a rollback by hand return to a revision whose status is failed.</summary>
     public const string AllowFailedTarget = "allow-failed-target";
 
+    /// <summary>Globs of the SQL migration files to lint for destructive statements (<c>db/migrations/*.sql</c>).</summary>
+    public const string Migrations = "migrations";
+
+    /// <summary>The migrations' SQL dialect: <c>postgresql</c>, <c>mysql</c> or <c>sqlserver</c>.</summary>
+    public const string MigrationsDialect = "migrations-dialect";
+
+    /// <summary>What a destructive migration does to the deploy: <c>warn</c> or <c>block</c>.</summary>
+    public const string DestructiveMigrations = "destructive-migrations";
+
+    /// <summary>The revision a pull request is based on: only migrations added or changed since it are linted.</summary>
+    public const string MigrationsBase = "migrations-base";
+
     /// <summary>Every input name, in the order the README lists them.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Release, Chart, Namespace, Values, Set, SetString, SetFile, Version, Timeout, RollbackTimeout, HistoryMax, Wait,
         WaitForJobs, CreateNamespace, Force, ReuseValues, ResetValues, RecoverStaleLock, StaleLockMargin, KubeContext,
         Kubeconfig, Helm, Description, ExtraArgs, Secrets, FailFast, RestartThreshold, UnschedulableGrace, ForceRollbackPods,
-        Verify, VerifyRollback, Preflight, Revision, AllowFailedTarget,
+        Verify, VerifyRollback, Preflight, Revision, AllowFailedTarget, Migrations, MigrationsDialect, DestructiveMigrations, MigrationsBase,
     ];
 
     /// <summary>The helm flag each owned flag corresponds to, when an input sets it (<c>--force-replace</c> → <c>force</c>).</summary>

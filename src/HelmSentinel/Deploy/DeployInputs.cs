@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HelmSentinel.Migrations;
 using HelmSentinel.Text;
 
 namespace HelmSentinel.Deploy;
@@ -146,6 +147,23 @@ public static class DeployInputs
             }
         }
 
+        T Choice<T>(string name, IReadOnlyDictionary<string, T> choices, T fallback)
+        {
+            var text = Single(name);
+            if (text is null)
+            {
+                return fallback;
+            }
+
+            if (choices.TryGetValue(text, out var value))
+            {
+                return value;
+            }
+
+            errors.Add(new InputError(name, $"'{text}' is not one of {string.Join(", ", choices.Keys)}."));
+            return fallback;
+        }
+
         var defaults = new DeployRequest { Release = "", Chart = "" };
         var request = new DeployRequest
         {
@@ -182,6 +200,10 @@ public static class DeployInputs
             VerifyRollback = Bool(DeployInputNames.VerifyRollback, defaults.VerifyRollback),
             Preflight = Bool(DeployInputNames.Preflight, defaults.Preflight),
             Rollback = rollback ? new RollbackTarget(revision, allowFailedTarget) : null,
+            Migrations = GlobList(Lines(DeployInputNames.Migrations)),
+            MigrationsDialect = Choice(DeployInputNames.MigrationsDialect, MigrationNames.Dialects, defaults.MigrationsDialect),
+            DestructiveMigrations = Choice(DeployInputNames.DestructiveMigrations, MigrationNames.Policies, defaults.DestructiveMigrations),
+            MigrationsBase = Single(DeployInputNames.MigrationsBase),
         };
         if (errors.Count > 0)
         {
@@ -191,6 +213,13 @@ public static class DeployInputs
         }
 
         return (request, errors);
+    }
+
+    /// <summary>The globs of a list input whose lines may also hold several globs split by commas (<c>db/a/*.sql, db/b/*.sql</c>).</summary>
+    public static IReadOnlyList<string> GlobList(IEnumerable<string> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        return [.. lines.SelectMany(l => l.Split(',')).Select(g => g.Trim()).Where(g => g.Length > 0)];
     }
 
     /// <summary>

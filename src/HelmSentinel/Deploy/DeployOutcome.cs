@@ -1,6 +1,7 @@
 using HelmSentinel.Drift;
 using HelmSentinel.Helm;
 using HelmSentinel.Kubernetes;
+using HelmSentinel.Migrations;
 using HelmSentinel.Verify;
 
 namespace HelmSentinel.Deploy;
@@ -112,6 +113,9 @@ public sealed record DeployOutcome
 
     /// <summary>The preflight's plan, when it ran: the objects the upgrade changes and the findings.</summary>
     public DeployPlan? Preflight { get; init; }
+
+    /// <summary>What the destructive-migration lint found (input <c>migrations</c>); null when there was nothing to lint.</summary>
+    public MigrationLintResult? Migrations { get; init; }
 
     /// <summary>The release history after the deploy, oldest first.</summary>
     public IReadOnlyList<HistoryEntry> History { get; init; } = [];

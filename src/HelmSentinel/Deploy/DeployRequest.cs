@@ -1,4 +1,5 @@
 using HelmSentinel.Helm;
+using HelmSentinel.Migrations;
 
 namespace HelmSentinel.Deploy;
 
@@ -100,6 +101,24 @@ public sealed record DeployRequest
     /// blocking finding (an immutable field, an object owned by someone else, a missing ConfigMap or Secret, an API version
     /// the cluster does not serve, a release record over 1 MiB) refuses the deploy; warnings go into the report.</summary>
     public bool Preflight { get; init; } = true;
+
+    /// <summary>Globs of SQL migration files, relative to the working folder (<c>db/migrations/*.sql</c>, <c>**</c> for any
+    /// depth): before any change, their destructive statements (<see cref="MigrationLint"/>) become findings. Empty: no lint.</summary>
+    public IReadOnlyList<string> Migrations { get; init; } = [];
+
+    /// <summary>The dialect the <see cref="Migrations"/> are written in.</summary>
+    public SqlDialect MigrationsDialect { get; init; } = SqlDialect.PostgreSql;
+
+    /// <summary>What a destructive migration does: a warning in the report, or a refused deploy (exit 3).</summary>
+    public DestructiveMigrationPolicy DestructiveMigrations { get; init; } = DestructiveMigrationPolicy.Warn;
+
+    /// <summary>The revision a pull request is based on; when set, only the <see cref="Migrations"/> added or changed since it
+    /// (<c>git diff --name-only BASE...HEAD</c>) are linted. Null: every matched file.</summary>
+    public string? MigrationsBase { get; init; }
+
+    /// <summary>The folder the <see cref="Migrations"/> globs are relative to (the repository's root); null: the working
+    /// folder, where every entry point runs. Not an input.</summary>
+    public string? MigrationsFolder { get; init; }
 
     /// <summary>A verify document (YAML: bake, interval, checks) to prove the upgrade healthy after Ready; a check that
     /// fails rolls it back. Null: Ready is enough, as for Helm.</summary>

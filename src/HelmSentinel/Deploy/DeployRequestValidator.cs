@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using HelmSentinel.Helm;
+using HelmSentinel.Migrations;
 using HelmSentinel.Text;
 
 namespace HelmSentinel.Deploy;
@@ -118,9 +119,27 @@ public static partial class DeployRequestValidator
         }
 
         CheckExtraArgs(request.ExtraArgs, Add, Q);
+        CheckMigrations(request, Add, Q);
 
         // Values are masked where they are quoted; this pass also covers resolved paths and anything else.
         return [.. errors.Select(e => e with { Message = masker.Mask(e.Message) })];
+    }
+
+    private static void CheckMigrations(DeployRequest request, Action<string, string> add, Func<string?, string> q)
+    {
+        foreach (var glob in request.Migrations)
+        {
+            if (MigrationGlob.Problem(glob) is { } problem)
+            {
+                add(DeployInputNames.Migrations, $"migrations glob {q(glob)} {problem}.");
+            }
+        }
+
+        if (request.MigrationsBase is { } revision && (revision.Trim().Length == 0 || revision.StartsWith('-') || revision.Any(char.IsWhiteSpace)))
+        {
+            add(DeployInputNames.MigrationsBase,
+                $"migrations-base {q(revision)} is not a Git revision; expected a commit, branch or tag such as origin/main.");
+        }
     }
 
     // Release and namespace names are both DNS-1123 labels; Helm limits releases further (label values, Secret names).

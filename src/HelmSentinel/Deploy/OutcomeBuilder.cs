@@ -1,6 +1,7 @@
 using HelmSentinel.Drift;
 using HelmSentinel.Helm;
 using HelmSentinel.Kubernetes;
+using HelmSentinel.Migrations;
 using HelmSentinel.Verify;
 
 namespace HelmSentinel.Deploy;
@@ -44,6 +45,9 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
     public DeployPlan? Preflight { get; set; }
 
     public string? HelmVersion { get; set; }
+
+    /// <summary>What the destructive-migration lint found, when the request names migrations.</summary>
+    public MigrationLintResult? Migrations { get; set; }
 
     /// <summary>The release history as last read; setting it marks it current until the next mutating helm run.</summary>
     public ReleaseHistory History
@@ -179,6 +183,11 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
             Preflight = Preflight?.MaskedWith(Masker) is { } plan ? plan with { Rendered = [] } : null, // the render holds the chart's Secrets
             ExternalConfig = ExternalConfig,
             ConfigChanges = ConfigChanges,
+            Migrations = Migrations is null ? null : Migrations with
+            {
+                Findings = [.. Migrations.Findings.Select(f => f with { File = Masker.Mask(f.File), Statement = Masker.Mask(f.Statement) })],
+                Problems = [.. Migrations.Problems.Select(Masker.Mask)],
+            },
             Actions = [.. _actions],
             Warnings = [.. _warnings],
             Advice = [.. DeployAdvice.From(request, History.Entries, Rollout).Select(Masker.Mask)],

@@ -55,6 +55,32 @@ public sealed class PlanEngine
             return Failed(request, PlanResult.Rejected, "the input is invalid; nothing was planned") with { InputErrors = [.. errors.Select(e => e with { Input = inputName(e.Input) })] };
         }
 
+        var (lint, lintError) = await MigrationGate.LintAsync(request, cancellationToken);
+        if (lintError is not null)
+        {
+            _log.Error(masker.Mask($"invalid input '{inputName(lintError.Input)}': {lintError.Message}"));
+            return Failed(request, PlanResult.Rejected, "the input is invalid; nothing was planned") with { InputErrors = [lintError with { Input = inputName(lintError.Input) }] };
+        }
+
+        var plan = await PlanValidatedAsync(request, masker, cancellationToken);
+        foreach (var finding in lint is null ? [] : MigrationGate.Findings(lint, request.DestructiveMigrations))
+        {
+            var line = masker.Mask($"{finding.Check} {finding.SeverityName}: {finding.Message}");
+            if (finding.Severity is FindingSeverity.Blocking)
+            {
+                _log.Error(line);
+            }
+            else
+            {
+                _log.Warning(line);
+            }
+        }
+
+        return MigrationGate.AddTo(plan, lint, request.DestructiveMigrations, masker);
+    }
+
+    private async Task<DeployPlan> PlanValidatedAsync(DeployRequest request, SecretMasker masker, CancellationToken cancellationToken)
+    {
         var helm = new HelmCli(_process, request.HelmPath, _log, masker, HelmCli.Pipeline(_retry, _time, _log, masker));
         HelmVersion version;
         ReleaseHistory history;

@@ -27,6 +27,7 @@ public static class MarkdownReport
         AppendDiagnosis(md, outcome.Diagnosis, masker);
         AppendVerification(md, "Verification", outcome.Verification, masker);
         AppendVerification(md, $"Verification of restored revision {TextFormat.Number(outcome.RestoredRevision ?? 0)}", outcome.RollbackVerification, masker);
+        MigrationSection.AppendMarkdown(md, outcome.Migrations, masker);
         AppendList(md, "Actions", outcome.Actions, masker);
         AppendList(md, "Warnings", outcome.Warnings, masker);
         NotReverted.AppendMarkdown(md, outcome, masker);

@@ -39,6 +39,7 @@ public static class TextReport
         AppendDiagnosis(text, outcome.Diagnosis, masker);
         AppendVerification(text, "verification", outcome.Verification, masker);
         AppendVerification(text, $"verification of restored revision {TextFormat.Number(outcome.RestoredRevision ?? 0)}", outcome.RollbackVerification, masker);
+        MigrationSection.AppendText(text, outcome.Migrations, masker);
         AppendList(text, "actions", outcome.Actions, masker);
         AppendList(text, "warnings", outcome.Warnings, masker);
         NotReverted.AppendText(text, outcome, masker);

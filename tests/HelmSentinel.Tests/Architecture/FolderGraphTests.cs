@@ -47,6 +47,13 @@ public sealed class FolderGraphTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Migrations_IsALeaf_AndKnowsNeitherTheDeployNorTheReports()
+    {
+        // The lint reads SQL and git; deploy, plan and the reports use it, never the other way round.
+        Graph.Value.EdgesFrom("Migrations").Should().BeSubsetOf([FolderGraph.Root, "Text"]);
+    }
+
+    [Fact]
     public void Reporting_ReadsTheOutcome_AndNeverRunsAnything()
     {
         Graph.Value.EdgesFrom("Reporting").Should().NotContain(["Platforms", "Resilience"]);

@@ -30,6 +30,9 @@ public sealed record AzureTaskContext
         ["preflight"] = "preflight",
         ["revision"] = "revision",
         ["allowFailedTarget"] = "allow-failed-target",
+        ["migrations"] = "migrations",
+        ["migrationsDialect"] = "migrations-dialect",
+        ["destructiveMigrations"] = "destructive-migrations",
         ["restartThreshold"] = "restart-threshold",
         ["createNamespace"] = "create-namespace",
         ["recoverStaleLock"] = "recover-stale-lock",
@@ -99,6 +102,20 @@ public sealed record AzureTaskContext
         }
 
         return inputs;
+    }
+
+    /// <summary>The revision a PR build's migrations are compared with: the target branch <c>refs/heads/x</c> as the remote
+    /// branch <c>origin/x</c> (the agent fetches it); null when there is no target branch.</summary>
+    public static string? MigrationsBase(string? targetBranch)
+    {
+        var branch = targetBranch?.Trim();
+        if (string.IsNullOrEmpty(branch))
+        {
+            return null;
+        }
+
+        const string Heads = "refs/heads/";
+        return "origin/" + (branch.StartsWith(Heads, StringComparison.Ordinal) ? branch[Heads.Length..] : branch);
     }
 
     /// <summary>The task input name (camelCase) for a core input name, so errors name what users wrote in YAML.</summary>
@@ -246,6 +263,13 @@ public sealed record AzureTaskContext
                    Uri.TryCreate($"{collection.TrimEnd('/')}/{Uri.EscapeDataString(projectName)}/_build/results?buildId={Uri.EscapeDataString(buildId)}", UriKind.Absolute, out var url)
                 ? url
                 : null;
+        }
+
+        // On a PR build only the migrations the pull request adds or changes are linted: against the target branch as the
+        // agent's checkout knows it (refs/heads/main → origin/main).
+        if (inputs.ContainsKey(DeployInputNames.Migrations) && MigrationsBase(Variable("SYSTEM_PULLREQUEST_TARGETBRANCH")) is { } migrationsBase)
+        {
+            inputs[DeployInputNames.MigrationsBase] = [migrationsBase];
         }
 
         var stage = Variable("SYSTEM_STAGENAME");

@@ -33,6 +33,22 @@ public sealed record ActionSettings
     /// with the runner too, as one value and not line by line: most of its lines, such as <c>kind: Config</c>, are not secret.)</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
 
+    /// <summary>The settings with <c>migrations-base</c> set to a pull request's base commit (<see cref="GitHubContext.PullRequestBase"/>),
+    /// so that only the migrations the pull request adds or changes are linted; unchanged when there are no migrations, no
+    /// pull request, or the base was given.</summary>
+    public ActionSettings WithMigrationsBase(string? pullRequestBase)
+    {
+        if (pullRequestBase is null || !DeployInputs.ContainsKey(DeployInputNames.Migrations) || DeployInputs.ContainsKey(DeployInputNames.MigrationsBase))
+        {
+            return this;
+        }
+
+        return this with
+        {
+            DeployInputs = new Dictionary<string, IReadOnlyList<string>>(DeployInputs, StringComparer.Ordinal) { [DeployInputNames.MigrationsBase] = [pullRequestBase] },
+        };
+    }
+
     /// <summary>The deploy inputs with the private files the action wrote for the content inputs (kubeconfig, verify).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> DeployInputsWith(string? kubeconfigPath, string? verifyPath = null)
     {

@@ -38,6 +38,7 @@ public static class GitHubAction
         void Warn(string message) => stdout.WriteLine(WorkflowCommands.Warning(masker.Mask(message)));
 
         var context = GitHubContext.Read(environment, ReadEventPayload(environment, Warn));
+        settings = settings.WithMigrationsBase(context.PullRequestBase);
         var reporter = settings.Token is not null && context.Target is { } target
             ? new GitHubReporter(services.GitHubClient(target.ApiUrl, settings.Token), target, settings.Report,
                 GitHubRetry.Create(services.GitHubRetry, services.Time, Warn), Warn)

@@ -36,6 +36,10 @@ public sealed record GitHubContext
     /// <summary>The pull request of a <c>pull_request</c>-like event; null for other events.</summary>
     public int? PullRequest { get; init; }
 
+    /// <summary>The base commit of a <c>pull_request</c>-like event (<c>pull_request.base.sha</c>): the migration lint compares
+    /// with it. Null for other events.</summary>
+    public string? PullRequestBase { get; init; }
+
     /// <summary>The link to this run's log.</summary>
     public Uri? RunUrl => Owner is null || Repository is null || RunId is null
         ? null
@@ -70,7 +74,7 @@ public sealed record GitHubContext
             (owner, repository) = (o, r);
         }
 
-        var (pullRequest, headSha) = FromPayload(eventPayload);
+        var (pullRequest, headSha, baseSha) = FromPayload(eventPayload);
         return new GitHubContext
         {
             Owner = owner,
@@ -82,16 +86,17 @@ public sealed record GitHubContext
             EventName = Get("GITHUB_EVENT_NAME"),
             Sha = headSha ?? Get("GITHUB_SHA"),
             PullRequest = pullRequest,
+            PullRequestBase = baseSha,
         };
     }
 
-    // pull_request / pull_request_target: .pull_request.number and .pull_request.head.sha;
+    // pull_request / pull_request_target: .pull_request.number, .pull_request.head.sha and .pull_request.base.sha;
     // issue_comment on a pull request: .issue.number when .issue.pull_request exists.
-    private static (int? Number, string? HeadSha) FromPayload(string? payload)
+    private static (int? Number, string? HeadSha, string? BaseSha) FromPayload(string? payload)
     {
         if (string.IsNullOrWhiteSpace(payload))
         {
-            return (null, null);
+            return (null, null, null);
         }
 
         try
@@ -100,22 +105,20 @@ public sealed record GitHubContext
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return (null, null);
+                return (null, null, null);
             }
 
             if (root.TryGetProperty("pull_request", out var pr) && pr.ValueKind == JsonValueKind.Object
                 && pr.TryGetProperty("number", out var number) && number.TryGetInt32(out var n))
             {
-                var sha = pr.TryGetProperty("head", out var head) && head.ValueKind == JsonValueKind.Object
-                    && head.TryGetProperty("sha", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-                return (n, sha);
+                return (n, ShaOf(pr, "head"), ShaOf(pr, "base"));
             }
 
             if (root.TryGetProperty("issue", out var issue) && issue.ValueKind == JsonValueKind.Object
                 && issue.TryGetProperty("pull_request", out _) && issue.TryGetProperty("number", out var issueNumber)
                 && issueNumber.TryGetInt32(out var i))
             {
-                return (i, null);
+                return (i, null, null);
             }
         }
         catch (JsonException)
@@ -123,8 +126,12 @@ public sealed record GitHubContext
             // An unreadable payload only costs the pull request comment.
         }
 
-        return (null, null);
+        return (null, null, null);
     }
+
+    private static string? ShaOf(JsonElement pullRequest, string side) =>
+        pullRequest.TryGetProperty(side, out var end) && end.ValueKind == JsonValueKind.Object
+        && end.TryGetProperty("sha", out var sha) && sha.ValueKind == JsonValueKind.String ? sha.GetString() : null;
 
     private static Uri? BaseUri(string? value) =>
         Uri.TryCreate(value is null ? null : value.TrimEnd('/') + "/", UriKind.Absolute, out var uri) ? uri : null;
