@@ -86,12 +86,12 @@ public static class DeployAdvice
 
         if (stopped > 0)
         {
-            causes.Add($"{stopped} were stopped when their pods broke (context canceled: crash, image pull, configuration)");
+            causes.Add($"{stopped} {Were(stopped)} stopped when their pods broke (context canceled: crash, image pull, configuration)");
         }
 
         if (after > 0)
         {
-            causes.Add($"{after} succeeded and were rolled back after (a failing verification check, or by hand: if healthy releases fail the checks, relax their thresholds)");
+            causes.Add($"{after} succeeded and {Were(after)} rolled back after (a failing verification check, or by hand: if healthy releases fail the checks, relax their thresholds)");
         }
 
         if (other > 0)
@@ -115,4 +115,6 @@ public static class DeployAdvice
             null => ". Compare the timeout with how long a healthy rollout takes here",
         };
     }
+
+    private static string Were(int count) => count == 1 ? "was" : "were";
 }

@@ -22,8 +22,8 @@ public sealed class DeployAdviceTests
 
         DeployAdvice.From(Request, history).Should().ContainSingle().Which.Should().Be(
             "4 of the last 5 upgrades of this release failed or were rolled back: 2 ran out of time (context deadline exceeded: the rollout takes longer " +
-            "than the timeout, or its pods never get Ready); 1 were stopped when their pods broke (context canceled: crash, image pull, configuration); " +
-            "1 succeeded and were rolled back after (a failing verification check, or by hand: if healthy releases fail the checks, relax their thresholds). " +
+            "than the timeout, or its pods never get Ready); 1 was stopped when their pods broke (context canceled: crash, image pull, configuration); " +
+            "1 succeeded and was rolled back after (a failing verification check, or by hand: if healthy releases fail the checks, relax their thresholds). " +
             "Compare the timeout with how long a healthy rollout takes here. Try the image before it reaches this environment (a verify document, a staging stage)");
     }
 
