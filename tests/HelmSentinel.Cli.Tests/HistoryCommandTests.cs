@@ -1,34 +1,17 @@
-using HelmSentinel.Simulator;
 using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.Cli.Tests;
 
 /// <summary><c>helm-sentinel history</c> as a process, with the real helm against a simulated cluster.</summary>
-public sealed class HistoryCommandTests : IAsyncLifetime
+public sealed class HistoryCommandTests : SimulatedClusterTest
 {
-    private readonly IsolatedHome _home = new();
-    private KubeSimulator _simulator = null!;
-    private string _kubeconfig = "";
-
-    public async Task InitializeAsync()
-    {
-        _simulator = await KubeSimulator.StartAsync(new SimulatorOptions());
-        _kubeconfig = _simulator.WriteKubeconfig(Path.Combine(_home.Root, "kubeconfig"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _simulator.DisposeAsync();
-        _home.Dispose();
-    }
-
     [Theory]
     [InlineData(3)]
     [InlineData(4)]
     public async Task History_OfAReleaseThatDoesNotExist_Exits3SayingSoOnStderr(int major)
     {
-        var result = await CliProcess.RunAsync(_home,
-            "history", "--release", "nope", "--namespace", "shop", "--kubeconfig", _kubeconfig, "--helm", Tools.Helm(major));
+        var result = await CliProcess.RunAsync(Home,
+            "history", "--release", "nope", "--namespace", "shop", "--kubeconfig", Kubeconfig, "--helm", Tools.Helm(major));
 
         result.ExitCode.Should().Be(3, result.All);
         result.Stderr.Should().Contain("error: release 'nope' does not exist in namespace 'shop'");
@@ -38,12 +21,12 @@ public sealed class HistoryCommandTests : IAsyncLifetime
     [Fact]
     public async Task History_OfAnInstalledRelease_Exits0WithTheTable()
     {
-        var install = await CliProcess.RunToolAsync(_home, Tools.Helm(4),
-            "install", "listed", Tools.Chart("fixture-web"), "--namespace", "listed", "--create-namespace", "--kubeconfig", _kubeconfig);
+        var install = await CliProcess.RunToolAsync(Home, Tools.Helm(4),
+            "install", "listed", Tools.Chart("fixture-web"), "--namespace", "listed", "--create-namespace", "--kubeconfig", Kubeconfig);
         install.ExitCode.Should().Be(0, install.All);
 
-        var result = await CliProcess.RunAsync(_home,
-            "history", "--release", "listed", "--namespace", "listed", "--kubeconfig", _kubeconfig, "--helm", Tools.Helm(4));
+        var result = await CliProcess.RunAsync(Home,
+            "history", "--release", "listed", "--namespace", "listed", "--kubeconfig", Kubeconfig, "--helm", Tools.Helm(4));
 
         result.ExitCode.Should().Be(0, result.All);
         result.Stdout.Should().StartWith("REVISION").And.MatchRegex(@"(?m)^1 +\S+ \S+ +deployed +fixture-web-");

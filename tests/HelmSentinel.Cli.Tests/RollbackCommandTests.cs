@@ -1,43 +1,26 @@
-using HelmSentinel.Simulator;
 using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.Cli.Tests;
 
 /// <summary><c>helm-sentinel rollback</c> as a process, with the real helm against a simulated cluster.</summary>
-public sealed class RollbackCommandTests : IAsyncLifetime
+public sealed class RollbackCommandTests : SimulatedClusterTest
 {
-    private readonly IsolatedHome _home = new();
-    private KubeSimulator _simulator = null!;
-    private string _kubeconfig = "";
-
-    public async Task InitializeAsync()
-    {
-        _simulator = await KubeSimulator.StartAsync(new SimulatorOptions());
-        _kubeconfig = _simulator.WriteKubeconfig(Path.Combine(_home.Root, "kubeconfig"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _simulator.DisposeAsync();
-        _home.Dispose();
-    }
-
     [Fact]
     public async Task ARollbackToTheLastGoodRevision_Exits0_AndSaysWhereTheReleaseIs()
     {
         foreach (var tag in new[] { "1.25.0", "1.26.0" })
         {
-            var upgrade = await CliProcess.RunToolAsync(_home, Tools.Helm(4), "upgrade", "--install", "cliroll", Tools.Chart("fixture-web"),
-                "--namespace", "cliroll", "--create-namespace", "--wait", "--timeout", "30s", "--set", "image.tag=" + tag, "--kubeconfig", _kubeconfig);
+            var upgrade = await CliProcess.RunToolAsync(Home, Tools.Helm(4), "upgrade", "--install", "cliroll", Tools.Chart("fixture-web"),
+                "--namespace", "cliroll", "--create-namespace", "--wait", "--timeout", "30s", "--set", "image.tag=" + tag, "--kubeconfig", Kubeconfig);
             upgrade.ExitCode.Should().Be(0, upgrade.All);
         }
 
-        var result = await CliProcess.RunAsync(_home,
-            "rollback", "--release", "cliroll", "--namespace", "cliroll", "--last-good", "--timeout", "30s", "--kubeconfig", _kubeconfig, "--helm", Tools.Helm(4));
+        var result = await CliProcess.RunAsync(Home,
+            "rollback", "--release", "cliroll", "--namespace", "cliroll", "--last-good", "--timeout", "30s", "--kubeconfig", Kubeconfig, "--helm", Tools.Helm(4));
 
         result.ExitCode.Should().Be(0, result.All);
         result.Stdout.Should().Contain("helm-sentinel: cliroll rolled back to revision 1 (now revision 3)");
-        await Eventually.WaitUntilAsync(() => Workloads.DeploymentRuns(_simulator, "cliroll", "cliroll", "nginx:1.25.0"), "revision 1's template is live");
+        await Eventually.WaitUntilAsync(() => Workloads.DeploymentRuns(Simulator, "cliroll", "cliroll", "nginx:1.25.0"), "revision 1's template is live");
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using HelmSentinel.Simulator;
 using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.Cli.Tests;
@@ -8,25 +7,9 @@ namespace HelmSentinel.Cli.Tests;
 /// crash-loop with them (<see cref="CanaryDeploy"/>): neither its output nor its <c>--summary-file</c> holds any of them
 /// in any form, whether fail-fast diagnoses the pods or the chart fails to render quoting the secrets.
 /// </summary>
-public sealed class SecretCanaryTests : IAsyncLifetime
+public sealed class SecretCanaryTests : SimulatedClusterTest
 {
     private static readonly SecretCanary Canary = new(CanaryDeploy.All);
-
-    private readonly IsolatedHome _home = new();
-    private KubeSimulator _simulator = null!;
-    private string _kubeconfig = "";
-
-    public async Task InitializeAsync()
-    {
-        _simulator = await KubeSimulator.StartAsync(new SimulatorOptions());
-        _kubeconfig = _simulator.WriteKubeconfig(Path.Combine(_home.Root, "kubeconfig"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _simulator.DisposeAsync();
-        _home.Dispose();
-    }
 
     [Theory]
     [InlineData(4, false, 1, "DB_PASSWORD=***")]
@@ -34,13 +17,13 @@ public sealed class SecretCanaryTests : IAsyncLifetime
     public async Task ACanaryDeploy_LeaksNoSecret_OnStdoutStderrOrTheSummaryFile(int major, bool failRender, int exitCode, string masked)
     {
         var release = $"canary-cli{major}";
-        var summary = Path.Combine(_home.Root, release + ".md");
+        var summary = Path.Combine(Home.Root, release + ".md");
 
-        var result = await CliProcess.RunAsync(_home,
+        var result = await CliProcess.RunAsync(Home,
         [
             "deploy", "--release", release, "--chart", CanaryDeploy.Chart, "--namespace", release, "--create-namespace",
-            "--kubeconfig", _kubeconfig, "--helm", Tools.Helm(major), "--timeout", "60s", "--summary-file", summary,
-            "--values", CanaryDeploy.WriteValues(_home.Root, failRender),
+            "--kubeconfig", Kubeconfig, "--helm", Tools.Helm(major), "--timeout", "60s", "--summary-file", summary,
+            "--values", CanaryDeploy.WriteValues(Home.Root, failRender),
             .. CanaryDeploy.Set.SelectMany(s => new[] { "--set", s }),
             .. CanaryDeploy.SetString.SelectMany(s => new[] { "--set-string", s }),
             .. CanaryDeploy.Declared.SelectMany(s => new[] { "--secret", s }),

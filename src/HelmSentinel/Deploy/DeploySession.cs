@@ -318,27 +318,16 @@ internal sealed class DeploySession(
         // Helm starts at once; the watcher joins as soon as its first lists are in (see RolloutWatcher.UpgradeStarted).
         // A helm that succeeds before then does not wait for it; one that fails does, for the diagnosis.
         Task<IReadOnlyList<PodReplacement>>? repair = null;
-        if (pending is not null && (await Task.WhenAny(running, pending.Start) == pending.Start || !(await running).Succeeded))
+        _watcher = pending is null ? null : await pending.JoinAsync(running, startedAt, outcome);
+        if (_watcher is not null && request.ForceRollbackPods && !firstInstall)
         {
-            var start = await pending.Start;
-            if (start.Error is { } cannotStart)
-            {
-                outcome.Warning(cannotStart);
-            }
-
-            _watcher = start.Watcher;
-            _watcher?.UpgradeStarted(startedAt);
-            if (_watcher is not null && request.ForceRollbackPods && !firstInstall)
-            {
-                // Safe from the start: a pod of this upgrade's revision counts only once its StatefulSet's template has
-                // moved on from it, which only a rollback does.
-                repair = _watcher.ReplaceStuckPodsAsync(StuckPodScope.RevisionsOfThisUpgrade, helmExited.Token);
-            }
+            // Safe from the start: a pod of this upgrade's revision counts only once its StatefulSet's template has
+            // moved on from it, which only a rollback does.
+            repair = _watcher.ReplaceStuckPodsAsync(StuckPodScope.RevisionsOfThisUpgrade, helmExited.Token);
         }
 
-        if (_watcher is not null && await Task.WhenAny(running, _watcher.Fatal) != running && _watcher.Fatal.IsCompletedSuccessfully)
+        if (_watcher is not null && await PendingWatcher.FatalWhileAsync(_watcher, running) is { } diagnosis)
         {
-            var diagnosis = await _watcher.Fatal;
             outcome.Diagnosis = diagnosis;
             outcome.Mark("first fatal state: " + diagnosis.Summary);
             log.Warning($"fail-fast: {outcome.Masker.Mask(diagnosis.Summary)}; interrupting helm so that the release returns to its last good revision now");
@@ -747,11 +736,7 @@ internal sealed class DeploySession(
         if (_watcher is { } watcher)
         {
             _watcher = null;
-            await watcher.DisposeAsync();
-            foreach (var warning in watcher.Warnings)
-            {
-                outcome.Warning(warning);
-            }
+            await PendingWatcher.StopAsync(watcher, outcome);
         }
 
         if (_standalone is { } standalone)

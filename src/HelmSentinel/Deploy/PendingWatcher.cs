@@ -1,3 +1,4 @@
+using HelmSentinel.Helm;
 using HelmSentinel.Kubernetes;
 
 namespace HelmSentinel.Deploy;
@@ -32,6 +33,41 @@ internal sealed class PendingWatcher : IAsyncDisposable
 
     /// <summary>The started watcher, or why there is none (null error: cancelled before it started).</summary>
     public Task<WatcherStart> Start { get; }
+
+    /// <summary>The watcher joining a helm run that started at <paramref name="startedAt"/>, as soon as its first lists are
+    /// in (see <see cref="RolloutWatcher.UpgradeStarted"/>). A helm that succeeds before then does not wait for it; one
+    /// that fails does, for the diagnosis. Null when there is none; why it could not start is a warning.</summary>
+    public async Task<RolloutWatcher?> JoinAsync(Task<HelmProcessResult> running, DateTimeOffset startedAt, OutcomeBuilder outcome)
+    {
+        if (await Task.WhenAny(running, Start) != Start && (await running).Succeeded)
+        {
+            return null;
+        }
+
+        var start = await Start;
+        if (start.Error is { } cannotStart)
+        {
+            outcome.Warning(cannotStart);
+        }
+
+        start.Watcher?.UpgradeStarted(startedAt);
+        return start.Watcher;
+    }
+
+    /// <summary>The first fatal state <paramref name="watcher"/> saw while <paramref name="running"/> ran; null when helm
+    /// ended first.</summary>
+    public static async Task<RolloutDiagnosis?> FatalWhileAsync(RolloutWatcher watcher, Task running) =>
+        await Task.WhenAny(running, watcher.Fatal) != running && watcher.Fatal.IsCompletedSuccessfully ? await watcher.Fatal : null;
+
+    /// <summary>Stops a watcher that joined a helm run; what it could not do becomes the outcome's warnings.</summary>
+    public static async Task StopAsync(RolloutWatcher watcher, OutcomeBuilder outcome)
+    {
+        await watcher.DisposeAsync();
+        foreach (var warning in watcher.Warnings)
+        {
+            outcome.Warning(warning);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

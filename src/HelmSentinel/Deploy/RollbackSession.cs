@@ -215,21 +215,9 @@ internal sealed class RollbackSession(
         var startedAt = outcome.Time.GetUtcNow();
         outcome.Mutating();
         var running = helm.RunMutatingKilledOnCancelAsync(HelmArguments.Rollback(_upgrade, _version, target, request.Timeout), interrupt.Token);
-        if (pending is not null && (await Task.WhenAny(running, pending.Start) == pending.Start || !(await running).Succeeded))
+        _watcher = pending is null ? null : await pending.JoinAsync(running, startedAt, outcome);
+        if (_watcher is not null && await PendingWatcher.FatalWhileAsync(_watcher, running) is { } diagnosis)
         {
-            var start = await pending.Start;
-            if (start.Error is { } cannotStart)
-            {
-                outcome.Warning(cannotStart);
-            }
-
-            _watcher = start.Watcher;
-            _watcher?.UpgradeStarted(startedAt);
-        }
-
-        if (_watcher is not null && await Task.WhenAny(running, _watcher.Fatal) != running && _watcher.Fatal.IsCompletedSuccessfully)
-        {
-            var diagnosis = await _watcher.Fatal;
             outcome.Diagnosis = diagnosis;
             outcome.Mark("first fatal state: " + diagnosis.Summary);
             log.Warning($"fail-fast: {outcome.Masker.Mask(diagnosis.Summary)}; stopping helm rollback (it ignores SIGINT, so it is killed)");
@@ -348,11 +336,7 @@ internal sealed class RollbackSession(
         if (_watcher is { } watcher)
         {
             _watcher = null;
-            await watcher.DisposeAsync();
-            foreach (var warning in watcher.Warnings)
-            {
-                outcome.Warning(warning);
-            }
+            await PendingWatcher.StopAsync(watcher, outcome);
         }
     }
 }
