@@ -164,6 +164,8 @@ public static class DeployInputs
             VerifyFile = Single(DeployInputNames.Verify),
             VerifyRollback = Bool(DeployInputNames.VerifyRollback, defaults.VerifyRollback),
             Preflight = Bool(DeployInputNames.Preflight, defaults.Preflight),
+            MigrationHooks = Lines(DeployInputNames.MigrationHooks).SelectMany(l => l.Split(',')).Select(n => n.Trim()).Where(n => n.Length > 0).ToList(),
+            OnFailureAfterMigration = Single(DeployInputNames.OnFailureAfterMigration) ?? defaults.OnFailureAfterMigration,
         };
         if (errors.Count > 0)
         {

@@ -150,7 +150,8 @@ public static class HelmArguments
         return args;
     }
 
-    /// <summary>The guarded <c>helm upgrade --install</c>: atomic, waiting, cleaning up on failure.</summary>
+    /// <summary>The guarded <c>helm upgrade --install</c>: atomic (unless <see cref="HelmUpgrade.RollbackOnFailure"/> is off),
+    /// waiting, cleaning up on failure.</summary>
     public static IReadOnlyList<string> Upgrade(HelmUpgrade request, HelmVersion version)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -279,13 +280,9 @@ public static class HelmArguments
 
     private static void AddRollbackOnFailure(List<string> args, HelmUpgrade request, HelmVersion version)
     {
-        if (version.Major == 3)
+        if (request.RollbackOnFailure)
         {
-            args.Add("--atomic");
-        }
-        else
-        {
-            args.Add("--rollback-on-failure");
+            args.Add(version.Major == 3 ? "--atomic" : "--rollback-on-failure");
         }
 
         args.Add(WaitFlag(request, version));

@@ -41,7 +41,7 @@ internal sealed class PostMortem(
         var diagnoses = new List<PodDiagnosis>();
         foreach (var (pod, owner, state) in finding.Pods.Take(MaxPods))
         {
-            var logs = await LastLogLinesAsync(pod, state, ct);
+            var logs = await LastLogLinesAsync(pod, state.Container, ct);
             diagnoses.Add(new PodDiagnosis(
                 pod.Metadata.Name,
                 owner,
@@ -109,10 +109,12 @@ internal sealed class PostMortem(
             .Select(e => mask($"{e.Reason}: {e.Message}{(e.Count > 1 ? $" (x{e.Count})" : "")}"))];
     }
 
-    private async Task<IReadOnlyList<string>> LastLogLinesAsync(V1Pod pod, FatalState state, CancellationToken ct)
+    /// <summary>The last lines of <paramref name="container"/>'s log in <paramref name="pod"/> (its previous run after a
+    /// restart), bounded and masked; empty when it never ran or the log cannot be read.</summary>
+    internal async Task<IReadOnlyList<string>> LastLogLinesAsync(V1Pod pod, string container, CancellationToken ct)
     {
         var status = (pod.Status?.InitContainerStatuses ?? []).Concat(pod.Status?.ContainerStatuses ?? [])
-            .FirstOrDefault(s => s.Name == state.Container);
+            .FirstOrDefault(s => s.Name == container);
         if (status is null || (status.LastState?.Terminated is null && status.State?.Running is null && status.State?.Terminated is null))
         {
             return []; // the container never ran: no log to read

@@ -37,6 +37,7 @@ public static class TextReport
         }
 
         AppendDiagnosis(text, outcome.Diagnosis, masker);
+        MigrationHookLines.AppendText(text, outcome.MigrationHooks, masker);
         AppendVerification(text, "verification", outcome.Verification, masker);
         AppendVerification(text, $"verification of restored revision {TextFormat.Number(outcome.RestoredRevision ?? 0)}", outcome.RollbackVerification, masker);
         AppendList(text, "actions", outcome.Actions, masker);
@@ -72,6 +73,8 @@ public static class TextReport
                 + Revision(" to revision ", outcome.PreviousRevision)
                 + Revision(" (now revision ", outcome.RestoredRevision) + (outcome.RestoredRevision is null ? "" : ")")
                 + ", which fails its checks too: the cluster needs a person",
+            DeployResult.RollbackFailed when outcome.StoppedAfterMigration =>
+                $"{release} upgrade{Revision(" to revision ", outcome.AttemptedRevision)} failed after its migration; left as it is for a roll-forward fix (on-failure-after-migration: stop)",
             DeployResult.RollbackFailed => $"{release} rollback failed: the cluster needs a person",
             DeployResult.Rejected => $"{release} deploy rejected: nothing was changed",
             DeployResult.Unreachable => $"{release} not deployed: the cluster or helm could not be reached; nothing was changed",

@@ -28,6 +28,8 @@ public sealed record AzureTaskContext
         ["forceRollbackPods"] = "force-rollback-pods",
         ["verifyRollback"] = "verify-rollback",
         ["preflight"] = "preflight",
+        ["migrationHooks"] = "migration-hooks",
+        ["onFailureAfterMigration"] = "on-failure-after-migration",
         ["restartThreshold"] = "restart-threshold",
         ["createNamespace"] = "create-namespace",
         ["recoverStaleLock"] = "recover-stale-lock",
