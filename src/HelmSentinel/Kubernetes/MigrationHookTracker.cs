@@ -27,9 +27,9 @@ internal sealed class MigrationHookTracker(MigrationHookSelection selection)
         }
     }
 
-    /// <summary>Updates the runs from <paramref name="snapshot"/> (seen at <paramref name="now"/>); returns the ended
-    /// pods whose log is to be read now (each pod once), with their container.</summary>
-    public IReadOnlyList<(V1Pod Pod, string Container, string Hook)> Observe(RolloutSnapshot snapshot, DateTimeOffset now)
+    /// <summary>Updates the runs from <paramref name="snapshot"/> (seen at <paramref name="now"/>); returns the logs to read
+    /// now, each pod's once: followed from when its container runs, or read when it ended before it was seen running.</summary>
+    public IReadOnlyList<LogRead> Observe(RolloutSnapshot snapshot, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         if (selection.Disabled || snapshot.CountFrom is null)
@@ -37,7 +37,7 @@ internal sealed class MigrationHookTracker(MigrationHookSelection selection)
             return [];
         }
 
-        var logs = new List<(V1Pod, string, string)>();
+        var logs = new List<LogRead>();
         lock (_lock)
         {
             foreach (var job in snapshot.Jobs.Items.Where(j => IsNewHook(snapshot.Jobs, j.Metadata, snapshot.CountFrom)))
@@ -101,10 +101,11 @@ internal sealed class MigrationHookTracker(MigrationHookSelection selection)
         where T : class, k8s.IKubernetesObject<V1ObjectMeta> =>
         metadata.Annotations?.ContainsKey(HookAnnotation) == true && !RolloutEvaluator.Preexisting(kind, metadata, countFrom);
 
-    private void Update(HookResource hook, V1Pod? pod, bool completed, bool failed, DateTimeOffset now, List<(V1Pod, string, string)> logs)
+    private void Update(HookResource hook, V1Pod? pod, bool completed, bool failed, DateTimeOffset now, List<LogRead> logs)
     {
         var run = _runs.TryGetValue(hook.Reference, out var known) ? known : new MigrationHookRun(hook.Reference, hook.Events) { Started = now };
-        var terminated = (pod?.Status?.InitContainerStatuses ?? []).Concat(pod?.Status?.ContainerStatuses ?? [])
+        var statuses = (pod?.Status?.InitContainerStatuses ?? []).Concat(pod?.Status?.ContainerStatuses ?? []).ToList();
+        var terminated = statuses
             .Select(s => (s.Name, Terminated: s.State?.Terminated ?? s.LastState?.Terminated))
             .Where(s => s.Terminated is not null)
             .OrderBy(s => s.Terminated!.ExitCode == 0 ? 1 : 0) // a failed container says more than one that passed
@@ -117,10 +118,29 @@ internal sealed class MigrationHookTracker(MigrationHookSelection selection)
             Ended = run.Ended ?? (completed || failed ? now : null),
         };
         _runs[hook.Reference] = run;
-        var ended = pod?.Status?.Phase is "Succeeded" or "Failed" || completed || failed;
-        if (pod is not null && ended && terminated.Name is { } container && _logsAsked.Add(pod.Metadata.Uid))
+        if (pod is null)
         {
-            logs.Add((pod, container, hook.Reference));
+            return;
+        }
+
+        // Followed from the moment it runs (the stream ends with the container), since helm's hook-succeeded policy may delete
+        // the pod as soon as it ends; read once when it ended unseen.
+        var running = statuses.FirstOrDefault(s => s.State?.Running is not null);
+        var ended = pod.Status?.Phase is "Succeeded" or "Failed" || completed || failed;
+        if (running is not null && _logsAsked.Add(pod.Metadata.Uid))
+        {
+            logs.Add(new LogRead(pod, running.Name, hook.Reference, Follow: true));
+        }
+        else if (ended && terminated.Name is { } container && _logsAsked.Add(pod.Metadata.Uid))
+        {
+            logs.Add(new LogRead(pod, container, hook.Reference, Follow: false));
         }
     }
 }
+
+/// <summary>A log the watcher is to read for a migration hook's pod.</summary>
+/// <param name="Pod">The pod.</param>
+/// <param name="Container">Its container.</param>
+/// <param name="Hook">The hook as <c>Kind/name</c>.</param>
+/// <param name="Follow">True to follow the log of a running container until it ends; false to read what it printed.</param>
+internal sealed record LogRead(V1Pod Pod, string Container, string Hook, bool Follow);

@@ -110,8 +110,10 @@ internal sealed class PostMortem(
     }
 
     /// <summary>The last lines of <paramref name="container"/>'s log in <paramref name="pod"/> (its previous run after a
-    /// restart), bounded and masked; empty when it never ran or the log cannot be read.</summary>
-    internal async Task<IReadOnlyList<string>> LastLogLinesAsync(V1Pod pod, string container, CancellationToken ct)
+    /// restart), bounded and masked; empty when it never ran or the log cannot be read. With <paramref name="follow"/>,
+    /// the log of the running container is followed until it ends (the stream then closes), so that its last lines are
+    /// kept even when the pod is deleted as soon as it ends.</summary>
+    internal async Task<IReadOnlyList<string>> LastLogLinesAsync(V1Pod pod, string container, CancellationToken ct, bool follow = false)
     {
         var status = (pod.Status?.InitContainerStatuses ?? []).Concat(pod.Status?.ContainerStatuses ?? [])
             .FirstOrDefault(s => s.Name == container);
@@ -120,11 +122,12 @@ internal sealed class PostMortem(
             return []; // the container never ran: no log to read
         }
 
-        var previous = status.RestartCount > 0 && status.LastState?.Terminated is not null;
+        var previous = !follow && status.RestartCount > 0 && status.LastState?.Terminated is not null;
         try
         {
             await using var stream = await client.CoreV1.ReadNamespacedPodLogAsync(
-                pod.Metadata.Name, pod.Metadata.NamespaceProperty ?? options.Namespace, container: status.Name, previous: previous, tailLines: options.LogLines, cancellationToken: ct);
+                pod.Metadata.Name, pod.Metadata.NamespaceProperty ?? options.Namespace, container: status.Name, follow: follow ? true : null,
+                previous: previous, tailLines: options.LogLines, cancellationToken: ct);
             using var reader = new StreamReader(stream);
             var text = await reader.ReadToEndAsync(ct);
             return [.. text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).TakeLast(options.LogLines).Select(options.Mask)];

@@ -25,6 +25,7 @@ public sealed class RolloutWatcher : IAsyncDisposable
     private readonly PostMortem _postMortem;
     private readonly ForcedRollback _forcedRollback;
     private readonly MigrationHookTracker _migrations;
+    private readonly ConcurrentBag<Task> _logReads = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<RolloutDiagnosis> _fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -221,7 +222,7 @@ public sealed class RolloutWatcher : IAsyncDisposable
         await _stop.CancelAsync();
         try
         {
-            await Task.WhenAll(_tasks);
+            await Task.WhenAll(_tasks.Concat(_logReads));
         }
         catch (OperationCanceledException)
         {
@@ -266,9 +267,9 @@ public sealed class RolloutWatcher : IAsyncDisposable
             while (!ct.IsCancellationRequested)
             {
                 var (snapshot, evaluation) = Evaluate();
-                foreach (var (pod, container, hook) in _migrations.Observe(snapshot, _options.Time.GetUtcNow()))
+                foreach (var read in _migrations.Observe(snapshot, _options.Time.GetUtcNow()))
                 {
-                    _migrations.Logs(hook, await _postMortem.LastLogLinesAsync(pod, container, ct));
+                    _logReads.Add(ReadMigrationLogAsync(read, ct));
                 }
 
                 if (evaluation.Fatal is { } finding)
@@ -301,6 +302,20 @@ public sealed class RolloutWatcher : IAsyncDisposable
         catch (Exception e)
         {
             Warn("the rollout watcher stopped evaluating: " + _options.Mask(e.Message));
+        }
+    }
+
+    // Beside the evaluation: a followed log lasts as long as the migration runs.
+    private async Task ReadMigrationLogAsync(LogRead read, CancellationToken ct)
+    {
+        await Task.Yield();
+        try
+        {
+            _migrations.Logs(read.Hook, await _postMortem.LastLogLinesAsync(read.Pod, read.Container, ct, read.Follow));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Disposed while following.
         }
     }
 
