@@ -222,12 +222,14 @@ public sealed class RolloutWatcher : IAsyncDisposable
         await _stop.CancelAsync();
         try
         {
-            await Task.WhenAll(_tasks.Concat(_logReads));
+            await Task.WhenAll(_tasks);
         }
         catch (OperationCanceledException)
         {
             // Expected: every loop ends by cancellation.
         }
+
+        await Task.WhenAll(_logReads); // the evaluation loop that starts them has ended; they end with the stop token
 
         _fatal.TrySetCanceled();
         _client.Dispose();

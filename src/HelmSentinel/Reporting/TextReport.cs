@@ -66,6 +66,8 @@ public static class TextReport
             DeployResult.RolledBack => $"{release} upgrade{Revision(" to revision ", outcome.AttemptedRevision)} failed; rolled back"
                 + Revision(" to revision ", outcome.PreviousRevision)
                 + (outcome.RestoredRevision is { } restored && restored != outcome.PreviousRevision ? $" (now revision {TextFormat.Number(restored)})" : string.Empty),
+            DeployResult.RollbackFailed when outcome.StoppedAfterMigration =>
+                $"{release} {(outcome.FirstInstall ? "install" : "upgrade")}{Revision(" to revision ", outcome.AttemptedRevision)} failed after its migration; left as it is for a roll-forward fix (on-failure-after-migration: stop)",
             DeployResult.RollbackFailed when outcome.FirstInstall =>
                 $"{release} install failed and could not be removed: the cluster needs a person",
             DeployResult.RollbackFailed when outcome.RollbackVerification is { Verdict: VerificationVerdict.Failed } =>
@@ -73,8 +75,6 @@ public static class TextReport
                 + Revision(" to revision ", outcome.PreviousRevision)
                 + Revision(" (now revision ", outcome.RestoredRevision) + (outcome.RestoredRevision is null ? "" : ")")
                 + ", which fails its checks too: the cluster needs a person",
-            DeployResult.RollbackFailed when outcome.StoppedAfterMigration =>
-                $"{release} upgrade{Revision(" to revision ", outcome.AttemptedRevision)} failed after its migration; left as it is for a roll-forward fix (on-failure-after-migration: stop)",
             DeployResult.RollbackFailed => $"{release} rollback failed: the cluster needs a person",
             DeployResult.Rejected => $"{release} deploy rejected: nothing was changed",
             DeployResult.Unreachable => $"{release} not deployed: the cluster or helm could not be reached; nothing was changed",
