@@ -151,6 +151,12 @@ internal sealed class DeploySession(
     // on-failure-after-migration stop (and helm kept from its own rollback) the failed release is left as it is.
     private async Task<Step<string>> GuardMigrationAsync(Before before, string reason, HelmProcessResult upgrade)
     {
+        if (outcome.MigrationHooks.FirstOrDefault(r => r.Completed) is null && outcome.AttemptedRevision is { } revision)
+        {
+            // The watcher did not see one complete (fail-fast off, or it joined late): the release record says what ran.
+            await AddMigrationsHelmRecordedAsync(revision);
+        }
+
         if (outcome.MigrationHooks.FirstOrDefault(r => r.Completed) is not { } migration)
         {
             return Step<string>.Continue(reason);
@@ -171,6 +177,28 @@ internal sealed class DeploySession(
         outcome.Mark("left failed after a migration (on-failure-after-migration: stop)");
         NameStuckPods();
         return new Verdict(DeployResult.RollbackFailed, warning + "\n" + reason, upgrade);
+    }
+
+    private async Task AddMigrationsHelmRecordedAsync(int revision)
+    {
+        var selection = MigrationHookSelection.From(request.MigrationHooks);
+        if (selection.Disabled)
+        {
+            return;
+        }
+
+        try
+        {
+            var recorded = MigrationHooks.RanIn(await helm.StatusJsonAsync(request.Target, revision, CancellationToken.None), selection);
+            var seen = outcome.MigrationHooks.Select(r => r.Hook).ToHashSet(StringComparer.Ordinal);
+            outcome.MigrationHooks = [.. outcome.MigrationHooks.Select(r => recorded.FirstOrDefault(h => h.Hook == r.Hook && h.Completed) is { } done
+                ? r with { Completed = true, Ended = r.Ended ?? done.Ended }
+                : r), .. recorded.Where(r => !seen.Contains(r.Hook))];
+        }
+        catch (Exception e) when (e is HelmCommandException or FormatException)
+        {
+            // A first install helm removed has no record left; a record that cannot be read leaves what the watcher saw.
+        }
     }
 
     // The pre-rollback Job/Pod hooks of a revision; null when they cannot be read (a first install helm removed, say).

@@ -79,6 +79,24 @@ public static class HelmArguments
     /// <param name="revision">The revision, from 1.</param>
     public static IReadOnlyList<string> GetManifest(HelmTarget target, int revision) => Get("manifest", target, revision);
 
+    /// <summary>
+    /// <c>helm status RELEASE --revision N --output json</c> in the target's namespace and cluster: the revision's stored
+    /// release, whose <c>hooks[].last_run</c> say which hooks ran and how they ended (the same flags in Helm 3 and 4).
+    /// </summary>
+    /// <param name="target">The release and its cluster.</param>
+    /// <param name="revision">The revision, from 1.</param>
+    public static IReadOnlyList<string> Status(HelmTarget target, int revision)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentOutOfRangeException.ThrowIfLessThan(revision, 1);
+        var args = new List<string>
+        {
+            "status", target.Release, "--revision", revision.ToString(CultureInfo.InvariantCulture), "--namespace", target.Namespace, "--output", "json",
+        };
+        AddCluster(args, target);
+        return args;
+    }
+
     // helm get WHAT RELEASE --revision N, in the target's namespace and cluster.
     private static List<string> Get(string what, HelmTarget target, int revision)
     {

@@ -58,6 +58,58 @@ public static class MigrationHooks
         return [.. hooks.Where(h => IsMigration(h, selection))];
     }
 
+    /// <summary>
+    /// The migration hooks a revision's stored release says ran (<c>helm status --output json</c>: each hook's
+    /// <c>manifest</c>, <c>events</c> and <c>last_run</c> with <c>started_at</c>, <c>completed_at</c> and <c>phase</c>),
+    /// whether or not a watcher saw them; <see cref="MigrationHookRun.Completed"/> when the phase is <c>Succeeded</c>. Hooks
+    /// that never ran (an empty phase) are left out; times are the cluster's, as helm recorded them.
+    /// </summary>
+    /// <param name="releaseJson">What <c>helm status --output json</c> printed.</param>
+    /// <param name="selection">Which hooks count as migrations.</param>
+    /// <exception cref="FormatException">The text is not a release as JSON.</exception>
+    public static IReadOnlyList<MigrationHookRun> RanIn(string releaseJson, MigrationHookSelection selection)
+    {
+        ArgumentNullException.ThrowIfNull(releaseJson);
+        ArgumentNullException.ThrowIfNull(selection);
+        System.Text.Json.Nodes.JsonNode? release;
+        try
+        {
+            release = System.Text.Json.Nodes.JsonNode.Parse(releaseJson);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new FormatException("helm status printed something that is not a release as JSON: " + e.Message, e);
+        }
+
+        var runs = new List<MigrationHookRun>();
+        foreach (var stored in (release?["hooks"] as System.Text.Json.Nodes.JsonArray ?? []).OfType<System.Text.Json.Nodes.JsonObject>())
+        {
+            var phase = Text(stored["last_run"]?["phase"]);
+            if (string.IsNullOrEmpty(phase) || Text(stored["manifest"]) is not { } manifest)
+            {
+                continue;
+            }
+
+            foreach (var hook in HookManifest.Parse(manifest).Where(h => IsMigration(h, selection)))
+            {
+                runs.Add(new MigrationHookRun(hook.Reference, hook.Events)
+                {
+                    Started = Time(stored["last_run"]?["started_at"]),
+                    Ended = phase is "Succeeded" or "Failed" ? Time(stored["last_run"]?["completed_at"]) : null,
+                    Completed = phase == "Succeeded",
+                });
+            }
+        }
+
+        return runs;
+    }
+
+    private static string? Text(System.Text.Json.Nodes.JsonNode? node) =>
+        node is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    private static DateTimeOffset? Time(System.Text.Json.Nodes.JsonNode? node) =>
+        DateTimeOffset.TryParse(Text(node), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+
     private static bool Says(string text) => Words.Any(w => text.Contains(w, StringComparison.OrdinalIgnoreCase));
 
     // "dotnet ef  database   update" is still the command.

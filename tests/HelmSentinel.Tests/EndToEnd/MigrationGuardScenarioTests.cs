@@ -84,6 +84,30 @@ public sealed class MigrationGuardScenarioTests(SimulatorFixture cluster) : ICla
             .Should().Be("sim.local/crash:1.25.0", "the failed revision's template is left in place");
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task WithFailFastOff_TheReleaseRecordSaysTheMigrationCompleted_AndStopLeavesTheRelease(int major)
+    {
+        var release = TestNames.Release([major]);
+        var engine = cluster.Engine(_log);
+        (await engine.DeployAsync(Request(major, release))).Result.Should().Be(DeployResult.Succeeded);
+
+        var outcome = await engine.DeployAsync(Request(major, release, [.. Migration, "image.repository=sim.local/crash"]) with
+        {
+            FailFast = false, Timeout = TimeSpan.FromSeconds(8), OnFailureAfterMigration = MigrationGuard.Stop,
+        });
+
+        outcome.Result.Should().Be(DeployResult.RollbackFailed, outcome.FailureReason);
+        outcome.HelmError.Should().Contain("context deadline exceeded", "helm waited for its own timeout").And.NotContain("rolled back");
+        outcome.MigrationHooks.Should().ContainSingle().Which.Should().Match<HelmSentinel.Kubernetes.MigrationHookRun>(
+            r => r.Hook == $"Job/{release}-migrate" && r.Completed, "no watcher ran: helm's release record says the hook succeeded");
+        outcome.FailureReason!.Split('\n')[0].Should().StartWith($"migration hook `Job/{release}-migrate` completed at +")
+            .And.Contain("on-failure-after-migration is stop");
+        var history = await cluster.HelmAsync(major, "history", release, "--namespace", release, "--output", "json");
+        ReleaseHistory.Parse(history.StandardOutput).Entries.Select(e => e.Status).Should().Equal(ReleaseStatus.Deployed, ReleaseStatus.Failed);
+    }
+
     // A migration that takes two seconds, as a real one takes a while: the watcher, which joins the upgrade up to a second
     // after helm started, sees it run.
     private static readonly string[] Migration = ["migrate.enabled=true", "migrate.image=sim.local/slow-2"];

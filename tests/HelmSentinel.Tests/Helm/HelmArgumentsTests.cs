@@ -46,6 +46,13 @@ public class HelmArgumentsTests
             "--skip-crds");
     }
 
+    [Fact]
+    public void Status_ReadsOneRevisionsReleaseAsJson()
+    {
+        HelmArguments.Status(Request().Target, 4).Should().Equal(
+            "status", "web", "--revision", "4", "--namespace", "shop", "--output", "json", "--kube-context", "prod", "--kubeconfig", "/tmp/kc");
+    }
+
     [Theory]
     [InlineData(3, "--wait")]
     [InlineData(4, "--wait=watcher")]

@@ -97,6 +97,35 @@ public class MigrationHooksTests
         MigrationHooks.IsMigration(hook, MigrationHookSelection.Heuristic).Should().BeTrue();
     }
 
+    [Fact]
+    public void RanIn_ReadsWhichMigrationHooksTheReleaseRecordSaysCompleted()
+    {
+        // The shape of helm status --output json (Helm 3.17.2 and 4.1.4 alike), trimmed.
+        const string json = """
+            {"name":"shop","version":2,"hooks":[
+              {"name":"shop-migrate","kind":"Job","path":"shop/templates/migrate.yaml",
+               "manifest":"apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: shop-migrate\n  annotations:\n    \"helm.sh/hook\": pre-upgrade\n",
+               "events":["pre-upgrade"],
+               "last_run":{"started_at":"2026-12-01T23:22:58.379573195Z","completed_at":"2026-12-01T23:22:58.773571977Z","phase":"Succeeded"}},
+              {"name":"shop-test","kind":"Pod","path":"shop/templates/test.yaml",
+               "manifest":"apiVersion: v1\nkind: Pod\nmetadata:\n  name: shop-test\n  annotations:\n    \"helm.sh/hook\": test\n",
+               "events":["test"],"last_run":{"started_at":"","completed_at":"","phase":""}},
+              {"name":"shop-migrate-2","kind":"Job","path":"shop/templates/migrate2.yaml",
+               "manifest":"apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: shop-migrate-2\n  annotations:\n    \"helm.sh/hook\": pre-upgrade\n",
+               "events":["pre-upgrade"],"last_run":{"started_at":"","completed_at":"","phase":""}}
+            ]}
+            """;
+
+        var runs = MigrationHooks.RanIn(json, MigrationHookSelection.Heuristic);
+
+        runs.Should().ContainSingle("a hook that never ran has no phase");
+        runs[0].Hook.Should().Be("Job/shop-migrate");
+        runs[0].Completed.Should().BeTrue();
+        runs[0].Ended.Should().Be(DateTimeOffset.Parse("2026-12-01T23:22:58.773571977Z", System.Globalization.CultureInfo.InvariantCulture));
+        MigrationHooks.RanIn(json, MigrationHookSelection.Off).Should().BeEmpty();
+        FluentActions.Invoking(() => MigrationHooks.RanIn("not json", MigrationHookSelection.Heuristic)).Should().Throw<FormatException>();
+    }
+
     private static HookResource Hook(string kind, string name, string events, string label, string command) =>
         new(kind == "ConfigMap" || kind == "Pod" ? "v1" : "batch/v1", kind, name, null, events.Split(','), [], 0, null)
         {
