@@ -113,7 +113,8 @@ internal sealed class MigrationHookTracker(MigrationHookSelection selection)
         run = run with
         {
             Pod = pod?.Metadata.Name ?? run.Pod,
-            ExitCode = terminated.Terminated?.ExitCode ?? run.ExitCode,
+            // A Job completes only when its pod succeeded, every container exiting 0: the pod watch may lag the Job's.
+            ExitCode = terminated.Terminated?.ExitCode ?? run.ExitCode ?? (completed ? 0 : null),
             Completed = run.Completed || completed,
             Ended = run.Ended ?? (completed || failed ? now : null),
         };
