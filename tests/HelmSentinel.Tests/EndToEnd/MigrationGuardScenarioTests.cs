@@ -33,7 +33,7 @@ public sealed class MigrationGuardScenarioTests(SimulatorFixture cluster) : ICla
         hook.Hook.Should().Be($"Job/{release}-migrate");
         hook.Completed.Should().BeTrue();
         hook.ExitCode.Should().Be(0);
-        hook.LastLogLines.Should().Contain(l => l.EndsWith(" starting slow-2", StringComparison.Ordinal),
+        hook.LastLogLines.Should().Contain(l => l.EndsWith(" starting slow-4", StringComparison.Ordinal),
             "the hook pod's log is followed while it runs, so helm's hook-succeeded policy deleting it at once loses nothing");
 
         var firstLine = outcome.FailureReason!.Split('\n')[0];
@@ -95,7 +95,7 @@ public sealed class MigrationGuardScenarioTests(SimulatorFixture cluster) : ICla
 
         var outcome = await engine.DeployAsync(Request(major, release, [.. Migration, "image.repository=sim.local/crash"]) with
         {
-            FailFast = false, Timeout = TimeSpan.FromSeconds(8), OnFailureAfterMigration = MigrationGuard.Stop,
+            FailFast = false, Timeout = TimeSpan.FromSeconds(10), OnFailureAfterMigration = MigrationGuard.Stop,
         });
 
         outcome.Result.Should().Be(DeployResult.RollbackFailed, outcome.FailureReason);
@@ -108,9 +108,9 @@ public sealed class MigrationGuardScenarioTests(SimulatorFixture cluster) : ICla
         ReleaseHistory.Parse(history.StandardOutput).Entries.Select(e => e.Status).Should().Equal(ReleaseStatus.Deployed, ReleaseStatus.Failed);
     }
 
-    // A migration that takes two seconds, as a real one takes a while: the watcher, which joins the upgrade up to a second
+    // A migration that takes four seconds, as a real one takes a while: the watcher, which joins the upgrade a second or so
     // after helm started, sees it run.
-    private static readonly string[] Migration = ["migrate.enabled=true", "migrate.image=sim.local/slow-2"];
+    private static readonly string[] Migration = ["migrate.enabled=true", "migrate.image=sim.local/slow-4"];
 
     private DeployRequest Request(int major, string release, params string[] set) =>
         cluster.Request(major, release, set) with { Timeout = TimeSpan.FromSeconds(120) };
