@@ -134,6 +134,7 @@ public sealed class ActionProcessTests(ClusterFixture cluster) : IAsyncLifetime
         using var run = new ActionRun(_api.BaseAddress, "pull_request", Payloads.PullRequest);
         var inputs = Inputs("refusedweb", 3);
         inputs["INPUT_HISTORY_MAX"] = "1";
+        inputs["INPUT_ON_FAILURE_AFTER_MIGRATION"] = "abort";
         inputs["INPUT_COMMIT_STATUS"] = "true";
 
         var result = await run.RunAsync(inputs);
@@ -141,6 +142,7 @@ public sealed class ActionProcessTests(ClusterFixture cluster) : IAsyncLifetime
         result.ExitCode.Should().Be(3, result.Log);
         result.Outputs["failure-reason"].Should().StartWith("invalid input: history-max: history-max 1 lets helm prune the last good revision");
         result.Stdout.Split('\n').Where(l => l.Contains("invalid input 'history-max'", StringComparison.Ordinal)).Should().ContainSingle();
+        result.Outputs["failure-reason"].Should().Contain("on-failure-after-migration: on-failure-after-migration 'abort' is not a policy");
         _api.Matching("POST", "/deployments$").Should().BeEmpty("a refused request gets no deployment");
         _api.Matching("POST", "^/repos/acme/shop/statuses/").Select(r => r.Json!["state"]!.GetValue<string>())
             .Should().Equal(["failure"], "the commit status says how the run ended, and was never pending");

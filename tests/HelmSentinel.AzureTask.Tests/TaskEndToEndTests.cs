@@ -250,13 +250,14 @@ public sealed class TaskEndToEndTests(TaskFixture fixture, ITestOutputHelper out
     public async Task InputsTheValidatorRefuses_AreNamedAsInTheTask()
     {
         var env = new AgentEnvironment(_home).Input("connectionType", "none")
-            .Input("release", "web").Input("chart", Tools.Chart("fixture-web")).Input("historyMax", "1").Input("overrides", "no-equals-sign");
+            .Input("release", "web").Input("chart", Tools.Chart("fixture-web")).Input("historyMax", "1").Input("overrides", "no-equals-sign")
+            .Input("onFailureAfterMigration", "abort");
 
         var run = await RunAsync(fixture.TaskFolder, env.Variables);
 
         run.ExitCode.Should().Be(3, run.All);
         run.Commands[^1].Should().StartWith("##vso[task.complete result=Failed;]invalid input: ")
-            .And.Contain("historyMax: ").And.Contain("overrides: ");
+            .And.Contain("historyMax: ").And.Contain("overrides: ").And.Contain("onFailureAfterMigration: on-failure-after-migration 'abort' is not a policy");
     }
 
     [Fact]

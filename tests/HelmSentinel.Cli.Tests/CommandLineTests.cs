@@ -62,6 +62,7 @@ public class CommandLineTests
             "--unschedulable-grace", "0s", "--kube-context", "prod", "--kubeconfig", "k.yaml", "--helm", "/opt/helm",
             "--description", "two words", "--secret", "hunter22", "--secret", "s3cret", "--retries", "0", "--retry-delay", "250ms",
             "--force-rollback-pods", "false", "--verify", "checks.yaml", "--verify-rollback",
+            "--migration-hook", "web-migrate", "--migration-hook", "web-schema", "--on-failure-after-migration", "stop",
         ]);
 
         ParseErrors.Describe(line).Should().BeNull();
@@ -93,6 +94,8 @@ public class CommandLineTests
             ForceRollbackPods = false,
             VerifyFile = "checks.yaml",
             VerifyRollback = true,
+            MigrationHooks = ["web-migrate", "web-schema"],
+            OnFailureAfterMigration = "stop",
         });
         DeployOf(line).ToRetryOptions(line.Result).Should().Be(new HelmRetryOptions { MaxRetries = 0, BaseDelay = TimeSpan.FromMilliseconds(250) });
     }
@@ -221,6 +224,8 @@ public class CommandLineTests
     [InlineData("release", "--release")]
     [InlineData("secrets", "--secret")]
     [InlineData("extra-args", "helm flags after --")]
+    [InlineData("migration-hooks", "--migration-hook")]
+    [InlineData("on-failure-after-migration", "--on-failure-after-migration")]
     public void OptionName_NamesCoreInputsAsTheCliOptions(string input, string option) =>
         DeployCommand.OptionName(input).Should().Be(option);
 

@@ -55,6 +55,8 @@ public sealed class DeployCommandTests : IDisposable
     [InlineData("--history-max", "ten", "history-max")]
     [InlineData("--recover-stale-lock", "maybe", "recover-stale-lock")]
     [InlineData("--wait", "hookOnly", "wait")]
+    [InlineData("--on-failure-after-migration", "abort", "on-failure-after-migration")]
+    [InlineData("--migration-hook", "Job/web-migrate", "--migration-hook")]
     public async Task Deploy_WithAMalformedValue_Exits3NamingTheInput(string flag, string value, string input)
     {
         var result = await CliProcess.RunAsync(_home, "deploy", "--release", "web", "--chart", Tools.Chart("fixture-web"), "--helm", "/no/helm", flag, value);

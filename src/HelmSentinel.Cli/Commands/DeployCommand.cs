@@ -62,6 +62,11 @@ internal sealed class DeployCommand : CliCommand
     private readonly Option<OnOff?> _preflight = CliOptions.Switch(
         "--preflight",
         $"make the plan first and refuse the upgrade on a blocking preflight finding, see plan (default: {On(Defaults.Preflight)})");
+    private readonly Option<string[]> _migrationHooks = CliOptions.List(
+        "--migration-hook", "NAME", "a hook that is a database migration (repeatable; replaces the heuristic; none = no detection)");
+    private readonly Option<string?> _onFailureAfterMigration = CliOptions.Text(
+        "--on-failure-after-migration", "rollback|stop",
+        $"after a failure that followed a completed migration hook: roll back with a warning, or stop and leave the release for a roll-forward fix, exit 2 (default: {Defaults.OnFailureAfterMigration})");
     private readonly Option<string?> _summaryFile = CliOptions.Text("--summary-file", "F", "write the Markdown report to F");
     private readonly Option<int?> _retries = CliOptions.WholeNumber(
         "--retries",
@@ -82,7 +87,7 @@ internal sealed class DeployCommand : CliCommand
             _shared.Release, _shared.Chart, _shared.Namespace, _shared.Values, _shared.Set, _shared.SetString, _shared.SetFile, _shared.Version, _timeout, _rollbackTimeout,
             _historyMax, _wait, _waitForJobs, _shared.CreateNamespace, _force, _shared.ReuseValues, _shared.ResetValues, _recoverStaleLock,
             _staleLockMargin, _failFast, _restartThreshold, _unschedulableGrace, _shared.KubeContext, _shared.Kubeconfig, _shared.Helm,
-            _forceRollbackPods, _description, _shared.Secret, _verify, _verifyRollback, _preflight, .. _shared.MigrationOptions, _summaryFile, _retries, _retryDelay,
+            _forceRollbackPods, _description, _shared.Secret, _verify, _verifyRollback, _preflight, .. _shared.MigrationOptions, _migrationHooks, _onFailureAfterMigration, _summaryFile, _retries, _retryDelay,
         ];
         foreach (var option in options)
         {
@@ -90,6 +95,7 @@ internal sealed class DeployCommand : CliCommand
         }
 
         _wait.CompletionSources.Add("watcher", "legacy");
+        _onFailureAfterMigration.CompletionSources.Add(MigrationGuard.Rollback, MigrationGuard.Stop);
         TakesHelmFlags = true;
         HelpNotes = Notes;
         SetAction(RunAsync);
@@ -135,6 +141,8 @@ internal sealed class DeployCommand : CliCommand
             VerifyFile = parse.GetValue(_verify),
             VerifyRollback = parse.GetSwitch(_verifyRollback, Defaults.VerifyRollback),
             Preflight = parse.GetSwitch(_preflight, Defaults.Preflight),
+            MigrationHooks = parse.GetList(_migrationHooks),
+            OnFailureAfterMigration = parse.GetValue(_onFailureAfterMigration) ?? Defaults.OnFailureAfterMigration,
         };
     }
 
@@ -153,6 +161,7 @@ internal sealed class DeployCommand : CliCommand
     internal static string OptionName(string input) => input switch
     {
         DeployInputNames.Secrets => "--secret",
+        DeployInputNames.MigrationHooks => "--migration-hook",
         DeployInputNames.ExtraArgs => "helm flags after --",
         _ => "--" + input,
     };

@@ -121,13 +121,19 @@ public static class DeployInputNames
     /// <summary>The revision a pull request is based on: only migrations added or changed since it are linted.</summary>
     public const string MigrationsBase = "migrations-base";
 
+    /// <summary>The hooks that are database migrations (<c>none</c>: no detection).</summary>
+    public const string MigrationHooks = "migration-hooks";
+
+    /// <summary>Roll back or stop when a deploy fails after a migration hook completed.</summary>
+    public const string OnFailureAfterMigration = "on-failure-after-migration";
+
     /// <summary>Every input name, in the order the README lists them.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Release, Chart, Namespace, Values, Set, SetString, SetFile, Version, Timeout, RollbackTimeout, HistoryMax, Wait,
         WaitForJobs, CreateNamespace, Force, ReuseValues, ResetValues, RecoverStaleLock, StaleLockMargin, KubeContext,
         Kubeconfig, Helm, Description, ExtraArgs, Secrets, FailFast, RestartThreshold, UnschedulableGrace, ForceRollbackPods,
-        Verify, VerifyRollback, Preflight, Revision, AllowFailedTarget, Migrations, MigrationsDialect, DestructiveMigrations, MigrationsBase,
+        Verify, VerifyRollback, Preflight, Revision, AllowFailedTarget, Migrations, MigrationsDialect, DestructiveMigrations, MigrationsBase, MigrationHooks, OnFailureAfterMigration,
     ];
 
     /// <summary>The helm flag each owned flag corresponds to, when an input sets it (<c>--force-replace</c> → <c>force</c>).</summary>

@@ -204,6 +204,8 @@ public static class DeployInputs
             MigrationsDialect = Choice(DeployInputNames.MigrationsDialect, MigrationNames.Dialects, defaults.MigrationsDialect),
             DestructiveMigrations = Choice(DeployInputNames.DestructiveMigrations, MigrationNames.Policies, defaults.DestructiveMigrations),
             MigrationsBase = Single(DeployInputNames.MigrationsBase),
+            MigrationHooks = Lines(DeployInputNames.MigrationHooks).SelectMany(l => l.Split(',')).Select(n => n.Trim()).Where(n => n.Length > 0).ToList(),
+            OnFailureAfterMigration = Single(DeployInputNames.OnFailureAfterMigration) ?? defaults.OnFailureAfterMigration,
         };
         if (errors.Count > 0)
         {

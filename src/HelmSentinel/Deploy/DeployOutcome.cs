@@ -89,6 +89,14 @@ public sealed record DeployOutcome
     /// or when there was nothing to verify (no rollback, or a first install that was removed).</summary>
     public VerificationReport? RollbackVerification { get; init; }
 
+    /// <summary>The upgrade's migration hooks as the rollout watcher saw them run (start, end, exit code, last log lines);
+    /// empty without fail-fast, without such hooks, or with <c>migration-hooks: none</c>.</summary>
+    public IReadOnlyList<MigrationHookRun> MigrationHooks { get; init; } = [];
+
+    /// <summary>True when the deploy failed after a migration hook completed and <c>on-failure-after-migration: stop</c>
+    /// left the failed release as it was (result <see cref="DeployResult.RollbackFailed"/>, exit 2).</summary>
+    public bool StoppedAfterMigration { get; init; }
+
     /// <summary>Moments of the deploy worth a timeline: upgrade start, first fatal state, rollback start, restored.</summary>
     public IReadOnlyList<TimelineEvent> Timeline { get; init; } = [];
 

@@ -1,3 +1,4 @@
+using HookResource = HelmSentinel.Kubernetes.HookResource;
 using HelmSentinel.Plan;
 
 namespace HelmSentinel.Deploy;
@@ -63,6 +64,10 @@ public sealed record DeployPlan
     /// <summary>The objects the upgrade would apply, hooks included, as rendered (Secrets with their data): for the deploy that
     /// made this plan as its preflight, which takes them and keeps them out of its outcome. Never printed.</summary>
     internal IReadOnlyList<ManifestObject> Rendered { get; init; } = [];
+
+    /// <summary>The Job and Pod hooks the upgrade would run, as rendered (for the migration guard); null when the plan did
+    /// not get that far. Not masked and never reported: only their names, labels and commands are looked at.</summary>
+    internal IReadOnlyList<HookResource>? ProposedHooks { get; init; }
 
     /// <summary>True when an object is added, removed or changed.</summary>
     public bool HasChanges => Changes.Any(c => c.Action is not ChangeAction.Unchanged);

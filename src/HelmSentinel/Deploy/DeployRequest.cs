@@ -120,6 +120,16 @@ public sealed record DeployRequest
     /// folder, where every entry point runs. Not an input.</summary>
     public string? MigrationsFolder { get; init; }
 
+    /// <summary>The hooks that are database migrations (input <c>migration-hooks</c>, CLI <c>--migration-hook NAME</c>):
+    /// empty = the heuristic of <see cref="Kubernetes.MigrationHooks"/>, the single name <c>none</c> = no detection,
+    /// otherwise exactly the Job and Pod hooks of these names.</summary>
+    public IReadOnlyList<string> MigrationHooks { get; init; } = [];
+
+    /// <summary>What a deploy that fails after a migration hook completed does (<see cref="MigrationGuard"/>):
+    /// <c>rollback</c> (default: roll back, with the warning that the schema stays) or <c>stop</c> (leave the failed
+    /// release as it is for a roll-forward fix: rollback-failed, exit 2).</summary>
+    public string OnFailureAfterMigration { get; init; } = MigrationGuard.Rollback;
+
     /// <summary>A verify document (YAML: bake, interval, checks) to prove the upgrade healthy after Ready; a check that
     /// fails rolls it back. Null: Ready is enough, as for Helm.</summary>
     public string? VerifyFile { get; init; }

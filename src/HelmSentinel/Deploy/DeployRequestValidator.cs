@@ -80,6 +80,7 @@ public static partial class DeployRequestValidator
         CheckDurations(request, Add);
         CheckHistoryMax(request.HistoryMax, Add);
         CheckWait(request.WaitStrategy, Add, Q);
+        MigrationGuard.Check(request, Add, Q);
         foreach (var error in VerifyInput.Of(request).Errors)
         {
             Add(DeployInputNames.Verify, masker.Mask(error));

@@ -28,6 +28,9 @@ internal sealed class DeploySession(
     private static readonly TimeSpan WatcherCatchUp = TimeSpan.FromSeconds(2);
     private PendingWatcher? _standalone;
 
+    // False when on-failure-after-migration: stop runs the upgrade without --atomic (MigrationGuard.KeepsHelmFromRollingBack).
+    private bool _helmRollsBack = true;
+
     public async Task<DeployOutcome> RunAsync()
     {
         var verdict = await RunPhasesAsync();
@@ -97,6 +100,11 @@ internal sealed class DeploySession(
                 return new Verdict(DeployResult.Succeeded, null);
             }
 
+            if ((await GuardMigrationAsync(before, failure, upgrade)).Ended(out ended, out failure))
+            {
+                return ended;
+            }
+
             return await RollBackAsync(before, after, failure, upgrade, spec, probes);
         }
 
@@ -112,7 +120,103 @@ internal sealed class DeploySession(
             reason += "; " + where;
         }
 
+        if ((await GuardMigrationAsync(before, reason, upgrade)).Ended(out ended, out reason))
+        {
+            return ended;
+        }
+
         return await RollBackAsync(before, after, reason, upgrade, spec, probes);
+    }
+
+    // The upgrade's migration hooks, from the watcher, into the outcome and its timeline.
+    private void RecordMigrationHooks()
+    {
+        if (_watcher is null || _watcher.MigrationHooks is not { Count: > 0 } runs)
+        {
+            return;
+        }
+
+        outcome.MigrationHooks = runs;
+        foreach (var run in runs)
+        {
+            if (run.Started is { } started)
+            {
+                outcome.Mark(started, $"migration hook {run.Hook} started");
+            }
+
+            if (run.Ended is { } ended)
+            {
+                var exit = run.ExitCode is { } code ? $" (exit code {code})" : string.Empty;
+                outcome.Mark(ended, $"migration hook {run.Hook} {(run.Completed ? "completed" : "failed")}{exit}");
+            }
+        }
+    }
+
+    // A deploy that failed after a migration hook completed: the reason says so first, with what a rollback would run; with
+    // on-failure-after-migration stop (and helm kept from its own rollback) the failed release is left as it is.
+    private async Task<Step<string>> GuardMigrationAsync(Before before, string reason, HelmProcessResult upgrade)
+    {
+        if (outcome.MigrationHooks.FirstOrDefault(r => r.Completed) is null && outcome.AttemptedRevision is { } revision)
+        {
+            // The watcher did not see one complete (fail-fast off, or it joined late): the release record says what ran.
+            await AddMigrationsHelmRecordedAsync(revision);
+        }
+
+        if (outcome.MigrationHooks.FirstOrDefault(r => r.Completed) is not { } migration)
+        {
+            return Step<string>.Continue(reason);
+        }
+
+        var target = before.FirstInstall ? null : before.LastGood?.Revision;
+        var targetHooks = target is { } t ? await PreRollbackHooksAsync(t) : null;
+        var chartHooks = outcome.AttemptedRevision is { } attempted ? await PreRollbackHooksAsync(attempted) : null;
+        var stop = request.OnFailureAfterMigration == MigrationGuard.Stop && !_helmRollsBack;
+        var warning = MigrationGuard.Explain(migration, outcome.Started, target, targetHooks, chartHooks, stop, outcome.AttemptedRevision);
+        if (!stop)
+        {
+            return Step<string>.Continue(warning + "\n" + reason);
+        }
+
+        outcome.StoppedAfterMigration = true;
+        outcome.Action($"on-failure-after-migration is stop: revision {outcome.AttemptedRevision} is left as it failed after migration hook {migration.Hook} completed; nothing was rolled back");
+        outcome.Mark("left failed after a migration (on-failure-after-migration: stop)");
+        NameStuckPods();
+        return new Verdict(DeployResult.RollbackFailed, warning + "\n" + reason, upgrade);
+    }
+
+    private async Task AddMigrationsHelmRecordedAsync(int revision)
+    {
+        var selection = MigrationHookSelection.From(request.MigrationHooks);
+        if (selection.Disabled)
+        {
+            return;
+        }
+
+        try
+        {
+            var recorded = MigrationHooks.RanIn(await helm.StatusJsonAsync(request.Target, revision, CancellationToken.None), selection);
+            var seen = outcome.MigrationHooks.Select(r => r.Hook).ToHashSet(StringComparer.Ordinal);
+            outcome.MigrationHooks = [.. outcome.MigrationHooks.Select(r => recorded.FirstOrDefault(h => h.Hook == r.Hook && h.Completed) is { } done
+                ? r with { Completed = true, Ended = r.Ended ?? done.Ended }
+                : r), .. recorded.Where(r => !seen.Contains(r.Hook))];
+        }
+        catch (Exception e) when (e is HelmCommandException or FormatException)
+        {
+            // A first install helm removed has no record left; a record that cannot be read leaves what the watcher saw.
+        }
+    }
+
+    // The pre-rollback Job/Pod hooks of a revision; null when they cannot be read (a first install helm removed, say).
+    private async Task<IReadOnlyList<string>?> PreRollbackHooksAsync(int revision)
+    {
+        try
+        {
+            return MigrationGuard.PreRollbackHooks(HookManifest.Parse(await helm.GetHooksAsync(request.Target, revision, CancellationToken.None)));
+        }
+        catch (Exception e) when (e is HelmCommandException or FormatException)
+        {
+            return null;
+        }
     }
 
     // Back to the last good state (a failed first install removed), then, with verify-rollback, the restored revision verified.
@@ -310,10 +414,17 @@ internal sealed class DeploySession(
     {
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var helmExited = new CancellationTokenSource();
+        _helmRollsBack = !MigrationGuard.KeepsHelmFromRollingBack(request, outcome.Preflight);
+        if (!_helmRollsBack)
+        {
+            log.Info("on-failure-after-migration is stop: helm upgrades without its own rollback, so that it cannot roll back over a " +
+                "migration; the engine rolls back itself unless a migration hook completed");
+        }
+
         outcome.Mark(firstInstall ? "install started" : "upgrade started");
         var startedAt = outcome.Time.GetUtcNow();
         outcome.Mutating();
-        var running = helm.RunMutatingAsync(HelmArguments.Upgrade(_upgrade with { Labels = _external.Labels }, _version), interrupt.Token);
+        var running = helm.RunMutatingAsync(HelmArguments.Upgrade(_upgrade with { Labels = _external.Labels, RollbackOnFailure = _helmRollsBack }, _version), interrupt.Token);
 
         // Helm starts at once; the watcher joins as soon as its first lists are in (see RolloutWatcher.UpgradeStarted).
         // A helm that succeeds before then does not wait for it; one that fails does, for the diagnosis.
@@ -334,10 +445,11 @@ internal sealed class DeploySession(
             await interrupt.CancelAsync();
 
             // SIGINT makes both majors mark the revision failed and start their atomic rollback at once (SIGNALS.md).
-            outcome.Mark("rollback started: helm interrupted, its atomic rollback runs");
+            outcome.Mark(_helmRollsBack ? "rollback started: helm interrupted, its atomic rollback runs" : "helm interrupted, without an atomic rollback");
         }
 
         var upgrade = await running;
+        RecordMigrationHooks();
         await helmExited.CancelAsync();
         if (upgrade.Succeeded)
         {

@@ -81,6 +81,15 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
 
     public ChartSnapshot? After { get; set; }
 
+    /// <summary>When the deploy started: the reports' +0.</summary>
+    public DateTimeOffset Started => _start;
+
+    /// <summary>The upgrade's migration hooks, as the watcher saw them.</summary>
+    public IReadOnlyList<MigrationHookRun> MigrationHooks { get; set; } = [];
+
+    /// <summary>True when on-failure-after-migration: stop left the failed release as it was.</summary>
+    public bool StoppedAfterMigration { get; set; }
+
     /// <summary>A step the engine took beyond the upgrade itself; logged at once.</summary>
     public void Action(string text)
     {
@@ -143,7 +152,10 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
     }
 
     /// <summary>A moment worth the timeline.</summary>
-    public void Mark(string what) => _timeline.Add(new TimelineEvent(time.GetUtcNow(), Masker.Mask(what)));
+    public void Mark(string what) => Mark(time.GetUtcNow(), what);
+
+    /// <summary>A moment worth the timeline that happened at <paramref name="at"/> (seen by the watcher).</summary>
+    public void Mark(DateTimeOffset at, string what) => _timeline.Add(new TimelineEvent(at, Masker.Mask(what)));
 
     /// <summary>The outcome. Phases still running end now; when the history was read after the last change, what is deployed
     /// now (revision, chart, app version) is taken from it, so that the report never says otherwise than its history.</summary>
@@ -194,6 +206,8 @@ internal sealed class OutcomeBuilder(DeployRequest request, TimeProvider time, I
             ReplacedPods = [.. _replaced],
             StuckPods = [.. _stuck],
             Phases = [.. _phases, .. _open.Select(p => new PhaseTiming(p.Name, p.Started, now - p.Started))],
+            MigrationHooks = [.. MigrationHooks.Select(m => m with { LastLogLines = [.. m.LastLogLines.Select(Masker.Mask)] })],
+            StoppedAfterMigration = StoppedAfterMigration,
             Timeline = [.. _timeline.OrderBy(t => t.At)],
             History = History.Entries,
             Duration = now - _start,

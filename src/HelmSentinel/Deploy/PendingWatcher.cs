@@ -23,6 +23,7 @@ internal sealed class PendingWatcher : IAsyncDisposable
             Kubeconfig = request.Kubeconfig,
             KubeContext = request.KubeContext,
             Rules = new FailFastOptions { RestartThreshold = request.RestartThreshold, UnschedulableGrace = request.UnschedulableGrace },
+            MigrationHooks = MigrationHookSelection.From(request.MigrationHooks),
             Mask = masker.Mask,
             Time = time,
         };

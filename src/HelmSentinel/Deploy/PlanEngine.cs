@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 
 using HelmSentinel.Helm;
+using HookManifest = HelmSentinel.Kubernetes.HookManifest;
+using HookResource = HelmSentinel.Kubernetes.HookResource;
 using HelmSentinel.Resilience.Helm;
 
 namespace HelmSentinel.Deploy;
@@ -290,7 +292,22 @@ public sealed class PlanEngine
             Notes = notes,
             ReleaseBytes = recordBytes,
             Rendered = proposed,
+            ProposedHooks = ProposedJobAndPodHooks(proposed),
         }, secrets);
+    }
+
+    // The rendered Job and Pod hooks, read as helm get hooks would be (JSON is YAML), for the migration guard; null when one
+    // cannot be read, so that the guard does not take "none" for an answer.
+    private static List<HookResource>? ProposedJobAndPodHooks(IEnumerable<ManifestObject> proposed)
+    {
+        try
+        {
+            return [.. proposed.Where(o => o.IsHook && o.Key.Kind is "Job" or "Pod").SelectMany(o => HookManifest.Parse(o.Body.ToJsonString()))];
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     // The chart's crds/ files (in the release's chart.files, base64): the kinds they define count as served, since helm

@@ -79,6 +79,24 @@ public static class HelmArguments
     /// <param name="revision">The revision, from 1.</param>
     public static IReadOnlyList<string> GetManifest(HelmTarget target, int revision) => Get("manifest", target, revision);
 
+    /// <summary>
+    /// <c>helm status RELEASE --revision N --output json</c> in the target's namespace and cluster: the revision's stored
+    /// release, whose <c>hooks[].last_run</c> say which hooks ran and how they ended (the same flags in Helm 3 and 4).
+    /// </summary>
+    /// <param name="target">The release and its cluster.</param>
+    /// <param name="revision">The revision, from 1.</param>
+    public static IReadOnlyList<string> Status(HelmTarget target, int revision)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentOutOfRangeException.ThrowIfLessThan(revision, 1);
+        var args = new List<string>
+        {
+            "status", target.Release, "--revision", revision.ToString(CultureInfo.InvariantCulture), "--namespace", target.Namespace, "--output", "json",
+        };
+        AddCluster(args, target);
+        return args;
+    }
+
     // helm get WHAT RELEASE --revision N, in the target's namespace and cluster.
     private static List<string> Get(string what, HelmTarget target, int revision)
     {
@@ -150,7 +168,8 @@ public static class HelmArguments
         return args;
     }
 
-    /// <summary>The guarded <c>helm upgrade --install</c>: atomic, waiting, cleaning up on failure.</summary>
+    /// <summary>The guarded <c>helm upgrade --install</c>: atomic (unless <see cref="HelmUpgrade.RollbackOnFailure"/> is off),
+    /// waiting, cleaning up on failure.</summary>
     public static IReadOnlyList<string> Upgrade(HelmUpgrade request, HelmVersion version)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -286,13 +305,9 @@ public static class HelmArguments
 
     private static void AddRollbackOnFailure(List<string> args, HelmUpgrade request, HelmVersion version)
     {
-        if (version.Major == 3)
+        if (request.RollbackOnFailure)
         {
-            args.Add("--atomic");
-        }
-        else
-        {
-            args.Add("--rollback-on-failure");
+            args.Add(version.Major == 3 ? "--atomic" : "--rollback-on-failure");
         }
 
         args.Add(WaitFlag(request, version));

@@ -84,6 +84,18 @@ public sealed class HelmCli
         return result.Succeeded ? result.StandardOutput : throw new HelmCommandException("helm get hooks", result, _masker);
     }
 
+    /// <summary>The stored release of one revision as JSON (<c>helm status --output json</c>), not echoed (its hooks' manifests
+    /// can carry what the chart put in them).</summary>
+    /// <param name="target">The release and its cluster.</param>
+    /// <param name="revision">The revision, from 1.</param>
+    /// <param name="cancellationToken">Interrupts helm.</param>
+    /// <exception cref="HelmCommandException">helm failed (after retries), including for a revision that does not exist.</exception>
+    public async Task<string> StatusJsonAsync(HelmTarget target, int revision, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(HelmArguments.Status(target, revision), echo: false, cancellationToken);
+        return result.Succeeded ? result.StandardOutput : throw new HelmCommandException("helm status", result, _masker);
+    }
+
     /// <summary>The stored manifest of one revision (<c>helm get manifest</c>), not echoed (it can carry the chart's Secrets).</summary>
     /// <param name="target">The release and its cluster.</param>
     /// <param name="revision">The revision, from 1.</param>

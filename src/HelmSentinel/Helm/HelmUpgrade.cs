@@ -36,6 +36,10 @@ public sealed record HelmUpgrade
     /// <summary>Helm 4's wait strategy (<c>watcher</c> or <c>legacy</c>); Helm 3 always uses its own poller.</summary>
     public string WaitStrategy { get; init; } = "watcher";
 
+    /// <summary>Helm's own rollback on failure (Helm 3 <c>--atomic</c>, Helm 4 <c>--rollback-on-failure</c>); off, helm
+    /// leaves a failed (or interrupted) upgrade's revision <c>failed</c> and in place, and still waits.</summary>
+    public bool RollbackOnFailure { get; init; } = true;
+
     /// <summary><c>--wait-for-jobs</c>.</summary>
     public bool WaitForJobs { get; init; }
 

@@ -79,7 +79,44 @@ public static class HookManifest
             List(annotations, HookAnnotation),
             List(annotations, DeletePolicyAnnotation),
             weight,
-            source);
+            source)
+        {
+            Labels = Map(metadata is null ? null : Child(metadata, "labels") as YamlMappingNode),
+            Commands = Commands(root, kind),
+        };
+    }
+
+    // The containers of a Job's pod template or of a Pod, init containers first, each as "command args".
+    private static string[] Commands(YamlMappingNode root, string kind)
+    {
+        var spec = Child(root, "spec") as YamlMappingNode;
+        var podSpec = kind == "Job" && spec is not null && Child(spec, "template") is YamlMappingNode template ? Child(template, "spec") as YamlMappingNode : spec;
+        if (podSpec is null)
+        {
+            return [];
+        }
+
+        return [.. new[] { "initContainers", "containers" }
+            .SelectMany(key => Child(podSpec, key) is YamlSequenceNode list ? list.Children.OfType<YamlMappingNode>() : [])
+            .Select(c => string.Join(' ', Words(c, "command").Concat(Words(c, "args"))))
+            .Where(c => c.Length > 0)];
+    }
+
+    private static IEnumerable<string> Words(YamlMappingNode container, string key) =>
+        Child(container, key) is YamlSequenceNode words ? words.Children.OfType<YamlScalarNode>().Select(w => w.Value ?? "") : [];
+
+    private static Dictionary<string, string> Map(YamlMappingNode? map)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var child in map?.Children ?? Enumerable.Empty<KeyValuePair<YamlNode, YamlNode>>())
+        {
+            if (child.Key is YamlScalarNode { Value: { } k } && child.Value is YamlScalarNode v)
+            {
+                result[k] = v.Value ?? "";
+            }
+        }
+
+        return result;
     }
 
     /// <summary>A comma-separated annotation as Helm splits it: each entry trimmed and lower-cased, empty ones dropped.</summary>

@@ -22,6 +22,14 @@ public sealed record HookResource(
     int Weight,
     string? Source)
 {
+    /// <summary>Its <c>metadata.labels</c>; empty when it has none.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>What each of its containers (init containers first) runs: <c>command</c> then <c>args</c>, joined by
+    /// spaces (<c>bundle exec rails db:migrate</c>); empty for a hook that is not a Job or Pod, or a container that runs its
+    /// image's entrypoint unchanged.</summary>
+    public IReadOnlyList<string> Commands { get; init; } = [];
+
     /// <summary><c>Kind/name</c>, the way the rollout diagnosis names a workload (<c>Job/shop-migrate</c>).</summary>
     public string Reference => $"{Kind}/{Name}";
 

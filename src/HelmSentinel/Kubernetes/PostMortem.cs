@@ -41,7 +41,7 @@ internal sealed class PostMortem(
         var diagnoses = new List<PodDiagnosis>();
         foreach (var (pod, owner, state) in finding.Pods.Take(MaxPods))
         {
-            var logs = await LastLogLinesAsync(pod, state, ct);
+            var logs = await LastLogLinesAsync(pod, state.Container, ct);
             diagnoses.Add(new PodDiagnosis(
                 pod.Metadata.Name,
                 owner,
@@ -109,20 +109,25 @@ internal sealed class PostMortem(
             .Select(e => mask($"{e.Reason}: {e.Message}{(e.Count > 1 ? $" (x{e.Count})" : "")}"))];
     }
 
-    private async Task<IReadOnlyList<string>> LastLogLinesAsync(V1Pod pod, FatalState state, CancellationToken ct)
+    /// <summary>The last lines of <paramref name="container"/>'s log in <paramref name="pod"/> (its previous run after a
+    /// restart), bounded and masked; empty when it never ran or the log cannot be read. With <paramref name="follow"/>,
+    /// the log of the running container is followed until it ends (the stream then closes), so that its last lines are
+    /// kept even when the pod is deleted as soon as it ends.</summary>
+    internal async Task<IReadOnlyList<string>> LastLogLinesAsync(V1Pod pod, string container, CancellationToken ct, bool follow = false)
     {
         var status = (pod.Status?.InitContainerStatuses ?? []).Concat(pod.Status?.ContainerStatuses ?? [])
-            .FirstOrDefault(s => s.Name == state.Container);
+            .FirstOrDefault(s => s.Name == container);
         if (status is null || (status.LastState?.Terminated is null && status.State?.Running is null && status.State?.Terminated is null))
         {
             return []; // the container never ran: no log to read
         }
 
-        var previous = status.RestartCount > 0 && status.LastState?.Terminated is not null;
+        var previous = !follow && status.RestartCount > 0 && status.LastState?.Terminated is not null;
         try
         {
             await using var stream = await client.CoreV1.ReadNamespacedPodLogAsync(
-                pod.Metadata.Name, pod.Metadata.NamespaceProperty ?? options.Namespace, container: status.Name, previous: previous, tailLines: options.LogLines, cancellationToken: ct);
+                pod.Metadata.Name, pod.Metadata.NamespaceProperty ?? options.Namespace, container: status.Name, follow: follow ? true : null,
+                previous: previous, tailLines: options.LogLines, cancellationToken: ct);
             using var reader = new StreamReader(stream);
             var text = await reader.ReadToEndAsync(ct);
             return [.. text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).TakeLast(options.LogLines).Select(options.Mask)];

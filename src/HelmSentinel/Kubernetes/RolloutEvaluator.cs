@@ -229,7 +229,7 @@ internal sealed class RolloutEvaluator(string release, string @namespace, FailFa
 
     /// <summary>True for an object of the old revision: in the first list, and created before the upgrade's start
     /// (or that start is not known yet, or the object has no creation time).</summary>
-    private static bool Preexisting<T>(KindSnapshot<T> kind, V1ObjectMeta metadata, DateTimeOffset? countFrom)
+    internal static bool Preexisting<T>(KindSnapshot<T> kind, V1ObjectMeta metadata, DateTimeOffset? countFrom)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
         kind.InFirstList(metadata.Uid) &&
         (countFrom is not { } from || metadata.CreationTimestamp is not { } created || DateTime.SpecifyKind(created, DateTimeKind.Utc) < from.UtcDateTime);

@@ -24,6 +24,8 @@ public sealed class RolloutWatcher : IAsyncDisposable
     private readonly RolloutEvaluator _evaluator;
     private readonly PostMortem _postMortem;
     private readonly ForcedRollback _forcedRollback;
+    private readonly MigrationHookTracker _migrations;
+    private readonly ConcurrentBag<Task> _logReads = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<RolloutDiagnosis> _fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -58,11 +60,16 @@ public sealed class RolloutWatcher : IAsyncDisposable
         _daemonSets = Inform(c => client.AppsV1.ListNamespacedDaemonSetAsync(ns, cancellationToken: c), (rv, c) => client.AppsV1.WatchListNamespacedDaemonSetAsync(ns, resourceVersion: rv, cancellationToken: c));
         _jobs = Inform(c => client.BatchV1.ListNamespacedJobAsync(ns, cancellationToken: c), (rv, c) => client.BatchV1.WatchListNamespacedJobAsync(ns, resourceVersion: rv, cancellationToken: c));
         _postMortem = new PostMortem(client, options, uid => _replicaSets.Get(uid), () => _evaluator.NotReady(Snapshot()), Warn);
+        _migrations = new MigrationHookTracker(options.MigrationHooks);
         _forcedRollback = new ForcedRollback(client, _evaluator, ns, Snapshot, () => Evaluate().Evaluation.Memory, options.Mask, options.Time);
     }
 
     /// <summary>Completes with the diagnosis when a fatal state is seen; cancelled when the watcher is disposed first.</summary>
     public Task<RolloutDiagnosis> Fatal => _fatal.Task;
+
+    /// <summary>The upgrade's migration hooks seen so far (<see cref="RolloutWatcherOptions.MigrationHooks"/>): when each
+    /// started and ended, its exit code and its pod's last log lines, read before helm's delete policy removes the pod.</summary>
+    public IReadOnlyList<MigrationHookRun> MigrationHooks => _migrations.Runs;
 
     /// <summary>Problems talking to the cluster (the watcher kept trying; fail-fast may have been blind meanwhile).</summary>
     public IReadOnlyList<string> Warnings => [.. _warnings];
@@ -265,6 +272,8 @@ public sealed class RolloutWatcher : IAsyncDisposable
             // Expected: every loop ends by cancellation.
         }
 
+        await Task.WhenAll(_logReads); // the evaluation loop that starts them has ended; they end with the stop token
+
         _fatal.TrySetCanceled();
         _client.Dispose();
         _stop.Dispose();
@@ -302,7 +311,12 @@ public sealed class RolloutWatcher : IAsyncDisposable
             await Synced.WaitAsync(ct);
             while (!ct.IsCancellationRequested)
             {
-                var (_, evaluation) = Evaluate();
+                var (snapshot, evaluation) = Evaluate();
+                foreach (var read in _migrations.Observe(snapshot, _options.Time.GetUtcNow()))
+                {
+                    _logReads.Add(ReadMigrationLogAsync(read, ct));
+                }
+
                 if (evaluation.Fatal is { } finding)
                 {
                     _fatal.TrySetResult(await _postMortem.BuildAsync(finding, fatal: true, ct));
@@ -333,6 +347,20 @@ public sealed class RolloutWatcher : IAsyncDisposable
         catch (Exception e)
         {
             Warn("the rollout watcher stopped evaluating: " + _options.Mask(e.Message));
+        }
+    }
+
+    // Beside the evaluation: a followed log lasts as long as the migration runs.
+    private async Task ReadMigrationLogAsync(LogRead read, CancellationToken ct)
+    {
+        await Task.Yield();
+        try
+        {
+            _migrations.Logs(read.Hook, await _postMortem.LastLogLinesAsync(read.Pod, read.Container, ct, read.Follow));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Disposed while following.
         }
     }
 

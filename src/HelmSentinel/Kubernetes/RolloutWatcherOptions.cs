@@ -30,6 +30,9 @@ public sealed record RolloutWatcherOptions
     /// <summary>How many trailing log lines each failing pod keeps.</summary>
     public int LogLines { get; init; } = 20;
 
+    /// <summary>Which hooks are migrations, whose runs the watcher records (<see cref="RolloutWatcher.MigrationHooks"/>).</summary>
+    public MigrationHookSelection MigrationHooks { get; init; } = MigrationHookSelection.Heuristic;
+
     /// <summary>How many recent Warning events each failing pod keeps.</summary>
     public int Events { get; init; } = 5;
 }

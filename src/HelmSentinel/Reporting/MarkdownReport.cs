@@ -25,6 +25,7 @@ public static class MarkdownReport
         AppendFacts(md, outcome);
         AppendFailure(md, outcome, masker);
         AppendDiagnosis(md, outcome.Diagnosis, masker);
+        MigrationHookLines.AppendMarkdown(md, outcome.MigrationHooks, masker);
         AppendVerification(md, "Verification", outcome.Verification, masker);
         AppendVerification(md, $"Verification of restored revision {TextFormat.Number(outcome.RestoredRevision ?? 0)}", outcome.RollbackVerification, masker);
         MigrationSection.AppendMarkdown(md, outcome.Migrations, masker);

@@ -30,6 +30,19 @@ public static class NextSteps
             ];
         }
 
+        if (outcome.StoppedAfterMigration)
+        {
+            // The user chose not to roll back over a schema change: the way out is forward.
+            return
+            [
+                $"the failed revision stays as it is: its migration ran, and a rollback would restore the old code, not the schema; see the diagnosis above and kubectl get pods --namespace {ns}",
+                "fix forward: deploy a corrected chart or image that works with the migrated schema",
+                outcome.PreviousRevision is { } previous
+                    ? $"or, once the schema is compatible with it again (a down migration run by hand), roll back: helm rollback {release} {previous} --namespace {ns} --wait"
+                    : $"or remove the failed install: helm uninstall {release} --namespace {ns} --wait",
+            ];
+        }
+
         var steps = new List<string> { $"see what is not running: kubectl get pods --namespace {ns}, and the diagnosis above" };
         steps.AddRange(outcome.StuckPods.Select(p => $"replace the pod the StatefulSet will not replace by itself: {p.DeleteCommand(ns)}"));
         if (outcome.FirstInstall)

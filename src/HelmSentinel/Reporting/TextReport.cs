@@ -37,6 +37,7 @@ public static class TextReport
         }
 
         AppendDiagnosis(text, outcome.Diagnosis, masker);
+        MigrationHookLines.AppendText(text, outcome.MigrationHooks, masker);
         AppendVerification(text, "verification", outcome.Verification, masker);
         AppendVerification(text, $"verification of restored revision {TextFormat.Number(outcome.RestoredRevision ?? 0)}", outcome.RollbackVerification, masker);
         MigrationSection.AppendText(text, outcome.Migrations, masker);
@@ -72,6 +73,8 @@ public static class TextReport
             DeployResult.RolledBack => $"{release} upgrade{Revision(" to revision ", outcome.AttemptedRevision)} failed; rolled back"
                 + Revision(" to revision ", outcome.PreviousRevision)
                 + (outcome.RestoredRevision is { } restored && restored != outcome.PreviousRevision ? $" (now revision {TextFormat.Number(restored)})" : string.Empty),
+            DeployResult.RollbackFailed when outcome.StoppedAfterMigration =>
+                $"{release} {(outcome.FirstInstall ? "install" : "upgrade")}{Revision(" to revision ", outcome.AttemptedRevision)} failed after its migration; left as it is for a roll-forward fix (on-failure-after-migration: stop)",
             DeployResult.RollbackFailed when outcome.FirstInstall =>
                 $"{release} install failed and could not be removed: the cluster needs a person",
             DeployResult.RollbackFailed when outcome.RollbackVerification is { Verdict: VerificationVerdict.Failed } =>

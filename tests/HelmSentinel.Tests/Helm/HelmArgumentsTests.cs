@@ -46,6 +46,24 @@ public class HelmArgumentsTests
             "--skip-crds");
     }
 
+    [Fact]
+    public void Status_ReadsOneRevisionsReleaseAsJson()
+    {
+        HelmArguments.Status(Request().Target, 4).Should().Equal(
+            "status", "web", "--revision", "4", "--namespace", "shop", "--output", "json", "--kube-context", "prod", "--kubeconfig", "/tmp/kc");
+    }
+
+    [Theory]
+    [InlineData(3, "--wait")]
+    [InlineData(4, "--wait=watcher")]
+    public void Upgrade_WithoutRollbackOnFailure_StillWaitsAndCleansUp_ButNeverRollsBackByItself(int major, string wait)
+    {
+        var args = HelmArguments.Upgrade(Request().ToHelmUpgrade() with { RollbackOnFailure = false }, major == 3 ? Helm3 : Helm4);
+
+        args.Should().NotContain(["--atomic", "--rollback-on-failure"]);
+        args.Should().ContainInOrder("--install", "--namespace", "shop", wait, "--timeout", "1m30s", "--cleanup-on-fail");
+    }
+
     [Theory]
     [InlineData(3, true, "--dry-run=server")]
     [InlineData(4, false, "--dry-run=client")]

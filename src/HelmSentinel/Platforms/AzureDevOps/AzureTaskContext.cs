@@ -33,6 +33,8 @@ public sealed record AzureTaskContext
         ["migrations"] = "migrations",
         ["migrationsDialect"] = "migrations-dialect",
         ["destructiveMigrations"] = "destructive-migrations",
+        ["migrationHooks"] = "migration-hooks",
+        ["onFailureAfterMigration"] = "on-failure-after-migration",
         ["restartThreshold"] = "restart-threshold",
         ["createNamespace"] = "create-namespace",
         ["recoverStaleLock"] = "recover-stale-lock",

@@ -33,6 +33,8 @@ public sealed class AzureTaskContextTests
             ["INPUT_HELMPATH"] = "/opt/helm",
             ["INPUT_DESCRIPTION"] = "from ADO",
             ["INPUT_EXTRAARGS"] = "--skip-crds",
+            ["INPUT_MIGRATIONHOOKS"] = "web-migrate\nweb-schema",
+            ["INPUT_ONFAILUREAFTERMIGRATION"] = "stop",
             ["INPUT_KUBECONTEXT"] = "",
             ["INPUT_COMMENTONPULLREQUEST"] = "true",
             ["INPUT_PULLREQUESTSTATUS"] = "false",
@@ -62,6 +64,8 @@ public sealed class AzureTaskContextTests
         request.ChartVersion.Should().Be("1.2.3");
         request.Timeout.Should().Be(TimeSpan.FromSeconds(90));
         request.HistoryMax.Should().Be(5);
+        request.MigrationHooks.Should().Equal("web-migrate", "web-schema");
+        request.OnFailureAfterMigration.Should().Be("stop");
         request.WaitStrategy.Should().Be("legacy");
         request.FailFast.Should().BeFalse();
         request.RestartThreshold.Should().Be(3);
