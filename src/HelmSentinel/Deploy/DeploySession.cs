@@ -31,6 +31,9 @@ internal sealed class DeploySession(
     // False when on-failure-after-migration: stop runs the upgrade without --atomic (MigrationGuard.KeepsHelmFromRollingBack).
     private bool _helmRollsBack = true;
 
+    // The hooks of the revision this deploy created, once the failure path has read them (helm get hooks).
+    private IReadOnlyList<HookResource>? _attemptedHooks;
+
     public async Task<DeployOutcome> RunAsync()
     {
         var verdict = await RunPhasesAsync();
@@ -156,7 +159,8 @@ internal sealed class DeploySession(
     // on-failure-after-migration stop (and helm kept from its own rollback) the failed release is left as it is.
     private async Task<Step<string>> GuardMigrationAsync(Before before, string reason, HelmProcessResult upgrade)
     {
-        if (outcome.MigrationHooks.FirstOrDefault(r => r.Completed) is null && outcome.AttemptedRevision is { } revision)
+        if (outcome.MigrationHooks.FirstOrDefault(r => r.Completed) is null && outcome.AttemptedRevision is { } revision
+            && MigrationGuard.MayRunMigrations(request, _attemptedHooks ?? outcome.Preflight?.ProposedHooks))
         {
             // The watcher did not see one complete (fail-fast off, or it joined late): the release record says what ran.
             await AddMigrationsHelmRecordedAsync(revision);
@@ -654,6 +658,7 @@ internal sealed class DeploySession(
         try
         {
             hooks = HookManifest.Parse(await helm.GetHooksAsync(request.Target, revision, CancellationToken.None));
+            _attemptedHooks = hooks;
         }
         catch (HelmCommandException e) when (e.Message.Contains("not found", StringComparison.OrdinalIgnoreCase))
         {

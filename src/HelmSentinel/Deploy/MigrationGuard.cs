@@ -33,7 +33,18 @@ public static class MigrationGuard
             return false;
         }
 
-        return plan?.ProposedHooks is not { } hooks || MigrationHooks.Of(hooks, selection).Count > 0;
+        return MayRunMigrations(request, plan?.ProposedHooks);
+    }
+
+    /// <summary>True when detection is on and <paramref name="hooks"/> (the revision's rendered hooks, when known) hold a
+    /// migration hook, or are not known: only then is the release record worth reading for one that completed.</summary>
+    /// <param name="request">The deploy.</param>
+    /// <param name="hooks">The hooks of the revision being deployed; null when unknown.</param>
+    public static bool MayRunMigrations(DeployRequest request, IReadOnlyList<HookResource>? hooks)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var selection = MigrationHookSelection.From(request.MigrationHooks);
+        return !selection.Disabled && (hooks is null || MigrationHooks.Of(hooks, selection).Count > 0);
     }
 
     /// <summary>

@@ -22,7 +22,12 @@ public class DeployEngineTests
 
     // FailFast off: these tests script helm; no cluster is there to watch.
     // No cluster behind the scripted helm: nothing that would talk to one (the watcher, the forced rollback).
-    private static DeployRequest Request() => new() { Release = "web", Chart = "repo/web", Timeout = TimeSpan.FromMinutes(5), FailFast = false, ForceRollbackPods = false, Preflight = false };
+    // These scripts are about the rollback's logic: migration detection is off, or the failure path would also read the
+    // failed revision's release record (helm status) for a migration hook that completed (MigrationGuardTests cover that).
+    private static DeployRequest Request() => new()
+    {
+        Release = "web", Chart = "repo/web", Timeout = TimeSpan.FromMinutes(5), FailFast = false, ForceRollbackPods = false, Preflight = false, MigrationHooks = ["none"],
+    };
 
     private DeployEngine Engine(IHelmProcess process) =>
         new(process, _log, _clock, new HelmRetryOptions { MaxRetries = 2, BaseDelay = TimeSpan.FromMilliseconds(1) });
