@@ -60,6 +60,7 @@ internal sealed class RollbackSession(
         outcome.Before = history.Deployed is { } live ? new ChartSnapshot(live.Chart, live.AppVersion) : null;
         log.Info($"rolling {request.Release} back from revision {current.Revision} ({current.Status}) to revision {target.Revision} ({target.Chart}, {target.Status})");
 
+        await WarnAboutCrossedMigrationsAsync(history, target);
         HelmProcessResult rollback;
         using (log.Group($"helm rollback {request.Release} {target.Revision}"))
         using (outcome.Phase("rollback"))
@@ -205,6 +206,62 @@ internal sealed class RollbackSession(
         && int.TryParse(entry.Description.AsSpan("Rollback to ".Length).TrimEnd(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var to)
             ? to
             : null;
+
+    // The migration guard of a rollback by hand: a migration hook that completed in a revision the rollback goes back over
+    // stays applied (the release record of each says: helm status, hooks[].last_run), so the target's code meets a newer
+    // schema; said first, with whether the target has a pre-rollback hook (a down migration) that the rollback runs.
+    private async Task WarnAboutCrossedMigrationsAsync(ReleaseHistory history, HistoryEntry target)
+    {
+        var selection = MigrationHookSelection.From(request.MigrationHooks);
+        if (selection.Disabled)
+        {
+            return;
+        }
+
+        // Revisions written by an upgrade after the target (a "Rollback to N" revision runs pre-rollback hooks, not migrations).
+        var crossed = history.Entries
+            .Where(e => e.Revision > target.Revision && RollbackTarget(e) is null && e.Status is not ReleaseStatus.PendingInstall)
+            .Select(e => e.Revision)
+            .ToList();
+        var ran = new List<(int Revision, MigrationHookRun Hook)>();
+        foreach (var revision in crossed)
+        {
+            try
+            {
+                ran.AddRange(MigrationHooks.RanIn(await helm.StatusJsonAsync(request.Target, revision, cancellationToken), selection)
+                    .Where(h => h.Completed).Select(h => (revision, h)));
+            }
+            catch (Exception e) when (e is HelmCommandException or FormatException)
+            {
+                outcome.Warning($"could not read revision {revision}'s release record for migration hooks: {TextFormat.OneLine(outcome.Masker.Mask(e.Message))}");
+            }
+        }
+
+        if (ran.Count == 0)
+        {
+            return;
+        }
+
+        IReadOnlyList<string>? downs = null;
+        try
+        {
+            downs = MigrationGuard.PreRollbackHooks(HookManifest.Parse(await helm.GetHooksAsync(request.Target, target.Revision, cancellationToken)));
+        }
+        catch (Exception e) when (e is HelmCommandException or FormatException)
+        {
+            // Unknown: the sentence says so.
+        }
+
+        var which = string.Join(", ", ran.Select(r => $"`{r.Hook.Hook}` (revision {r.Revision})"));
+        var down = downs is null
+            ? $"revision {target.Revision}'s hooks could not be read, so whether a down migration runs is unknown"
+            : downs.Count == 0
+                ? $"revision {target.Revision} has no pre-rollback hook (no down migration runs)"
+                : $"revision {target.Revision}'s pre-rollback hook{(downs.Count == 1 ? "" : "s")} {string.Join(", ", downs.Select(d => $"`{d}`"))} run{(downs.Count == 1 ? "s" : "")} first";
+        var warning = $"the rollback to revision {target.Revision} goes back over migration hook{(ran.Count == 1 ? "" : "s")} {which} that completed: " +
+            $"it restores revision {target.Revision}'s code, not the schema; {down}";
+        outcome.Warning(warning);
+    }
 
     // helm rollback --wait with the watcher beside it. helm rollback ignores SIGINT (both majors, measured), so a fatal
     // state in the target's pods kills it: the revision it wrote stays pending-rollback, which the put-back writes over.

@@ -10,7 +10,8 @@ namespace HelmSentinel.Tests.EndToEnd;
 /// <summary>
 /// <c>helm-sentinel rollback</c>'s engine against the simulator with the real Helm 3.17.2 and 4.1.4: to the last good
 /// revision, to a chosen one, the refusals (nothing changed), and a target that does not come up (what ran before is put
-/// back, exit 2). The revisions before are written with helm itself, as people and other tools write them.
+/// back, exit 2); a rollback that goes back over a completed migration hook says so. The revisions before are written
+/// with helm itself, as people and other tools write them.
 /// </summary>
 public sealed class RollbackScenarioTests(SimulatorFixture cluster) : IClassFixture<SimulatorFixture>
 {
@@ -23,7 +24,7 @@ public sealed class RollbackScenarioTests(SimulatorFixture cluster) : IClassFixt
     {
         var release = $"rbgood{major}";
         await HelmUpgradeAsync(major, release, wait: true, "image.tag=1.25.0");
-        await HelmUpgradeAsync(major, release, wait: true, "image.tag=1.26.0");
+        await HelmUpgradeAsync(major, release, wait: true, "image.tag=1.26.0", "migrate.enabled=true", "migrate.image=sim.local/complete");
         await HelmUpgradeAsync(major, release, wait: false, "image.repository=sim.local/crash"); // deployed, but crashing
 
         var lastGood = await cluster.Engine(_log).RollbackAsync(Rollback(major, release, null));
@@ -35,11 +36,15 @@ public sealed class RollbackScenarioTests(SimulatorFixture cluster) : IClassFixt
         lastGood.History[^1].Should().Match<HistoryEntry>(e => e.Revision == 4 && e.Status == ReleaseStatus.Deployed && e.Description == "Rollback to 2");
         TextReport.Headline(lastGood).Should().Be($"{release} rolled back to revision 2 (now revision 4)");
         await WaitUntilAsync(() => Workloads.DeploymentRuns(cluster.Simulator, release, release, "nginx:1.26.0"), "revision 2's template serves, no crashing pod left");
+        lastGood.Warnings.Should().NotContain(w => w.Contains("migration", StringComparison.Ordinal), "revision 3, gone back over, ran no migration");
 
         var chosen = await cluster.Engine(_log).RollbackAsync(Rollback(major, release, 1));
 
         chosen.Result.Should().Be(DeployResult.Succeeded, chosen.FailureReason);
         chosen.TargetRevision.Should().Be(1);
+        chosen.Warnings.Should().Contain(
+            $"the rollback to revision 1 goes back over migration hook `Job/{release}-migrate` (revision 2) that completed: it restores revision 1's code, " +
+            "not the schema; revision 1 has no pre-rollback hook (no down migration runs)");
         chosen.History[^1].Should().Match<HistoryEntry>(e => e.Revision == 5 && e.Status == ReleaseStatus.Deployed && e.Description == "Rollback to 1");
         await WaitUntilAsync(() => Workloads.DeploymentRuns(cluster.Simulator, release, release, "nginx:1.25.0"), "revision 1's template serves");
     }
