@@ -224,6 +224,26 @@ public static class DeployInputs
         return [.. lines.SelectMany(l => l.Split(',')).Select(g => g.Trim()).Where(g => g.Length > 0)];
     }
 
+    /// <summary>The inputs with the private files an entry point wrote for the content inputs (the kubeconfig and verify
+    /// documents given as text), when it wrote them. Pure.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> WithFiles(
+        IReadOnlyDictionary<string, IReadOnlyList<string>> inputs, string? kubeconfigPath, string? verifyPath)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var with = new Dictionary<string, IReadOnlyList<string>>(inputs, StringComparer.Ordinal);
+        if (kubeconfigPath is not null)
+        {
+            with[DeployInputNames.Kubeconfig] = [kubeconfigPath];
+        }
+
+        if (verifyPath is not null)
+        {
+            with[DeployInputNames.Verify] = [verifyPath];
+        }
+
+        return with;
+    }
+
     /// <summary>
     /// Every value the inputs say must never be printed: the <c>secrets</c> input (<see cref="DeclaredSecrets"/>) and the
     /// values given with <c>set</c> and <c>set-string</c> under keys that look secret (<see cref="UndeclaredSecrets"/>).

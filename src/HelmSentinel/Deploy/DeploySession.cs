@@ -884,7 +884,8 @@ internal sealed class DeploySession(
         return reason;
     }
 
-    private static string Explain(RolloutDiagnosis diagnosis)
+    /// <summary>A diagnosis in one line, with the failing pod's last log line when there is one.</summary>
+    internal static string Explain(RolloutDiagnosis diagnosis)
     {
         var lastLine = diagnosis.Pods.FirstOrDefault()?.LastLogLines.LastOrDefault();
         return lastLine is null ? diagnosis.Summary : $"{diagnosis.Summary}; last log line: {lastLine.Trim()}";

@@ -381,7 +381,7 @@ internal sealed class RollbackSession(
     private string Why(HelmProcessResult rollback, int target)
     {
         var cause = outcome.Diagnosis is { } diagnosis
-            ? diagnosis.Pods.FirstOrDefault()?.LastLogLines.LastOrDefault() is { } line ? $"{diagnosis.Summary}; last log line: {line.Trim()}" : diagnosis.Summary
+            ? DeploySession.Explain(diagnosis)
             : rollback.Succeeded
                 ? "helm reported success but the target's content is not what is deployed"
                 : HelmErrorClassifier.Cause(outcome.Masker.Mask(rollback.ErrorText)) ?? $"helm exited with code {rollback.ExitCode}";

@@ -90,21 +90,8 @@ public sealed record AzureTaskContext
 
     /// <summary>The core's inputs plus the kubeconfig file written from <see cref="Cluster"/> and the verify document's file
     /// written from <see cref="VerifyContent"/>, when there are.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<string>> DeployInputsWith(string? kubeconfigPath, string? verifyPath = null)
-    {
-        var inputs = new Dictionary<string, IReadOnlyList<string>>(DeployInputs, StringComparer.Ordinal);
-        if (kubeconfigPath is not null)
-        {
-            inputs[DeployInputNames.Kubeconfig] = [kubeconfigPath];
-        }
-
-        if (verifyPath is not null)
-        {
-            inputs[DeployInputNames.Verify] = [verifyPath];
-        }
-
-        return inputs;
-    }
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> DeployInputsWith(string? kubeconfigPath, string? verifyPath = null) =>
+        Deploy.DeployInputs.WithFiles(DeployInputs, kubeconfigPath, verifyPath);
 
     /// <summary>The revision a PR build's migrations are compared with: the target branch <c>refs/heads/x</c> as the remote
     /// branch <c>origin/x</c> (the agent fetches it); null when there is no target branch.</summary>

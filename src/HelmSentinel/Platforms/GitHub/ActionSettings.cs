@@ -50,19 +50,6 @@ public sealed record ActionSettings
     }
 
     /// <summary>The deploy inputs with the private files the action wrote for the content inputs (kubeconfig, verify).</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<string>> DeployInputsWith(string? kubeconfigPath, string? verifyPath = null)
-    {
-        var inputs = new Dictionary<string, IReadOnlyList<string>>(DeployInputs, StringComparer.Ordinal);
-        if (kubeconfigPath is not null)
-        {
-            inputs[DeployInputNames.Kubeconfig] = [kubeconfigPath];
-        }
-
-        if (verifyPath is not null)
-        {
-            inputs[DeployInputNames.Verify] = [verifyPath];
-        }
-
-        return inputs;
-    }
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> DeployInputsWith(string? kubeconfigPath, string? verifyPath = null) =>
+        Deploy.DeployInputs.WithFiles(DeployInputs, kubeconfigPath, verifyPath);
 }
