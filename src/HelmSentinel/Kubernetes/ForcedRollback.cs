@@ -54,8 +54,11 @@ internal sealed class ForcedRollback(
         var stuck = new List<StuckPod>();
         foreach (var set in now.StatefulSets.Items.Where(s => evaluator.BelongsToRelease(s.Metadata)))
         {
+            // The revision the StatefulSet had fully rolled out before the upgrade is never this upgrade's, even when a
+            // pod of it counted as new (created within the clock margin of helm's start).
+            var before = now.StatefulSets.FirstListed(set.Metadata.Uid)?.Status?.CurrentRevision;
             stuck.AddRange(StuckPods.Of(set, now.Pods.Items).Where(p =>
-                revisions is null || (revisions.TryGetValue(p.Workload, out var created) && created.Contains(p.Revision))));
+                revisions is null || (p.Revision != before && revisions.TryGetValue(p.Workload, out var created) && created.Contains(p.Revision))));
         }
 
         return stuck;

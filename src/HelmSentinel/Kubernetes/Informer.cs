@@ -25,6 +25,7 @@ internal sealed class Informer<T>
     private readonly ConcurrentDictionary<string, T> _items = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IReadOnlyDictionary<string, long>? _firstList;
+    private IReadOnlyDictionary<string, T>? _firstObjects;
 
     /// <summary>An informer over a list call and a watch call.</summary>
     /// <param name="list">Lists the objects: the items and the list's resourceVersion.</param>
@@ -82,7 +83,7 @@ internal sealed class Informer<T>
             lost);
 
     /// <summary>The cached objects now, and what the first list saw (nothing before it is in).</summary>
-    public KindSnapshot<T> Snapshot() => new([.. _items.Values], Volatile.Read(ref _firstList) ?? NothingListed);
+    public KindSnapshot<T> Snapshot() => new([.. _items.Values], Volatile.Read(ref _firstList) ?? NothingListed, Volatile.Read(ref _firstObjects));
 
     /// <summary>The cached object with this uid, if any.</summary>
     public T? Get(string uid) => _items.TryGetValue(uid, out var item) ? item : null;
@@ -164,11 +165,14 @@ internal sealed class Informer<T>
         {
             // Published before the items, so that no reader sees one of them without knowing it was listed first.
             var first = new Dictionary<string, long>(StringComparer.Ordinal);
+            var objects = new Dictionary<string, T>(StringComparer.Ordinal);
             foreach (var item in list)
             {
                 first[item.Metadata.Uid] = item.Metadata.Generation ?? 0;
+                objects[item.Metadata.Uid] = item;
             }
 
+            Volatile.Write(ref _firstObjects, objects);
             Volatile.Write(ref _firstList, first);
         }
 

@@ -36,7 +36,8 @@ internal sealed record RolloutSnapshot
 /// <typeparam name="T">The Kubernetes kind.</typeparam>
 /// <param name="items">The objects now.</param>
 /// <param name="firstList">The uids the first list returned, each with its <c>metadata.generation</c> then (0 when unset).</param>
-internal sealed class KindSnapshot<T>(IReadOnlyList<T> items, IReadOnlyDictionary<string, long> firstList)
+/// <param name="firstObjects">The objects the first list returned, by uid, when kept.</param>
+internal sealed class KindSnapshot<T>(IReadOnlyList<T> items, IReadOnlyDictionary<string, long> firstList, IReadOnlyDictionary<string, T>? firstObjects = null)
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     /// <summary>No objects, and a first list that saw none.</summary>
@@ -50,4 +51,7 @@ internal sealed class KindSnapshot<T>(IReadOnlyList<T> items, IReadOnlyDictionar
 
     /// <summary>The object's generation in the first list; 0 when it was not in it.</summary>
     public long FirstListGeneration(string uid) => firstList.TryGetValue(uid, out var generation) ? generation : 0;
+
+    /// <summary>The object with this uid as the first list returned it; null when it was not in it.</summary>
+    public T? FirstListed(string uid) => firstObjects?.TryGetValue(uid, out var first) == true ? first : null;
 }
