@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Text;
 using HelmSentinel.Migrations;
-using HelmSentinel.Text;
 
 namespace HelmSentinel.Deploy;
 
@@ -38,82 +36,12 @@ public static class DeployInputs
             errors.Add(new InputError(name, $"unknown input '{name}'. Known inputs: {string.Join(", ", Names.Order(StringComparer.Ordinal))}."));
         }
 
-        string? Single(string name)
-        {
-            if (!inputs.TryGetValue(name, out var values) || values.Count == 0)
-            {
-                return null;
-            }
-
-            var nonEmpty = values.Where(v => !string.IsNullOrWhiteSpace(v)).ToList();
-            if (nonEmpty.Count > 1)
-            {
-                errors.Add(new InputError(name, $"given {nonEmpty.Count} times; give it once."));
-            }
-
-            return nonEmpty.Count == 0 ? null : nonEmpty[^1].Trim();
-        }
-
-        IReadOnlyList<string> Lines(string name) =>
-            inputs.TryGetValue(name, out var values)
-                ? values.SelectMany(v => v.Split('\n')).Select(v => v.Trim()).Where(v => v.Length > 0).ToList()
-                : [];
-
-        bool Bool(string name, bool fallback)
-        {
-            var text = Single(name);
-            if (text is null)
-            {
-                return fallback;
-            }
-
-            if (Boolean(text) is { } value)
-            {
-                return value;
-            }
-
-            errors.Add(new InputError(name, $"'{text}' is not a boolean; expected true or false."));
-            return fallback;
-        }
-
-        TimeSpan? Duration(string name, bool allowZero = false)
-        {
-            var text = Single(name);
-            if (text is null)
-            {
-                return null;
-            }
-
-            if (allowZero && text is "0" or "0s")
-            {
-                return TimeSpan.Zero;
-            }
-
-            if (GoDuration.TryParse(text, out var value))
-            {
-                return value;
-            }
-
-            errors.Add(new InputError(name, $"'{text}' is not a positive duration; expected a Go duration such as 5m, 90s or 1h30m, or hh:mm:ss."));
-            return null;
-        }
-
-        int? Integer(string name)
-        {
-            var text = Single(name);
-            if (text is null)
-            {
-                return null;
-            }
-
-            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
-            {
-                return value;
-            }
-
-            errors.Add(new InputError(name, $"'{text}' is not a whole number."));
-            return null;
-        }
+        var read = new InputReader(inputs, errors);
+        string? Single(string name) => read.Single(name);
+        IReadOnlyList<string> Lines(string name) => read.Lines(name);
+        bool Bool(string name, bool fallback) => read.Bool(name, fallback);
+        TimeSpan? Duration(string name, bool allowZero = false) => read.Duration(name, allowZero);
+        int? Integer(string name) => read.Integer(name);
 
         var release = Single(DeployInputNames.Release);
         var chart = Single(DeployInputNames.Chart);
@@ -147,22 +75,7 @@ public static class DeployInputs
             }
         }
 
-        T Choice<T>(string name, IReadOnlyDictionary<string, T> choices, T fallback)
-        {
-            var text = Single(name);
-            if (text is null)
-            {
-                return fallback;
-            }
-
-            if (choices.TryGetValue(text, out var value))
-            {
-                return value;
-            }
-
-            errors.Add(new InputError(name, $"'{text}' is not one of {string.Join(", ", choices.Keys)}."));
-            return fallback;
-        }
+        T Choice<T>(string name, IReadOnlyDictionary<string, T> choices, T fallback) => read.Choice(name, choices, fallback);
 
         var defaults = new DeployRequest { Release = "", Chart = "" };
         var request = new DeployRequest
