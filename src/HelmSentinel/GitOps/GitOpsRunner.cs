@@ -76,7 +76,13 @@ public sealed class GitOpsRunner(IDeployLog log, TimeProvider time)
         GitOpsRevertReport revert;
         try
         {
-            revert = await actions.Revert(outcome, cancellationToken);
+            // The revert's text (the pull request's body) describes the failure as the revert will have left it.
+            var reverting = outcome with
+            {
+                Result = GitOpsResult.Reverted,
+                Revert = new GitOpsRevertReport(true, request.Revert == GitOpsRevert.Push ? "a revert commit pushed to the branch" : "this pull request reverts it"),
+            };
+            revert = await actions.Revert(reverting, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
