@@ -83,7 +83,7 @@ public static class ArgoCdApplicationStatus
             Revision = revisionNow,
             AtRevision = atRevision,
             Health = health,
-            Sync = SyncLine(syncStatus, revisionNow, phase, operationRevisions, multiSource ? (syncMatch, syncRevisions.Count) : null),
+            Sync = SyncLine(syncStatus, revisionNow, syncRevisions, phase, operationRevisions, wanted, multiSource ? (syncMatch, syncRevisions.Count) : null),
             Failure = failure,
             Resources = resources,
             History = History(status),
@@ -124,7 +124,8 @@ public static class ArgoCdApplicationStatus
         return [.. (tree["nodes"] as JsonArray ?? []).OfType<JsonObject>().Select(Resource)];
     }
 
-    private static string SyncLine(string syncStatus, string? revision, string? phase, List<string> operationRevisions, (int Match, int Count)? sources)
+    private static string SyncLine(
+        string syncStatus, string? revision, List<string> syncRevisions, string? phase, List<string> operationRevisions, string wanted, (int Match, int Count)? sources)
     {
         var line = syncStatus == "Synced" && revision is not null ? $"Synced to {Short(revision)}" : syncStatus;
         if (sources is { } s)
@@ -140,8 +141,8 @@ public static class ArgoCdApplicationStatus
         }
 
         line += ", operation " + phase;
-        var target = operationRevisions.FirstOrDefault(r => r.Length > 0);
-        if (target is not null && (syncStatus != "Synced" || !string.Equals(target, revision, StringComparison.OrdinalIgnoreCase)))
+        var target = operationRevisions.FirstOrDefault(r => Matches(r, wanted)) ?? operationRevisions.FirstOrDefault(r => r.Length > 0);
+        if (target is not null && (syncStatus != "Synced" || !operationRevisions.SequenceEqual(syncRevisions, StringComparer.OrdinalIgnoreCase)))
         {
             line += $" (sync to {Short(target)})";
         }
