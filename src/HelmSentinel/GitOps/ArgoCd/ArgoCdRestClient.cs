@@ -50,7 +50,7 @@ public sealed class ArgoCdRestClient
         Server = server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/");
         _token = token.Trim();
         _tokenVariable = tokenVariable;
-        _masker = new SecretMasker([token]);
+        _masker = new SecretMasker([token, _token]);
         _retry = retry ?? new ArgoCdRetryOptions();
         _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
             .AddArgoCdRetry(_retry, time ?? TimeProvider.System, onRetry is null
