@@ -17,7 +17,9 @@ namespace HelmSentinel.GitOps.ArgoCd;
 /// may still be <c>Running</c> or may have failed. A multi-source application (<c>status.sync.revisions[]</c>, one per
 /// source) matches when any of its sources' revisions is the wanted one, in both lists; its sync line then says which
 /// source matched. A revision given abbreviated (hex, at least 4 characters) matches as a prefix of the full SHA; any
-/// other revision (a tag, a chart version) must be equal.
+/// other revision (a tag, a chart version) must be equal. <see cref="AppObservation.Failure"/> is the operation's
+/// <c>Failed</c>/<c>Error</c> when that operation was syncing to the wanted revision, or health <c>Degraded</c> once the
+/// sync revision is the wanted one (before that, the degradation is the old revision's).
 /// </remarks>
 public static class ArgoCdApplicationStatus
 {

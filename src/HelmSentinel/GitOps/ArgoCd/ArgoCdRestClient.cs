@@ -227,6 +227,11 @@ public sealed class ArgoCdRestClient
             }
 
             var (message, code) = ErrorMessage(text);
+            if (message.Length == 0)
+            {
+                message = response.ReasonPhrase ?? "no message";
+            }
+
             throw Failure(method, path, (int)response.StatusCode, _masker.Mask(message), code, target, rollbackId);
         }
     }
