@@ -133,10 +133,13 @@ public static partial class GitOpsInputs
 
         if (server is not null)
         {
-            var uri = ServerError(server) is { } error ? null : new Uri(server.TrimEnd('/') + "/", UriKind.Absolute);
+            var uri = ArgoCd.ArgoCdServerUrl.Parse(server, out var error);
             if (uri is null)
             {
-                errors.Add(new InputError(GitOpsInputNames.ArgoCdServer, ServerError(server)!));
+                // The parser's message starts with the input's name, as an InputError prints it.
+                errors.Add(new InputError(GitOpsInputNames.ArgoCdServer, error!.StartsWith(GitOpsInputNames.ArgoCdServer + ": ", StringComparison.Ordinal)
+                    ? error[(GitOpsInputNames.ArgoCdServer.Length + 2)..]
+                    : error));
             }
 
             if (app is null)
@@ -152,7 +155,9 @@ public static partial class GitOpsInputs
             }
             else if (string.IsNullOrEmpty(token))
             {
-                errors.Add(new InputError(GitOpsInputNames.ArgoCdTokenEnv, $"the environment variable {variable} is not set: it must hold the Argo CD token (argocd account generate-token)."));
+                // A name in the environment variables' convention is named back; anything else may be a token given by mistake.
+                var named = ConventionalName().IsMatch(variable) ? "the environment variable " + variable : $"the environment variable that {GitOpsInputNames.ArgoCdTokenEnv} names";
+                errors.Add(new InputError(GitOpsInputNames.ArgoCdTokenEnv, $"{named} is not set: it must hold the Argo CD token (argocd account generate-token)."));
             }
 
             return uri is null || app is null ? null : new GitOpsTarget.ArgoCdRest(uri, variable, app, appNamespace) { Token = token ?? "" };
@@ -167,21 +172,6 @@ public static partial class GitOpsInputs
         return Named(kustomization!, GitOpsInputNames.FluxKustomization, errors) is { } k && releases.All(r => r is not null)
             ? new GitOpsTarget.Flux(kube, k, [.. releases.Select(r => r!)])
             : null;
-    }
-
-    /// <summary>Why an Argo CD server URL cannot be used; null when it can.</summary>
-    /// <param name="server">The URL as given.</param>
-    public static string? ServerError(string server)
-    {
-        ArgumentNullException.ThrowIfNull(server);
-        if (!Uri.TryCreate(server, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
-        {
-            return "is not an http or https URL; give the server's base URL, e.g. https://argocd.example.com.";
-        }
-
-        return uri.UserInfo.Length > 0
-            ? "the URL holds credentials; give the token through argocd-token-env instead."
-            : uri.Query.Length > 0 || uri.Fragment.Length > 0 ? "has a query or fragment; give the server's base URL, e.g. https://argocd.example.com." : null;
     }
 
     private static NamespacedName? Named(string text, string input, List<InputError> errors)
@@ -201,6 +191,9 @@ public static partial class GitOpsInputs
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex VariableName();
+
+    [GeneratedRegex("^[A-Z_][A-Z0-9_]*$")]
+    private static partial Regex ConventionalName();
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
     private static partial Regex DnsName();
