@@ -64,6 +64,7 @@ public static class CliApp
         root.Subcommands.Add(new PlanCommand(helmFlags));
         root.Subcommands.Add(new RollbackCommand());
         root.Subcommands.Add(new HistoryCommand());
+        root.Subcommands.Add(new GitOpsCommand());
         root.Subcommands.Add(new SimulatorCommand());
         root.Subcommands.Add(new DemoCommand());
 
