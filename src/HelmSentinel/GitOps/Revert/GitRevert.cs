@@ -196,6 +196,15 @@ public sealed partial class GitRevert
         }
 
         var full = resolved.Output.Trim();
+
+        // A commit without parents (the first, or one whose parents a shallow fetch cut off) would be "reverted" against the
+        // empty tree: every file deleted.
+        var parents = (await RunAsync(repo, ["rev-list", "--parents", "-n", "1", full], cancellationToken)).Output.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parents.Length < 2)
+        {
+            throw BadInput("revision", $"commit {full[..7]} has no parent in the checkout (the first commit, or a shallow history); there is nothing to revert it to.");
+        }
+
         var onBranch = await RunAsync(repo, ["merge-base", "--is-ancestor", full, tip], cancellationToken);
         return onBranch.ExitCode == 0
             ? full
@@ -282,9 +291,12 @@ public sealed partial class GitRevert
             : ["-c", "user.name=" + _options.IdentityName, "-c", "user.email=" + _options.IdentityEmail];
     }
 
+    // Someone else's push won: refused as no fast-forward after the refs were read ("fetch first", "non-fast-forward"), or,
+    // when it landed while ours was under way, "cannot lock ref 'refs/heads/main': is at X but expected Y".
     private static bool IsNonFastForward(GitRun push) =>
         (push.Output + push.Error) is var text
-        && (text.Contains("non-fast-forward", StringComparison.OrdinalIgnoreCase) || text.Contains("fetch first", StringComparison.OrdinalIgnoreCase));
+        && (text.Contains("non-fast-forward", StringComparison.OrdinalIgnoreCase) || text.Contains("fetch first", StringComparison.OrdinalIgnoreCase)
+            || (text.Contains("cannot lock ref", StringComparison.OrdinalIgnoreCase) && text.Contains("but expected", StringComparison.OrdinalIgnoreCase)));
 
     // A remote call that failed for the connection or the credentials ends the revert; any other failure is the caller's.
     private static void Fail(GitRun run, string verb, string remote)

@@ -68,6 +68,52 @@ public sealed class GitRevertTests : IDisposable
     }
 
     [Fact]
+    public async Task Push_WhenSomeonePushesInBetween_TheRevertIsMadeAgainOnTheNewTip_Once()
+    {
+        var repos = await NewAsync();
+        var squash = await repos.SquashAsync(Bump, "Bump");
+        var other = await repos.CloneAsync("other");
+        RaceEveryPush(repos, other, times: 1);
+
+        var result = await Runner().RunAsync(Request(repos, squash, RevertMode.Push), null);
+
+        result.Status.Should().Be(RevertStatus.Pushed, result.Summary);
+        var tip = (await repos.GitAsync(repos.Origin, "rev-parse", "refs/heads/main")).Trim();
+        tip.Should().Be(result.RevertCommit);
+        (await repos.GitAsync(repos.Origin, "log", "-1", "--format=%s", tip + "^")).Trim().Should().Be("someone else 1", "the revert is on the tip that won");
+        (await repos.GitAsync(repos.Origin, "show", tip + ":values.yaml")).Should().Contain("image: shop:1.0");
+    }
+
+    [Fact]
+    public async Task Push_RacedTwice_FailsClearly_WithoutForcing()
+    {
+        var repos = await NewAsync();
+        var squash = await repos.SquashAsync(Bump, "Bump");
+        var other = await repos.CloneAsync("other");
+        RaceEveryPush(repos, other, times: 2);
+
+        var result = await Runner().RunAsync(Request(repos, squash, RevertMode.Push), null);
+
+        result.Status.Should().Be(RevertStatus.Failed, result.Summary);
+        result.Summary.Should().Contain("rejected").And.Contain("again").And.Contain("Nothing was forced");
+        (await repos.GitAsync(repos.Origin, "log", "-1", "--format=%s", "refs/heads/main")).Trim().Should().Be("someone else 2");
+    }
+
+    [Fact]
+    public async Task Push_InAShallowCheckout_FetchesTheHistoryTheRevertNeeds()
+    {
+        var repos = await NewAsync();
+        var merge = await repos.MergeAsync("bump", Bump);
+        await repos.GitAsync(repos.Root, "clone", "--quiet", "--depth", "1", "file://" + repos.Origin, "shallow");
+        var shallow = Path.Combine(repos.Root, "shallow");
+
+        var result = await Runner().RunAsync(Request(repos, merge, RevertMode.Push) with { Repository = shallow }, null);
+
+        result.Status.Should().Be(RevertStatus.Pushed, result.Summary);
+        (await repos.GitAsync(repos.Origin, "show", "refs/heads/main:values.yaml")).Should().Contain("image: shop:1.0");
+    }
+
+    [Fact]
     public async Task Push_WithTheCheckoutsOwnIdentity_CommitsAsIt_AndLeavesItsConfigAlone()
     {
         var repos = await NewAsync();
@@ -134,9 +180,10 @@ public sealed class GitRevertTests : IDisposable
         repos.Write("other.txt", "x\n");
         var elsewhere = await repos.CommitAsync("not merged");
         await repos.GitAsync(repos.Work, "checkout", "--quiet", "main");
+        var root = (await repos.GitAsync(repos.Work, "rev-list", "--max-parents=0", "main")).Trim();
         var refs = await repos.OriginRefsAsync();
 
-        foreach (var revision in new[] { elsewhere, "not-a-sha", "deadbeefdeadbeef" })
+        foreach (var revision in new[] { elsewhere, "not-a-sha", "deadbeefdeadbeef", root })
         {
             var result = await Runner().RunAsync(Request(repos, revision, RevertMode.Push), null);
 
@@ -216,6 +263,29 @@ public sealed class GitRevertTests : IDisposable
         RunUrl = new Uri("https://github.com/acme/gitops/actions/runs/42"),
         RunLabel = "workflow run",
     };
+
+    // A pre-push hook in the checkout that, for the first `times` pushes, lands another person's commit on origin's main
+    // first: the race a push to a busy branch meets.
+    private static void RaceEveryPush(GitRepos repos, string other, int times)
+    {
+        var hook = Path.Combine(repos.Work, ".git", "hooks", "pre-push");
+        var counter = Path.Combine(repos.Root, "races");
+        File.WriteAllText(hook, $$"""
+            #!/bin/sh
+            unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
+            n=$(cat '{{counter}}' 2>/dev/null || echo 0)
+            if [ "$n" -lt {{times}} ]; then
+              n=$((n+1)); echo $n > '{{counter}}'
+              git -C '{{other}}' pull -q --ff-only origin main
+              git -C '{{other}}' -c user.name=other -c user.email=other@example.invalid commit -q --allow-empty -m "someone else $n"
+              git -C '{{other}}' push -q origin HEAD:main
+            fi
+            """.Replace("\r\n", "\n", StringComparison.Ordinal));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
 
     // The branch, the commit and the working tree's state, as the user sees them.
     internal static async Task<string> StateAsync(string work, GitRepos repos) =>
