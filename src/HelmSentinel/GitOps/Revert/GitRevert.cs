@@ -121,6 +121,17 @@ public sealed partial class GitRevert
         $"git fetch {remote} {branch} && git switch -c {revertBranch} {remote}/{branch} && git revert -m 1 {revision}" +
         " (resolve the conflicts, git revert --continue, then push the branch and open a pull request)";
 
+    /// <summary>True when <paramref name="versionOutput"/> (<c>git version 2.39.5</c>) is git 2.21 or later, which accepts
+    /// <c>-m 1</c> on a commit with one parent (the release notes of 2.21.0).</summary>
+    public static bool SupportsMainlineOnAnyCommit(string versionOutput)
+    {
+        var match = GitVersion().Match(versionOutput ?? "");
+        return match.Success
+            && int.TryParse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture, out var major)
+            && int.TryParse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture, out var minor)
+            && (major > 2 || (major == 2 && minor >= 21));
+    }
+
     /// <summary>Text from git with any credentials in a URL (<c>https://user:token@host</c>) replaced by <c>***</c>.</summary>
     public static string Redact(string text) => UrlCredentials().Replace(text ?? "", "://***@");
 
@@ -132,6 +143,13 @@ public sealed partial class GitRevert
         }
 
         var repo = Path.GetFullPath(request.Repository);
+        var version = await RunAsync(repo, ["version"], cancellationToken);
+        if (!SupportsMainlineOnAnyCommit(version.Output))
+        {
+            throw new RevertException(RevertFailure.Unreachable,
+                $"{TextFormat.OneLine(version.Output)} is too old for the revert: git 2.21 or later accepts -m 1 on the single-parent commits of squash and rebase merges. Update git in the job.");
+        }
+
         var inTree = await RunAsync(repo, ["rev-parse", "--is-inside-work-tree"], cancellationToken);
         if (inTree.ExitCode != 0 || inTree.Output.Trim() != "true")
         {
@@ -360,6 +378,9 @@ public sealed partial class GitRevert
 
     [GeneratedRegex("^[0-9a-fA-F]{7,40}$")]
     private static partial Regex ShaPattern();
+
+    [GeneratedRegex(@"git version (\d+)\.(\d+)")]
+    private static partial Regex GitVersion();
 
     [GeneratedRegex(@"://[^/\s@]+@")]
     private static partial Regex UrlCredentials();

@@ -84,6 +84,20 @@ public sealed class GitRemoteFailureTests : IAsyncLifetime
         GitRemoteError.Classify(standardError).Should().Be(expected);
     }
 
+    [Theory]
+    [InlineData("git version 2.39.5\n", true)]
+    [InlineData("git version 2.21.0", true)]
+    [InlineData("git version 2.47.1.windows.1", true)]
+    [InlineData("git version 2.39.3 (Apple Git-145)", true)]
+    [InlineData("git version 3.0.0", true)]
+    [InlineData("git version 2.20.1", false)]
+    [InlineData("git version 1.9.5", false)]
+    [InlineData("", false)]
+    public void SupportsMainlineOnAnyCommit_FromGit221(string version, bool expected)
+    {
+        GitRevert.SupportsMainlineOnAnyCommit(version).Should().Be(expected);
+    }
+
     [Fact]
     public void Redact_RemovesTheCredentialsOfAUrl()
     {
