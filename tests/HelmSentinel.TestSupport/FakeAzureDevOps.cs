@@ -8,15 +8,19 @@ using Microsoft.AspNetCore.Http;
 namespace HelmSentinel.TestSupport;
 
 /// <summary>
-/// A local Azure DevOps REST server (Kestrel on 127.0.0.1) with the pull-request calls the task makes:
-/// threads (list, create, update comment, update status) and statuses (create), api-version 7.1. It keeps the
-/// threads in memory, records every request, checks the bearer token, and can fail the first calls.
+/// A local Azure DevOps REST server (Kestrel on 127.0.0.1) with the pull-request calls the task and the revert make:
+/// threads (list, create, update comment, update status), statuses (create), pull requests (query by commit, list by
+/// source and target branch and status, create, update) , api-version 7.1. It keeps the threads and pull requests in
+/// memory, records every request, checks the bearer token, and can fail the first calls.
 /// </summary>
 public sealed partial class FakeAzureDevOps : IAsyncDisposable
 {
     private LocalHttpServer _server = null!;
     private readonly ConcurrentQueue<Recorded> _requests = new();
     private readonly List<JsonObject> _threads = [];
+    private readonly Dictionary<int, int> _threadPullRequest = [];
+    private readonly List<JsonObject> _pulls = [];
+    private int _nextPullRequestId = 200;
     private readonly Lock _gate = new();
     private int _failuresLeft;
     private int _storedFailuresLeft;
@@ -48,6 +52,45 @@ public sealed partial class FakeAzureDevOps : IAsyncDisposable
             {
                 return [.. _threads.Select(t => (JsonObject)t.DeepClone())];
             }
+        }
+    }
+
+    /// <summary>The pull requests as stored (added and created ones).</summary>
+    public IReadOnlyList<JsonObject> PullRequests
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _pulls.Select(p => (JsonObject)p.DeepClone())];
+            }
+        }
+    }
+
+    /// <summary>The threads of pull request <paramref name="pullRequestId"/> as stored.</summary>
+    public IReadOnlyList<JsonObject> ThreadsOf(int pullRequestId)
+    {
+        lock (_gate)
+        {
+            return [.. _threads.Where(t => _threadPullRequest.GetValueOrDefault((int)t["id"]!) == pullRequestId).Select(t => (JsonObject)t.DeepClone())];
+        }
+    }
+
+    /// <summary>Adds a completed pull request whose merge (or squash) commit is <paramref name="lastMergeCommit"/>.</summary>
+    public void AddCompletedPullRequest(int id, string title, string sourceBranch, string targetBranch, string lastMergeCommit)
+    {
+        lock (_gate)
+        {
+            _pulls.Add(new JsonObject
+            {
+                ["pullRequestId"] = id,
+                ["title"] = title,
+                ["description"] = "",
+                ["status"] = "completed",
+                ["sourceRefName"] = "refs/heads/" + sourceBranch,
+                ["targetRefName"] = "refs/heads/" + targetBranch,
+                ["lastMergeCommit"] = new JsonObject { ["commitId"] = lastMergeCommit },
+            });
         }
     }
 
@@ -132,16 +175,15 @@ public sealed partial class FakeAzureDevOps : IAsyncDisposable
         var rest = match.Groups["rest"].Value;
         var json = body.Length > 0 ? JsonNode.Parse(body) as JsonObject : null;
         JsonNode? answer;
-        lock (_gate)
+        try
         {
-            answer = (http.Request.Method, rest) switch
-            {
-                ("GET", "threads") => new JsonObject { ["value"] = new JsonArray([.. _threads.Select(t => t.DeepClone())]), ["count"] = _threads.Count },
-                ("POST", "threads") => CreateThread(json!),
-                ("POST", "statuses") => json,
-                ("PATCH", _) when ThreadPath().Match(rest) is { Success: true } m => UpdateThread(m, json!),
-                _ => null,
-            };
+            answer = Answer(http.Request.Method, rest, http.Request.Query, json);
+        }
+        catch (BadRequest e)
+        {
+            http.Response.StatusCode = 400;
+            await http.Response.WriteAsync(new JsonObject { ["message"] = e.Message }.ToJsonString());
+            return;
         }
 
         if (answer is null)
@@ -150,7 +192,7 @@ public sealed partial class FakeAzureDevOps : IAsyncDisposable
             return;
         }
 
-        if (http.Request.Method == "POST" && rest == "threads" && Interlocked.Decrement(ref _storedFailuresLeft) >= 0)
+        if (http.Request.Method == "POST" && rest.EndsWith("/threads", StringComparison.Ordinal) && Interlocked.Decrement(ref _storedFailuresLeft) >= 0)
         {
             http.Response.StatusCode = (int)StoredFailureStatus;
             await http.Response.WriteAsync("{\"message\":\"stored, then the answer was lost\"}");
@@ -161,10 +203,125 @@ public sealed partial class FakeAzureDevOps : IAsyncDisposable
         await http.Response.WriteAsync(answer.ToJsonString());
     }
 
-    private JsonObject CreateThread(JsonObject request)
+    private JsonNode? Answer(string method, string rest, IQueryCollection query, JsonObject? json)
+    {
+        lock (_gate)
+        {
+            if (PullRequestPath().Match(rest) is { Success: true } pr)
+            {
+                var id = int.Parse(pr.Groups["pr"].Value, CultureInfo.InvariantCulture);
+                var sub = pr.Groups["rest"].Value;
+                return (method, sub) switch
+                {
+                    ("GET", "threads") => ListThreads(id),
+                    ("POST", "threads") => CreateThread(id, json!),
+                    ("POST", "statuses") => json,
+                    ("PATCH", "") => UpdatePullRequest(id, json!),
+                    ("PATCH", _) when ThreadPath().Match(sub) is { Success: true } m => UpdateThread(m, json!),
+                    _ => null,
+                };
+            }
+            else
+            {
+                return (method, rest.ToLowerInvariant()) switch
+                {
+                    ("POST", "pullrequestquery") => QueryPullRequests(json!),
+                    ("GET", "pullrequests") => ListPullRequests(query),
+                    ("POST", "pullrequests") => CreatePullRequest(json!),
+                    _ => null,
+                };
+            }
+        }
+    }
+
+    private JsonObject ListThreads(int pullRequestId)
+    {
+        var threads = _threads.Where(t => _threadPullRequest.GetValueOrDefault((int)t["id"]!) == pullRequestId).ToList();
+        return new JsonObject { ["value"] = new JsonArray([.. threads.Select(t => t.DeepClone())]), ["count"] = threads.Count };
+    }
+
+    private JsonObject? UpdatePullRequest(int id, JsonObject request)
+    {
+        var pull = _pulls.FirstOrDefault(p => (int?)p["pullRequestId"] == id);
+        if (pull is null)
+        {
+            return null;
+        }
+
+        foreach (var field in new[] { "title", "description", "status" })
+        {
+            if (request[field] is { } value)
+            {
+                pull[field] = value.DeepClone();
+            }
+        }
+
+        return (JsonObject)pull.DeepClone();
+    }
+
+    private JsonObject QueryPullRequests(JsonObject request)
+    {
+        var results = new JsonArray();
+        foreach (var query in (request["queries"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var result = new JsonObject();
+            foreach (var item in (query["items"] as JsonArray ?? []).Select(i => (string?)i ?? ""))
+            {
+                // Only lastMergeCommit is served: the fake knows no commits of a pull request besides its merge commit.
+                var found = (string?)query["type"] == "lastMergeCommit"
+                    ? _pulls.Where(p => string.Equals((string?)p["lastMergeCommit"]?["commitId"], item, StringComparison.OrdinalIgnoreCase))
+                    : [];
+                result[item] = new JsonArray([.. found.Select(p => p.DeepClone())]);
+            }
+
+            results.Add(result);
+        }
+
+        return new JsonObject { ["queries"] = request["queries"]?.DeepClone(), ["results"] = results };
+    }
+
+    private JsonObject ListPullRequests(IQueryCollection query)
+    {
+        string? status = query["searchCriteria.status"].FirstOrDefault() ?? "active", source = query["searchCriteria.sourceRefName"].FirstOrDefault(),
+            target = query["searchCriteria.targetRefName"].FirstOrDefault();
+        var found = _pulls.Where(p => status == "all" || (string?)p["status"] == status)
+            .Where(p => source is null || (string?)p["sourceRefName"] == source)
+            .Where(p => target is null || (string?)p["targetRefName"] == target)
+            .Select(p =>
+            {
+                // As the real list does: descriptions are cut to 400 characters.
+                var copy = (JsonObject)p.DeepClone();
+                if ((string?)copy["description"] is { Length: > 400 } description)
+                {
+                    copy["description"] = description[..400];
+                }
+
+                return (JsonNode)copy;
+            })
+            .ToList();
+        return new JsonObject { ["value"] = new JsonArray([.. found]), ["count"] = found.Count };
+    }
+
+    private JsonObject CreatePullRequest(JsonObject request)
+    {
+        var description = (string?)request["description"] ?? "";
+        if (description.Length > 4000)
+        {
+            throw new BadRequest("Invalid argument value.\r\nParameter name: A description for a pull request must not be longer than 4000 characters.");
+        }
+
+        var pull = (JsonObject)request.DeepClone();
+        pull["pullRequestId"] = ++_nextPullRequestId;
+        pull["status"] = "active";
+        _pulls.Add(pull);
+        return (JsonObject)pull.DeepClone();
+    }
+
+    private JsonObject CreateThread(int pullRequestId, JsonObject request)
     {
         var thread = (JsonObject)request.DeepClone();
         thread["id"] = _threads.Count + 1;
+        _threadPullRequest[_threads.Count + 1] = pullRequestId;
         var id = 1;
         foreach (var comment in (thread["comments"] as JsonArray ?? []).OfType<JsonObject>())
         {
@@ -200,8 +357,14 @@ public sealed partial class FakeAzureDevOps : IAsyncDisposable
         return thread.DeepClone();
     }
 
-    [GeneratedRegex("^/org/(?<project>[^/]+)/_apis/git/repositories/(?<repo>[^/]+)/pullRequests/(?<pr>[0-9]+)/(?<rest>.+)$")]
+    [GeneratedRegex("^/org/(?<project>[^/]+)/_apis/git/repositories/(?<repo>[^/]+)/(?<rest>.+)$")]
     private static partial Regex Route();
+
+    // Azure DevOps reads its paths without regard to case: the task writes pullRequests, the revert pullrequests.
+    [GeneratedRegex("^pullrequests/(?<pr>[0-9]+)(/(?<rest>.+))?$", RegexOptions.IgnoreCase)]
+    private static partial Regex PullRequestPath();
+
+    private sealed class BadRequest(string message) : Exception(message);
 
     [GeneratedRegex("^threads/(?<thread>[0-9]+)(/comments/(?<comment>[0-9]+))?$")]
     private static partial Regex ThreadPath();

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
@@ -21,8 +20,9 @@ public sealed record RecordedRequest(string Method, string Path, string Body, in
 
 /// <summary>
 /// A local stand-in for the GitHub REST API (Kestrel on 127.0.0.1): deployments and their statuses, issue
-/// comments (kept, so a second run finds the first run's comment), commit statuses and the pull requests of a
-/// commit. Records every request and can answer chosen ones with errors first.
+/// comments (kept, so a second run finds the first run's comment), commit statuses, the pull requests of a commit, and
+/// pull requests (listed by state, head and base; created; updated), kept so that a second run finds what the first
+/// made. Records every request and can answer chosen ones with errors first.
 /// </summary>
 public sealed class FakeGitHubApi : IAsyncDisposable
 {
@@ -30,6 +30,8 @@ public sealed class FakeGitHubApi : IAsyncDisposable
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly List<Fault> _faults = [];
     private readonly Dictionary<long, List<JsonObject>> _comments = [];
+    private readonly List<JsonObject> _pulls = [];
+    private int _nextPullNumber = 100;
     private long _nextId = 1000;
 
     private FakeGitHubApi()
@@ -42,6 +44,28 @@ public sealed class FakeGitHubApi : IAsyncDisposable
 
     /// <summary>Pull requests that <c>GET /repos/o/r/commits/{sha}/pulls</c> answers with.</summary>
     public List<(int Number, string State)> PullsOfCommit { get; } = [];
+
+    /// <summary>Adds a pull request as GitHub holds it; a merged one (<paramref name="mergeCommitSha"/> given) is what
+    /// <c>GET /repos/o/r/commits/{sha}/pulls</c> answers for that commit.</summary>
+    public void AddPullRequest(int number, string title, string head, string baseRef, string? mergeCommitSha, string state = "closed")
+    {
+        lock (_comments)
+        {
+            _pulls.Add(PullJson(number, title, "", head, baseRef, state, mergeCommitSha));
+        }
+    }
+
+    /// <summary>The pull requests as the fake stores them now (created ones included).</summary>
+    public IReadOnlyList<JsonObject> PullRequests
+    {
+        get
+        {
+            lock (_comments)
+            {
+                return [.. _pulls.Select(p => (JsonObject)p.DeepClone())];
+            }
+        }
+    }
 
     /// <summary>Starts the server; <paramref name="time"/> is the clock of the stop's grace (null = <see cref="TimeProvider.System"/>).</summary>
     public static async Task<FakeGitHubApi> StartAsync(TimeProvider? time = null)
@@ -86,7 +110,7 @@ public sealed class FakeGitHubApi : IAsyncDisposable
         var method = http.Request.Method;
         var rawPath = http.Request.Path.Value ?? "";
         var path = rawPath.StartsWith("/api/v3/", StringComparison.Ordinal) ? rawPath["/api/v3".Length..] : rawPath;
-        var (status, response, headers, delay) = Answer(method, path, body);
+        var (status, response, headers, delay) = Answer(method, path, http.Request.Query, body);
         _requests.Enqueue(new RecordedRequest(method, path, body, status, rawPath));
         if (delay is { } wait)
         {
@@ -110,7 +134,7 @@ public sealed class FakeGitHubApi : IAsyncDisposable
         await http.Response.WriteAsync(response);
     }
 
-    private (int Status, string Body, IReadOnlyList<(string, string)> Headers, TimeSpan? Delay) Answer(string method, string path, string body)
+    private (int Status, string Body, IReadOnlyList<(string, string)> Headers, TimeSpan? Delay) Answer(string method, string path, IQueryCollection query, string body)
     {
         Fault? fault;
         lock (_faults)
@@ -128,15 +152,14 @@ public sealed class FakeGitHubApi : IAsyncDisposable
             return (fault.Status, $$"""{"message":"injected {{fault.Status}}"}""", headers, null);
         }
 
-        var (status, response, served) = Serve(method, path, body);
+        var (status, response, served) = Serve(method, path, query, body);
         return fault is null
             ? (status, response, served, null)
             : fault.Delay is { } delay ? (status, response, served, delay) : (fault.Status, $$"""{"message":"injected {{fault.Status}} after storing"}""", [], null);
     }
 
-    private (int Status, string Body, IReadOnlyList<(string, string)> Headers) Serve(string method, string path, string body)
+    private (int Status, string Body, IReadOnlyList<(string, string)> Headers) Serve(string method, string path, IQueryCollection query, string body)
     {
-
         lock (_comments)
         {
             var id = Interlocked.Increment(ref _nextId);
@@ -194,14 +217,80 @@ public sealed class FakeGitHubApi : IAsyncDisposable
                 return (200, comment.ToJsonString(), []);
             }
 
-            if (method == "GET" && Regex.IsMatch(path, @"^/repos/[^/]+/[^/]+/commits/\w+/pulls$"))
+            if (method == "GET" && (m = Regex.Match(path, @"^/repos/[^/]+/[^/]+/commits/(\w+)/pulls$")).Success)
             {
-                return (200, JsonSerializer.Serialize(PullsOfCommit.Select(p => new { number = p.Number, state = p.State })), []);
+                var sha = m.Groups[1].Value;
+                var listed = new JsonArray([.. PullsOfCommit.Select(p => (JsonNode)new JsonObject { ["number"] = p.Number, ["state"] = p.State })]);
+                foreach (var pull in _pulls.Where(p => (string?)p["merge_commit_sha"] is { } merged && merged.StartsWith(sha, StringComparison.OrdinalIgnoreCase)))
+                {
+                    listed.Add(pull.DeepClone());
+                }
+
+                return (200, listed.ToJsonString(), []);
+            }
+
+            if ((m = Regex.Match(path, @"^/repos/([^/]+)/([^/]+)/pulls$")).Success)
+            {
+                var owner = m.Groups[1].Value;
+                if (method == "GET")
+                {
+                    string? state = query["state"].FirstOrDefault() ?? "open", head = query["head"].FirstOrDefault(), baseRef = query["base"].FirstOrDefault();
+                    var found = _pulls.Where(p => state == "all" || (string?)p["state"] == state)
+                        .Where(p => head is null || $"{owner}:{p["head"]!["ref"]}" == head)
+                        .Where(p => baseRef is null || (string?)p["base"]!["ref"] == baseRef);
+                    return (200, new JsonArray([.. found.Select(p => p.DeepClone())]).ToJsonString(), []);
+                }
+
+                if (method == "POST")
+                {
+                    var (head, baseRef) = ((string?)json["head"] ?? "", (string?)json["base"] ?? "");
+                    if (_pulls.Any(p => (string?)p["state"] == "open" && (string?)p["head"]!["ref"] == head && (string?)p["base"]!["ref"] == baseRef))
+                    {
+                        return (422, $$"""{"message":"Validation Failed","errors":[{"resource":"PullRequest","code":"custom","message":"A pull request already exists for {{owner}}:{{head}}."}]}""", []);
+                    }
+
+                    var pull = PullJson(Interlocked.Increment(ref _nextPullNumber), (string?)json["title"] ?? "", (string?)json["body"] ?? "", head, baseRef, "open", null);
+                    _pulls.Add(pull);
+                    return (201, pull.ToJsonString(), []);
+                }
+            }
+
+            if (method == "PATCH" && (m = Regex.Match(path, @"^/repos/[^/]+/[^/]+/pulls/(\d+)$")).Success)
+            {
+                var pull = _pulls.FirstOrDefault(p => (int?)p["number"] == int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+                if (pull is null)
+                {
+                    return (404, """{"message":"Not Found"}""", []);
+                }
+
+                foreach (var field in new[] { "title", "body", "state" })
+                {
+                    if (json[field] is { } value)
+                    {
+                        pull[field] = value.DeepClone();
+                    }
+                }
+
+                return (200, pull.ToJsonString(), []);
             }
 
             return (404, """{"message":"Not Found"}""", []);
         }
     }
+
+    private JsonObject PullJson(int number, string title, string body, string head, string baseRef, string state, string? mergeCommitSha) => new()
+    {
+        ["id"] = number * 10,
+        ["number"] = number,
+        ["title"] = title,
+        ["body"] = body,
+        ["state"] = state,
+        ["html_url"] = new Uri(BaseAddress, $"acme/shop/pull/{number.ToString(CultureInfo.InvariantCulture)}").AbsoluteUri,
+        ["head"] = new JsonObject { ["ref"] = head, ["label"] = "acme:" + head },
+        ["base"] = new JsonObject { ["ref"] = baseRef, ["label"] = "acme:" + baseRef },
+        ["merge_commit_sha"] = mergeCommitSha,
+        ["merged_at"] = mergeCommitSha is null ? null : "2026-01-01T00:00:00Z",
+    };
 
     /// <summary>Comments on an issue as the fake stores them now.</summary>
     public IReadOnlyList<string> Comments(long issue)
