@@ -22,7 +22,7 @@ public class ActionMetadataTests
             var variable = "INPUT_" + input.ToUpperInvariant().Replace('-', '_');
             env.Children.Should().ContainKey(new YamlScalarNode(variable), $"input '{input}' must reach the entry");
             ((YamlScalarNode)env.Children[new YamlScalarNode(variable)]).Value.Should().Be($"${{{{ inputs.{input} }}}}");
-            (DeployInputs.Names.Contains(input) || ActionInputs.PlatformNames.Contains(input)).Should().BeTrue($"the entry must understand '{input}'");
+            (DeployInputs.Names.Contains(input) || ActionInputs.PlatformNames.Contains(input) || ActionInputs.GitOpsNames.Contains(input)).Should().BeTrue($"the entry must understand '{input}'");
         }
 
         env.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).Where(k => k.StartsWith("INPUT_", StringComparison.Ordinal))

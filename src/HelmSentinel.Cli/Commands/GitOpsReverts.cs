@@ -1,4 +1,5 @@
 using HelmSentinel.GitOps;
+using HelmSentinel.GitOps.Revert;
 
 namespace HelmSentinel.Cli.Commands;
 
@@ -10,7 +11,7 @@ internal static class GitOpsReverts
         GitOpsRequest request, string? githubTokenVariable, Func<string, string?> environment, out string? refused)
     {
         refused = null;
-        if (request.Revert == GitOpsRevert.None)
+        if (request.Revert == RevertMode.None)
         {
             return null;
         }

@@ -1,4 +1,5 @@
 using HelmSentinel.GitOps.ArgoCd;
+using HelmSentinel.GitOps.Revert;
 
 namespace HelmSentinel.GitOps;
 
@@ -45,7 +46,7 @@ public sealed class GitOpsEngine(IDeployLog log, TimeProvider time, HttpMessageH
         {
             var actions = new GitOpsActions
             {
-                Revert = request.Revert == GitOpsRevert.None ? null : revert,
+                Revert = request.Revert == RevertMode.None ? null : revert,
                 ArgoCdRollback = request.ArgoCdRollback ? rollback : null,
             };
             var outcome = await new GitOpsRunner(log, time).RunAsync(request, source, actions, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using HelmSentinel.Deploy;
+using HelmSentinel.GitOps.Revert;
 
 namespace HelmSentinel.GitOps;
 
@@ -9,11 +10,11 @@ namespace HelmSentinel.GitOps;
 /// </summary>
 public static partial class GitOpsInputs
 {
-    private static readonly Dictionary<string, GitOpsRevert> Reverts = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, RevertMode> Reverts = new(StringComparer.Ordinal)
     {
-        ["pr"] = GitOpsRevert.PullRequest,
-        ["push"] = GitOpsRevert.Push,
-        ["none"] = GitOpsRevert.None,
+        ["pr"] = RevertMode.PullRequest,
+        ["push"] = RevertMode.Push,
+        ["none"] = RevertMode.None,
     };
 
     /// <summary>Parses the inputs.</summary>

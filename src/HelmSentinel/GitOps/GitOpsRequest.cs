@@ -1,3 +1,5 @@
+using HelmSentinel.GitOps.Revert;
+
 namespace HelmSentinel.GitOps;
 
 /// <summary>What to watch after a merge, and what to do when it degrades: one GitOps watch, parsed once from the inputs
@@ -23,7 +25,7 @@ public sealed record GitOpsRequest
     public TimeSpan ProgressingTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>What to do in Git when the revision fails.</summary>
-    public GitOpsRevert Revert { get; init; } = GitOpsRevert.PullRequest;
+    public RevertMode Revert { get; init; } = RevertMode.PullRequest;
 
     /// <summary>The prefix of the revert branch; the short SHA follows it.</summary>
     public string RevertBranchPrefix { get; init; } = "helm-sentinel/revert-";
@@ -39,19 +41,6 @@ public sealed record GitOpsRequest
 
     /// <summary>The times the watch is judged by.</summary>
     public GitOpsTimes Times => new(Revision, Bake, Timeout, ProgressingTimeout);
-}
-
-/// <summary>What HelmSentinel does in Git when the merged revision fails.</summary>
-public enum GitOpsRevert
-{
-    /// <summary>Push the revert to a branch and open (or update) a pull request.</summary>
-    PullRequest,
-
-    /// <summary>Push the revert straight to the branch.</summary>
-    Push,
-
-    /// <summary>Only report.</summary>
-    None,
 }
 
 /// <summary>The application a GitOps watch reads.</summary>

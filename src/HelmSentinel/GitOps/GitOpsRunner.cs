@@ -1,3 +1,5 @@
+using HelmSentinel.GitOps.Revert;
+
 namespace HelmSentinel.GitOps;
 
 /// <summary>What the runner does when the revision fails, given by the entry point (which knows Git and the platform).</summary>
@@ -67,7 +69,7 @@ public sealed class GitOpsRunner(IDeployLog log, TimeProvider time)
             log.Info(outcome.ArgoCdRollback!);
         }
 
-        if (request.Revert == GitOpsRevert.None || actions.Revert is null)
+        if (request.Revert == RevertMode.None || actions.Revert is null)
         {
             log.Info("revert none: the revert is left to a person (git revert -m 1 " + request.Revision + ")");
             return outcome with { Result = GitOpsResult.NotReverted };
@@ -80,7 +82,7 @@ public sealed class GitOpsRunner(IDeployLog log, TimeProvider time)
             var reverting = outcome with
             {
                 Result = GitOpsResult.Reverted,
-                Revert = new GitOpsRevertReport(true, request.Revert == GitOpsRevert.Push ? "a revert commit pushed to the branch" : "this pull request reverts it"),
+                Revert = new GitOpsRevertReport(true, request.Revert == RevertMode.Push ? "a revert commit pushed to the branch" : "this pull request reverts it"),
             };
             revert = await actions.Revert(reverting, cancellationToken);
         }

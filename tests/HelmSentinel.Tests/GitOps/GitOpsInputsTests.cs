@@ -1,5 +1,6 @@
 using HelmSentinel.GitOps;
 using HelmSentinel.TestSupport;
+using HelmSentinel.GitOps.Revert;
 
 namespace HelmSentinel.Tests.GitOps;
 
@@ -33,7 +34,7 @@ public sealed class GitOpsInputsTests
         flux.Kustomization.Should().Be(new NamespacedName("flux-system", "apps"));
         flux.HelmReleases.Should().Equal(new NamespacedName("shop", "web"), new NamespacedName("shop", "worker"));
         flux.Kube.Should().Be(new KubeAccess("/tmp/k", null));
-        request.Revert.Should().Be(GitOpsRevert.None);
+        request.Revert.Should().Be(RevertMode.None);
     }
 
     [Theory]

@@ -3,6 +3,7 @@ using HelmSentinel.GitOps;
 using HelmSentinel.Tests.Support;
 using HelmSentinel.TestSupport;
 using static HelmSentinel.Tests.GitOps.Readings;
+using HelmSentinel.GitOps.Revert;
 
 namespace HelmSentinel.Tests.GitOps;
 
@@ -14,7 +15,7 @@ public sealed class GitOpsRunnerTests
     private readonly ManualClock _clock = new(T0) { AutoAdvance = true };
     private readonly List<GitOpsOutcome> _reverts = [];
 
-    private static GitOpsRequest Request(GitOpsRevert revert = GitOpsRevert.PullRequest) => new()
+    private static GitOpsRequest Request(RevertMode revert = RevertMode.PullRequest) => new()
     {
         Revision = Wanted,
         Target = new GitOpsTarget.ArgoCdKube(new KubeAccess(null, null), "argocd", "shop"),
@@ -52,7 +53,7 @@ public sealed class GitOpsRunnerTests
     [Fact]
     public async Task WithRevertNone_OnlyReports_AndExitsTwo()
     {
-        var outcome = await RunAsync(Request(GitOpsRevert.None), AtWanted(5, AppHealth.Degraded));
+        var outcome = await RunAsync(Request(RevertMode.None), AtWanted(5, AppHealth.Degraded));
 
         outcome.Result.Should().Be(GitOpsResult.NotReverted);
         outcome.ExitCode.Should().Be(ExitCodes.RollbackFailed);

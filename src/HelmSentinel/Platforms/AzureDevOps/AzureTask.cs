@@ -37,6 +37,11 @@ public static class AzureTask
             return await reporter.FinishAsync(AzureTaskReport.Rejected(context.Release, context.Namespace, context.Errors), new SecretMasker(context.Secrets), CancellationToken.None);
         }
 
+        if (context.Command == "gitops")
+        {
+            return await AzureGitOps.RunAsync(environment, stdout, services, context, http, cancellationToken);
+        }
+
         using var kubeconfig = context.Cluster is { } cluster ? PrivateTempFile.Write(cluster.Kubeconfig, PrivateTempFile.KubeconfigPrefix, context.TempDirectory) : null;
         using var verify = context.VerifyContent is { } document ? PrivateTempFile.Write(document, PrivateTempFile.VerifyPrefix, context.TempDirectory) : null;
         var rollback = context.Command == "rollback";

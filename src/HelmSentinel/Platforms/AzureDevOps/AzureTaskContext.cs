@@ -1,5 +1,7 @@
 using System.Globalization;
 using HelmSentinel.Deploy;
+using HelmSentinel.GitOps;
+using HelmSentinel.GitOps.Revert;
 
 namespace HelmSentinel.Platforms.AzureDevOps;
 
@@ -43,6 +45,47 @@ public sealed record AzureTaskContext
         ["description"] = "description",
         ["extraArgs"] = "extra-args",
     };
+
+    /// <summary>Task input name (camelCase) → the GitOps watch's input name (<see cref="GitOpsInputNames"/>), for
+    /// <c>command: gitops</c>; <c>revision</c>, <c>timeout</c> and <c>kubeContext</c> are shared with the deploy's.</summary>
+    public static IReadOnlyDictionary<string, string> GitOpsNames { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["revision"] = GitOpsInputNames.Revision,
+        ["timeout"] = GitOpsInputNames.Timeout,
+        ["kubeContext"] = GitOpsInputNames.KubeContext,
+        ["argocdServer"] = GitOpsInputNames.ArgoCdServer,
+        ["app"] = GitOpsInputNames.App,
+        ["appNamespace"] = GitOpsInputNames.AppNamespace,
+        ["argocdApplication"] = GitOpsInputNames.ArgoCdApplication,
+        ["fluxKustomization"] = GitOpsInputNames.FluxKustomization,
+        ["fluxHelmRelease"] = GitOpsInputNames.FluxHelmRelease,
+        ["bake"] = GitOpsInputNames.Bake,
+        ["progressingTimeout"] = GitOpsInputNames.ProgressingTimeout,
+        ["revert"] = GitOpsInputNames.Revert,
+        ["revertBranchPrefix"] = GitOpsInputNames.RevertBranchPrefix,
+        ["onFailureArgocdRollback"] = GitOpsInputNames.OnFailureArgoCdRollback,
+        ["repo"] = GitOpsInputNames.Repo,
+        ["pollInterval"] = GitOpsInputNames.PollInterval,
+    };
+
+    /// <summary>The agent's variable that holds the <c>argocdToken</c> input, which the GitOps watch reads its token from.</summary>
+    public const string ArgoCdTokenVariable = "INPUT_ARGOCDTOKEN";
+
+    /// <summary><c>command: gitops</c>: the watch's inputs (kebab-case, <see cref="GitOpsInputs.Parse"/>), with the revision
+    /// defaulted to the build's commit and the repository to its sources folder; without the kubeconfig path.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> GitOpsInputs { get; init; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+
+    /// <summary>The <c>argocdToken</c> input; null when not given.</summary>
+    public string? ArgoCdToken { get; init; }
+
+    /// <summary>The build's repository on Azure Repos, for a revert pull request; null when it is not there.</summary>
+    public AzureReposRepository? Repository { get; init; }
+
+    /// <summary>The build's repository on GitHub (<c>owner/name</c>, the token and API URL), for a revert pull request; null when it is not there.</summary>
+    public (string Owner, string Name, string? Token, Uri ApiUrl)? GitHubRepository { get; init; }
+
+    /// <summary>A link to this pipeline run, when the agent says where it is.</summary>
+    public Uri? BuildUrl { get; init; }
 
     /// <summary>Inputs for <see cref="DeployInputs.Parse"/> (kebab-case), without the kubeconfig and verify paths.</summary>
     public required IReadOnlyDictionary<string, IReadOnlyList<string>> DeployInputs { get; init; }
@@ -117,7 +160,7 @@ public sealed record AzureTaskContext
     public static IReadOnlyDictionary<string, string?> WithoutCredentials(IEnumerable<string> names) =>
         names.Where(k => k.StartsWith("ENDPOINT_AUTH_", StringComparison.OrdinalIgnoreCase) || k.StartsWith("SECRET_", StringComparison.OrdinalIgnoreCase)
                 || k.Equals("SYSTEM_ACCESSTOKEN", StringComparison.OrdinalIgnoreCase) || k.Equals("INPUT_KUBECONFIG", StringComparison.OrdinalIgnoreCase)
-                || k.Equals("INPUT_GITHUBTOKEN", StringComparison.OrdinalIgnoreCase))
+                || k.Equals("INPUT_GITHUBTOKEN", StringComparison.OrdinalIgnoreCase) || k.Equals(ArgoCdTokenVariable, StringComparison.OrdinalIgnoreCase))
             .Distinct(StringComparer.Ordinal)
             .ToDictionary(k => k, _ => (string?)null, StringComparer.Ordinal);
 
@@ -211,7 +254,32 @@ public sealed record AzureTaskContext
 
         var accessToken = Variable("ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN") ?? Variable("SYSTEM_ACCESSTOKEN");
         var githubToken = Input("githubToken")?.Trim();
-        secrets.AddRange(new[] { accessToken, githubToken }.OfType<string>());
+        var argoCdToken = Input("argocdToken")?.Trim();
+        secrets.AddRange(new[] { accessToken, githubToken, argoCdToken }.OfType<string>());
+
+        var gitOps = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (taskName, coreName) in GitOpsNames)
+        {
+            if (Input(taskName) is { } value)
+            {
+                gitOps[coreName] = [value];
+            }
+        }
+
+        if (!gitOps.ContainsKey(GitOpsInputNames.Revision) && Variable("BUILD_SOURCEVERSION") is { } sourceVersion)
+        {
+            gitOps[GitOpsInputNames.Revision] = [sourceVersion];
+        }
+
+        if (!gitOps.ContainsKey(GitOpsInputNames.Repo) && Variable("BUILD_SOURCESDIRECTORY") is { } sources)
+        {
+            gitOps[GitOpsInputNames.Repo] = [sources];
+        }
+
+        if (argoCdToken is not null)
+        {
+            gitOps[GitOpsInputNames.ArgoCdTokenEnv] = [ArgoCdTokenVariable];
+        }
 
         // Secret pipeline variables (SECRET_*): the agent masks them in the log, but not in what the task sends
         // elsewhere (the summary file, the pull request), so the task masks them too.
@@ -263,15 +331,37 @@ public sealed record AzureTaskContext
 
         var stage = Variable("SYSTEM_STAGENAME");
         var command = Input("command")?.Trim().ToLowerInvariant() ?? "deploy";
-        if (command is not ("deploy" or "plan" or "rollback"))
+        if (command is not ("deploy" or "plan" or "rollback" or "gitops"))
         {
-            errors.Add(new InputError("command", $"'{command}' is not a command; expected deploy, plan or rollback."));
+            errors.Add(new InputError("command", $"'{command}' is not a command; expected deploy, plan, rollback or gitops."));
+        }
+
+        // The build's own repository, for a revert pull request of command gitops (which runs on a CI build, not a PR build).
+        AzureReposRepository? repos = null;
+        (string, string, string?, Uri)? githubRepository = null;
+        if (provider.Equals("TfsGit", StringComparison.OrdinalIgnoreCase)
+            && (Variable("SYSTEM_COLLECTIONURI") ?? Variable("SYSTEM_TEAMFOUNDATIONCOLLECTIONURI")) is { } reposCollection
+            && Uri.TryCreate(reposCollection.EndsWith('/') ? reposCollection : reposCollection + "/", UriKind.Absolute, out var reposCollectionUri)
+            && (Variable("SYSTEM_TEAMPROJECTID") ?? Variable("SYSTEM_TEAMPROJECT")) is { } reposProject
+            && Variable("BUILD_REPOSITORY_ID") is { } reposId)
+        {
+            repos = new AzureReposRepository(reposCollectionUri, reposProject, reposId, accessToken);
+        }
+        else if (provider.StartsWith("GitHub", StringComparison.OrdinalIgnoreCase) && Variable("BUILD_REPOSITORY_NAME")?.Split('/') is [var owner, var name]
+            && Uri.TryCreate((Input("githubApiUrl")?.Trim() is { Length: > 0 } api ? api.TrimEnd('/') : "https://api.github.com") + "/", UriKind.Absolute, out var githubApi))
+        {
+            githubRepository = (owner, name, githubToken, githubApi);
         }
 
         return new AzureTaskContext
         {
             Command = command,
             DeployInputs = inputs,
+            GitOpsInputs = gitOps,
+            ArgoCdToken = argoCdToken,
+            Repository = repos,
+            GitHubRepository = githubRepository,
+            BuildUrl = BuildUrl(),
             Cluster = cluster,
             Secrets = [.. secrets.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim()).Distinct(StringComparer.Ordinal)],
             VerifyContent = Input("verify"),

@@ -1,4 +1,5 @@
 using HelmSentinel.Deploy;
+using HelmSentinel.GitOps;
 
 namespace HelmSentinel.Platforms.GitHub;
 
@@ -14,8 +15,16 @@ public static class ActionInputs
     public static IReadOnlySet<string> PlatformNames { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         "kubeconfig", "github-token", "environment", "environment-url", "comment-on-pr", "deployment-status",
-        "commit-status", "production-environment", "transient-environment", "mode",
+        "commit-status", "production-environment", "transient-environment", "mode", ArgoCdTokenInput,
     };
+
+    /// <summary>The Argo CD token of mode gitops, given as the secret itself (the CLI names a variable instead).</summary>
+    public const string ArgoCdTokenInput = "argocd-token";
+
+    /// <summary>The inputs of mode gitops (<see cref="GitOpsInputNames.All"/>) the action takes; the kubeconfig is content
+    /// here, and the token its own input (<see cref="ArgoCdTokenInput"/>).</summary>
+    public static IReadOnlyList<string> GitOpsNames { get; } =
+        [.. GitOpsInputNames.All.Where(n => n is not (GitOpsInputNames.Kubeconfig or GitOpsInputNames.ArgoCdTokenEnv))];
 
     /// <summary>The value of input <paramref name="name"/>, or null when it is absent or blank.</summary>
     public static string? Get(IReadOnlyDictionary<string, string> environment, string name)
@@ -82,6 +91,11 @@ public static class ActionInputs
             secrets.Add(token);
         }
 
+        if (Get(environment, ArgoCdTokenInput)?.Trim() is { } argoCdToken)
+        {
+            secrets.Add(argoCdToken);
+        }
+
         if (kubeconfig is not null)
         {
             secrets.AddRange(KubeconfigSecrets.Extract(kubeconfig));
@@ -91,15 +105,25 @@ public static class ActionInputs
         secrets.AddRange(DeployInputs.SecretsOf(deployInputs));
 
         var mode = Get(environment, "mode")?.Trim().ToLowerInvariant() ?? "deploy";
-        if (mode is not ("deploy" or "plan" or "rollback"))
+        if (mode is not ("deploy" or "plan" or "rollback" or "gitops"))
         {
-            errors.Add(new InputError("mode", $"'{mode}' is not a mode; expected deploy, plan or rollback."));
+            errors.Add(new InputError("mode", $"'{mode}' is not a mode; expected deploy, plan, rollback or gitops."));
+        }
+
+        var gitOpsInputs = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var name in GitOpsNames)
+        {
+            if (Get(environment, name) is { } value)
+            {
+                gitOpsInputs[name] = [value];
+            }
         }
 
         var settings = new ActionSettings
         {
             Mode = mode,
             DeployInputs = deployInputs,
+            GitOpsInputs = gitOpsInputs,
             KubeconfigContent = kubeconfig,
             VerifyContent = Get(environment, DeployInputNames.Verify),
             Token = token,

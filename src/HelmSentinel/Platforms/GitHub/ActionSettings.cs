@@ -12,13 +12,17 @@ public sealed record ActionSettings
     /// and <c>verify</c> (<see cref="ActionInputs.ContentNames"/>).</summary>
     public required IReadOnlyDictionary<string, IReadOnlyList<string>> DeployInputs { get; init; }
 
+    /// <summary>The inputs of mode gitops (<see cref="ActionInputs.GitOpsNames"/>), as given.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> GitOpsInputs { get; init; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+
     /// <summary>The kubeconfig given as content, or null to use helm's default (<c>$KUBECONFIG</c>, <c>~/.kube/config</c>).</summary>
     public string? KubeconfigContent { get; init; }
 
     /// <summary>The verify document given as YAML text, or null (absent or blank) for no verification.</summary>
     public string? VerifyContent { get; init; }
 
-    /// <summary>What the run does: <c>deploy</c> (the default) or <c>plan</c> (the upgrade's plan and preflight, nothing changed).</summary>
+    /// <summary>What the run does: <c>deploy</c> (the default), <c>plan</c> (the upgrade's plan and preflight, nothing
+    /// changed), <c>rollback</c> (by hand) or <c>gitops</c> (watch the GitOps application after a merge).</summary>
     public string Mode { get; init; } = "deploy";
 
     /// <summary>The token for the GitHub API; null or empty disables every GitHub call.</summary>

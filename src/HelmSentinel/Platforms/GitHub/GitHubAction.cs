@@ -49,6 +49,11 @@ public static class GitHubAction
         }
 
         var runnerTemp = Get(environment, "RUNNER_TEMP") ?? Path.GetTempPath();
+        if (settings.Mode == "gitops" && inputErrors.Count == 0)
+        {
+            return await GitHubGitOps.RunAsync(environment, stdout, services, settings, context, masker, runnerTemp, cancellationToken);
+        }
+
         if (settings.Mode == "plan" && inputErrors.Count == 0)
         {
             return await PlanAsync(environment, stdout, services, settings, reporter, masker, runnerTemp, cancellationToken);

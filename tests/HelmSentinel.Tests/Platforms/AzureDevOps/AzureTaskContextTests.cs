@@ -117,7 +117,7 @@ public sealed class AzureTaskContextTests
     [Fact]
     public void Parse_EveryTaskJsonInputIsKnown()
     {
-        var known = AzureTaskContext.InputNames.Keys.Concat(["command", "connectionType", "kubernetesServiceConnection", "kubeconfig", "verify", "commentOnPullRequest", "pullRequestStatus", "githubToken", "githubApiUrl"]);
+        var known = AzureTaskContext.InputNames.Keys.Union(AzureTaskContext.GitOpsNames.Keys).Concat(["argocdToken", "command", "connectionType", "kubernetesServiceConnection", "kubeconfig", "verify", "commentOnPullRequest", "pullRequestStatus", "githubToken", "githubApiUrl"]);
         var taskJson = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(HelmSentinel.TestSupport.Tools.RepoRoot, "task.json")))!;
         var declared = taskJson["inputs"]!.AsArray().Select(i => i!["name"]!.GetValue<string>());
 
