@@ -108,8 +108,8 @@ public sealed class KubeSimulator : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         var handler = new ResourceHandler(store, time, (ns, pod) => controllers.FindPodLog(ns, pod) is { } read ? new PodLogReader(read) : null);
         var proxies = new ProxyHandler(store, controllers.ServeHttpAsync);
-        var versions = new ServedVersions(cluster.UnservedApiVersions);
-        var router = new ApiRouter(handler, proxies, faults, versions, time, options.RequestLog, stopping.Token);
+        var versions = new ServedVersions(store.Types, cluster.UnservedApiVersions);
+        var router = new ApiRouter(handler, proxies, faults, versions, store.Types, time, options.RequestLog, stopping.Token);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();

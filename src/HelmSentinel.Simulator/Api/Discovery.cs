@@ -8,9 +8,6 @@ internal static class Discovery
 {
     public static readonly string[] Verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
-    public static IReadOnlyList<string> GroupVersions { get; } =
-        ResourceTypes.All.Select(t => t.ApiVersion).Distinct().ToList();
-
     public static JsonObject Version() => new()
     {
         ["major"] = "1",
@@ -35,31 +32,36 @@ internal static class Discovery
     {
         ["kind"] = "APIGroupList",
         ["apiVersion"] = "v1",
-        ["groups"] = new JsonArray(served.Where(gv => gv.Contains('/', StringComparison.Ordinal)).Select(gv => (JsonNode)Group(gv)).ToArray()),
+        ["groups"] = new JsonArray(served.Where(gv => gv.Contains('/', StringComparison.Ordinal)).Select(gv => gv.Split('/')[0]).Distinct()
+            .Select(g => (JsonNode)Group(g, served)).ToArray()),
     };
 
-    public static JsonObject Group(string groupVersion)
+    /// <summary>The APIGroup of <paramref name="group"/> with its served versions, the first preferred (a custom group's
+    /// versions in the order the definitions list them).</summary>
+    public static JsonObject Group(string group, IReadOnlyList<string> served)
     {
-        var version = new JsonObject { ["groupVersion"] = groupVersion, ["version"] = groupVersion.Split('/')[1] };
+        var versions = served.Where(gv => gv.Split('/')[0] == group && gv.Contains('/', StringComparison.Ordinal))
+            .Select(gv => new JsonObject { ["groupVersion"] = gv, ["version"] = gv.Split('/')[1] })
+            .ToList();
         return new JsonObject
         {
             ["kind"] = "APIGroup",
             ["apiVersion"] = "v1",
-            ["name"] = groupVersion.Split('/')[0],
-            ["versions"] = new JsonArray(version),
-            ["preferredVersion"] = version.DeepClone(),
+            ["name"] = group,
+            ["versions"] = new JsonArray(versions.Select(v => (JsonNode)v).ToArray()),
+            ["preferredVersion"] = versions[0].DeepClone(),
         };
     }
 
-    public static JsonObject ResourceList(string groupVersion)
+    public static JsonObject ResourceList(TypeCatalogue types, string groupVersion)
     {
         var resources = new JsonArray();
-        foreach (var type in ResourceTypes.InGroupVersion(groupVersion))
+        foreach (var type in types.InGroupVersion(groupVersion))
         {
             var entry = new JsonObject
             {
                 ["name"] = type.Resource,
-                ["singularName"] = type.Kind.ToLowerInvariant(),
+                ["singularName"] = type.Singular ?? type.Kind.ToLowerInvariant(),
                 ["namespaced"] = type.Namespaced,
                 ["kind"] = type.Kind,
                 ["verbs"] = new JsonArray(Verbs.Select(v => (JsonNode)v).ToArray()),
@@ -69,7 +71,11 @@ internal static class Discovery
                 entry["shortNames"] = new JsonArray(type.ShortNames.Select(s => (JsonNode)s).ToArray());
             }
 
-            if (ResourceTypes.InCategoryAll(type))
+            if (type.IsCustom && type.Categories.Count > 0)
+            {
+                entry["categories"] = new JsonArray(type.Categories.Select(c => (JsonNode)c).ToArray());
+            }
+            else if (ResourceTypes.InCategoryAll(type))
             {
                 entry["categories"] = new JsonArray("all");
             }
