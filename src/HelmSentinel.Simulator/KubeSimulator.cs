@@ -33,6 +33,7 @@ public sealed class KubeSimulator : IAsyncDisposable
     private readonly ResourceHandler _handler;
     private readonly ServedVersions _versions;
     private int _disposed;
+    private string? _token;
 
     private KubeSimulator(WebApplication app, ApiRouter router, ResourceHandler handler, ServedVersions versions, CancellationTokenSource stopping, ObjectStore store, ClusterControllers controllers, FaultSet faults, Uri baseAddress)
     {
@@ -109,7 +110,7 @@ public sealed class KubeSimulator : IAsyncDisposable
         var handler = new ResourceHandler(store, time, (ns, pod) => controllers.FindPodLog(ns, pod) is { } read ? new PodLogReader(read) : null);
         var proxies = new ProxyHandler(store, controllers.ServeHttpAsync);
         var versions = new ServedVersions(store.Types, cluster.UnservedApiVersions);
-        var router = new ApiRouter(handler, proxies, faults, versions, store.Types, time, options.RequestLog, stopping.Token);
+        var router = new ApiRouter(handler, proxies, faults, versions, store.Types, time, options.RequestLog, options.BearerToken, stopping.Token);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -141,10 +142,10 @@ public sealed class KubeSimulator : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
         var baseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
-        return new KubeSimulator(app, router, handler, versions, stopping, store, controllers, faults, baseAddress);
+        return new KubeSimulator(app, router, handler, versions, stopping, store, controllers, faults, baseAddress) { _token = options.BearerToken };
     }
 
-    /// <summary>A kubeconfig for this server (plain HTTP, no credentials).</summary>
+    /// <summary>A kubeconfig for this server (plain HTTP; the <see cref="SimulatorOptions.BearerToken"/> when one was set).</summary>
     public string KubeconfigYaml(string contextName = "simulator", string defaultNamespace = "default") =>
         $"""
         apiVersion: v1
@@ -155,7 +156,7 @@ public sealed class KubeSimulator : IAsyncDisposable
             server: {BaseAddress.ToString().TrimEnd('/')}
         users:
         - name: {contextName}
-          user: {"{}"}
+          user: {(_token is null ? "{}" : "{token: " + _token + "}")}
         contexts:
         - name: {contextName}
           context:

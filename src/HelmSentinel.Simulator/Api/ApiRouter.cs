@@ -15,7 +15,7 @@ namespace HelmSentinel.Simulator.Api;
 /// resource URLs to <see cref="ResourceHandler"/> and turns failures into Status objects.
 /// </summary>
 internal sealed class ApiRouter(
-    ResourceHandler resources, ProxyHandler proxies, FaultSet faults, ServedVersions versions, TypeCatalogue types, TimeProvider time, Action<string>? requestLog, CancellationToken stopping)
+    ResourceHandler resources, ProxyHandler proxies, FaultSet faults, ServedVersions versions, TypeCatalogue types, TimeProvider time, Action<string>? requestLog, string? bearerToken, CancellationToken stopping)
 {
     private const int RetainedRequests = 10000;
 
@@ -46,6 +46,12 @@ internal sealed class ApiRouter(
             {
                 await ControlAsync(context, path, body);
                 return;
+            }
+
+            if (bearerToken is not null && request.Headers.Authorization.ToString() != "Bearer " + bearerToken)
+            {
+                // As the apiserver's authentication filter answers: no details, no hint which credential was wrong.
+                throw new ApiException(401, "Unauthorized", "Unauthorized");
             }
 
             FaultRule? cut = null;
