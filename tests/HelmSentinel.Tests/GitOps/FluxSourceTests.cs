@@ -1,6 +1,8 @@
 using HelmSentinel.GitOps;
 using HelmSentinel.GitOps.Kube;
 using HelmSentinel.Simulator;
+using HelmSentinel.Simulator.Faults;
+using HelmSentinel.TestSupport;
 
 namespace HelmSentinel.Tests.GitOps;
 
@@ -130,6 +132,33 @@ public sealed class FluxSourceTests : IAsyncLifetime
         waitedForAChange.Should().BeTrue();
         second.AtRevision.Should().BeTrue();
         second.Health.Should().Be(AppHealth.Healthy);
+    }
+
+    [Fact]
+    public async Task Transient_failures_are_retried_and_a_cut_watch_is_opened_again()
+    {
+        // Arrange: two 503s and a reset on the first lists, and the first watch of the Kustomization cut
+        await _cluster.KustomizationAppliedAsync("main@sha1:" + Old);
+        await _cluster.HelmReleaseAsync(1, "True", "InstallSucceeded", "Helm install succeeded", OneRelease);
+        var faults = _cluster.Simulator.Faults;
+        var unavailable = faults.Add(new FaultRule { Kind = FaultKind.Status, Code = 503, Verb = "list", Resource = "kustomizations", ForRequests = 2 });
+        var reset = faults.Add(new FaultRule { Kind = FaultKind.Reset, Verb = "list", Resource = "helmreleases", ForRequests = 1 });
+        var cut = faults.Add(new FaultRule { Kind = FaultKind.WatchCut, Verb = "watch", Resource = "kustomizations", AfterTime = TimeSpan.FromMilliseconds(100), ForRequests = 1 });
+        await using var source = _cluster.Source(New, new CustomObjectWatchOptions { RetryDelay = TimeSpan.FromMilliseconds(20), Retries = 3 });
+
+        // Act
+        var first = await source.NextAsync(Timeout());
+        await Eventually.WaitUntilAsync(() => faults.Fired(cut.Id!) > 0, "the Kustomization's watch was cut");
+        var next = source.NextAsync(Timeout());
+        await _cluster.KustomizationAppliedAsync("main@sha1:" + New);
+        var second = await next;
+
+        // Assert
+        faults.Fired(unavailable.Id!).Should().Be(2);
+        faults.Fired(reset.Id!).Should().Be(1);
+        first.Revision.Should().Be(Old);
+        second.Revision.Should().Be(New);
+        second.AtRevision.Should().BeTrue();
     }
 
     [Fact]
