@@ -32,11 +32,12 @@ public sealed class KubeSimulator : IAsyncDisposable
     private readonly CancellationTokenSource _stopping;
     private readonly ResourceHandler _handler;
     private readonly ServedVersions _versions;
+    private readonly string? _token;
     private int _disposed;
-    private string? _token;
 
-    private KubeSimulator(WebApplication app, ApiRouter router, ResourceHandler handler, ServedVersions versions, CancellationTokenSource stopping, ObjectStore store, ClusterControllers controllers, FaultSet faults, Uri baseAddress)
+    private KubeSimulator(WebApplication app, ApiRouter router, ResourceHandler handler, ServedVersions versions, CancellationTokenSource stopping, ObjectStore store, ClusterControllers controllers, FaultSet faults, Uri baseAddress, string? token)
     {
+        _token = token;
         _app = app;
         _handler = handler;
         _versions = versions;
@@ -142,7 +143,7 @@ public sealed class KubeSimulator : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
         var baseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
-        return new KubeSimulator(app, router, handler, versions, stopping, store, controllers, faults, baseAddress) { _token = options.BearerToken };
+        return new KubeSimulator(app, router, handler, versions, stopping, store, controllers, faults, baseAddress, options.BearerToken);
     }
 
     /// <summary>A kubeconfig for this server (plain HTTP; the <see cref="SimulatorOptions.BearerToken"/> when one was set).</summary>

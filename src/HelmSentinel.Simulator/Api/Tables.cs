@@ -144,6 +144,12 @@ internal static partial class Tables
 
     private static IReadOnlyList<Column> ColumnsFor(ResourceType type)
     {
+        if (type == ResourceTypes.CustomResourceDefinitions)
+        {
+            // The apiextensions apiserver's default table: the creation time as it is stored, not an age.
+            return [Name(), new("Created At", "date", 0, (o, _) => o.Text("metadata.creationTimestamp"))];
+        }
+
         if (type.IsCustom)
         {
             // As the apiextensions apiserver prints them: the name, the declared columns, then the age unless declared.

@@ -38,6 +38,9 @@ public sealed class CustomResourceKubectlHelmTests : IAsyncLifetime
         var table = await _session.KubectlAsync("get", "applications");
         var yaml = await _session.KubectlAsync("get", "application", "guestbook", "-o", "yaml");
         var shortName = await _session.KubectlAsync("get", "hr");
+        var definitions = await _session.KubectlAsync("get", "crds");
+        var deleted = await _session.KubectlAsync("delete", "crd", "applications.argoproj.io");
+        var afterDelete = await _session.KubectlAsync("get", "applications");
 
         // Assert
         applyCrds.ExitCode.Should().Be(0, applyCrds.ToString());
@@ -48,6 +51,12 @@ public sealed class CustomResourceKubectlHelmTests : IAsyncLifetime
         yaml.StandardOutput.Should().Contain("kind: Application").And.Contain("project: default");
         shortName.ExitCode.Should().Be(0, shortName.ToString());
         shortName.StandardError.Should().Contain("No resources found");
+        definitions.ExitCode.Should().Be(0, definitions.ToString());
+        definitions.StandardOutput.Should().MatchRegex(@"NAME\s+CREATED AT").And.MatchRegex(@"helmreleases.helm.toolkit.fluxcd.io\s+\d{4}-\d\d-\d\dT");
+        deleted.ExitCode.Should().Be(0, deleted.ToString());
+        afterDelete.ExitCode.Should().NotBe(0, "the type went with its definition");
+        // kubectl's discovery cache still maps the type, so the server's 404 on the list is what it prints.
+        afterDelete.StandardError.Should().Contain("the server could not find the requested resource");
     }
 
     [Theory]
