@@ -36,12 +36,15 @@ internal static class Discovery
             .Select(g => (JsonNode)Group(g, served)).ToArray()),
     };
 
-    /// <summary>The APIGroup of <paramref name="group"/> with its served versions, the first preferred (a custom group's
-    /// versions in the order the definitions list them).</summary>
+    /// <summary>The APIGroup of <paramref name="group"/> with its served versions in Kubernetes' version priority (GA before
+    /// beta before alpha, higher numbers first, others last by name), the first preferred, as the apiserver orders a custom
+    /// group's versions.</summary>
     public static JsonObject Group(string group, IReadOnlyList<string> served)
     {
         var versions = served.Where(gv => gv.Split('/')[0] == group && gv.Contains('/', StringComparison.Ordinal))
-            .Select(gv => new JsonObject { ["groupVersion"] = gv, ["version"] = gv.Split('/')[1] })
+            .Select(gv => gv.Split('/')[1])
+            .OrderBy(v => v, KubeVersionOrder.Instance)
+            .Select(v => new JsonObject { ["groupVersion"] = $"{group}/{v}", ["version"] = v })
             .ToList();
         return new JsonObject
         {
@@ -117,4 +120,39 @@ internal static class Discovery
             ["resources"] = resources,
         };
     }
+}
+
+/// <summary>apimachinery's <c>CompareKubeAwareVersionStrings</c>, highest priority first: <c>v2</c>, <c>v1</c>,
+/// <c>v2beta1</c>, <c>v1beta2</c>, <c>v1beta1</c>, <c>v1alpha1</c>, then other names alphabetically.</summary>
+internal sealed partial class KubeVersionOrder : IComparer<string>
+{
+    public static KubeVersionOrder Instance { get; } = new();
+
+    public int Compare(string? x, string? y)
+    {
+        var (a, b) = (Rank(x ?? string.Empty), Rank(y ?? string.Empty));
+        if (a is null || b is null)
+        {
+            return a is null && b is null ? string.CompareOrdinal(x, y) : a is null ? 1 : -1;
+        }
+
+        return (b.Value.Stability, b.Value.Major, b.Value.Minor).CompareTo((a.Value.Stability, a.Value.Major, a.Value.Minor));
+    }
+
+    private static (int Stability, int Major, int Minor)? Rank(string version)
+    {
+        var match = Pattern().Match(version);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var major = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var stability = match.Groups[2].Value switch { "" => 2, "beta" => 1, _ => 0 };
+        var minor = match.Groups[3].Success ? int.Parse(match.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        return (stability, major, minor);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^v([1-9][0-9]*)(?:(alpha|beta)([1-9][0-9]*))?$")]
+    private static partial System.Text.RegularExpressions.Regex Pattern();
 }

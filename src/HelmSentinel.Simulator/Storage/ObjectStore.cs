@@ -52,7 +52,7 @@ public sealed partial class ObjectStore
     {
         lock (_gate)
         {
-            return Table(type).TryGetValue(Key(type, ns, name), out var obj) ? obj.Clone() : null;
+            return Table(type).TryGetValue(Key(type, ns, name), out var obj) ? AsVersion(type, obj.Clone()) : null;
         }
     }
 
@@ -64,7 +64,7 @@ public sealed partial class ObjectStore
             return Table(type).Values
                 .Where(o => ns is null || !type.Namespaced || o.Text("metadata.namespace") == ns)
                 .Where(o => filter is null || filter(o))
-                .Select(o => o.Clone())
+                .Select(o => AsVersion(type, o.Clone()))
                 .ToList();
         }
     }
@@ -275,14 +275,33 @@ public sealed partial class ObjectStore
 
     private SortedDictionary<string, JsonObject> Table(ResourceType type)
     {
-        if (!_objects.TryGetValue(type, out var table))
+        var stored = StorageOf(type);
+        if (!_objects.TryGetValue(stored, out var table))
         {
             // A custom type's table comes with its definition and stays (empty) after it, so that a reader never finds none.
             table = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
-            _objects[type] = table;
+            _objects[stored] = table;
         }
 
         return table;
+    }
+
+    /// <summary>
+    /// Where a type's objects are kept: a built-in type's own table; for a custom type one table for all the versions of
+    /// its definition (the apiextensions apiserver stores one object and converts it, with the <c>None</c> strategy by
+    /// rewriting its <c>apiVersion</c>).
+    /// </summary>
+    internal static ResourceType StorageOf(ResourceType type) => type.IsCustom ? type with { Version = string.Empty } : type;
+
+    /// <summary>The object as the version <paramref name="type"/> serves it (the <c>None</c> conversion of a custom object).</summary>
+    internal static JsonObject AsVersion(ResourceType type, JsonObject obj)
+    {
+        if (type.IsCustom)
+        {
+            obj["apiVersion"] = type.ApiVersion;
+        }
+
+        return obj;
     }
 
     /// <summary>Checks a definition about to be stored and gives it the status of an established one.</summary>
@@ -312,6 +331,7 @@ public sealed partial class ObjectStore
         {
             var copy = o.Clone();
             copy.Remove("metadata");
+            copy.Remove("apiVersion"); // a write through another served version converts, it does not change the object
             if (type.StatusSubresource)
             {
                 copy.Remove("status");

@@ -178,4 +178,31 @@ public sealed class CustomResourceTests : IAsyncLifetime
         namespaced.StatusCode.Should().Be(HttpStatusCode.NotFound);
         got["metadata"]!.AsObject().ContainsKey("namespace").Should().BeFalse();
     }
+
+    [Fact]
+    public async Task The_served_versions_of_a_definition_share_its_objects()
+    {
+        // Arrange: v2beta2 served beside the storage version v2, as Flux's definition has them
+        var yaml = GitOpsCrds.FluxHelmRelease.Replace("  versions:\n", "  versions:\n  - name: v2beta2\n    served: true\n    storage: false\n", StringComparison.Ordinal);
+        await _api.SendAsync("POST", Crds, yaml, "application/yaml");
+        const string beta = "/apis/helm.toolkit.fluxcd.io/v2beta2/namespaces/default/helmreleases";
+        var created = await _api.JsonAsync("POST", beta, """{"metadata":{"name":"web"},"spec":{"interval":"5m"}}""");
+        var watching = _api.WatchUntilAsync($"{HelmReleases}?watch=true&resourceVersion={created["metadata"]!["resourceVersion"]}", e => e["type"]!.GetValue<string>() == "MODIFIED");
+
+        // Act
+        var asV2 = await _api.GetAsync(HelmReleases + "/web");
+        var patched = await _api.JsonAsync("PATCH", beta + "/web", """{"spec":{"interval":"1m"}}""", "application/merge-patch+json");
+        var events = await watching;
+        var group = await _api.GetAsync("/apis/helm.toolkit.fluxcd.io");
+
+        // Assert
+        asV2["apiVersion"]!.GetValue<string>().Should().Be("helm.toolkit.fluxcd.io/v2");
+        asV2["metadata"]!["uid"]!.GetValue<string>().Should().Be(created["metadata"]!["uid"]!.GetValue<string>());
+        patched["apiVersion"]!.GetValue<string>().Should().Be("helm.toolkit.fluxcd.io/v2beta2");
+        patched["metadata"]!["generation"]!.GetValue<long>().Should().Be(2);
+        events[^1]["object"]!["apiVersion"]!.GetValue<string>().Should().Be("helm.toolkit.fluxcd.io/v2");
+        events[^1]["object"]!["spec"]!["interval"]!.GetValue<string>().Should().Be("1m");
+        group["versions"]!.AsArray().Select(v => v!["version"]!.GetValue<string>()).Should().Equal("v2", "v2beta2");
+        group["preferredVersion"]!["version"]!.GetValue<string>().Should().Be("v2", "a GA version before a beta one");
+    }
 }
