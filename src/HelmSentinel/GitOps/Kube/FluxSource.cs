@@ -52,7 +52,7 @@ public sealed class FluxSource : IAppSource
     public string Name { get; }
 
     /// <summary>Connects with a kubeconfig and watches <c>NS/NAME</c> objects; the source owns its client.</summary>
-    /// <param name="kubeconfig">Path of the kubeconfig.</param>
+    /// <param name="kubeconfig">Path of the kubeconfig; null = the default.</param>
     /// <param name="context">Its context; null = the current one.</param>
     /// <param name="kustomization">The Kustomization, <c>NS/NAME</c>.</param>
     /// <param name="helmReleases">The HelmReleases, each <c>NS/NAME</c>.</param>
@@ -62,7 +62,7 @@ public sealed class FluxSource : IAppSource
     /// <exception cref="ArgumentException">A name is not <c>NS/NAME</c> or the revision not a SHA.</exception>
     /// <exception cref="k8s.Exceptions.KubeConfigException">The kubeconfig cannot be loaded.</exception>
     public static FluxSource Connect(
-        string kubeconfig, string? context, string kustomization, IReadOnlyList<string> helmReleases, string wantedRevision, TimeProvider time,
+        string? kubeconfig, string? context, string kustomization, IReadOnlyList<string> helmReleases, string wantedRevision, TimeProvider time,
         CustomObjectWatchOptions? options = null)
     {
         var (ksNs, ksName) = NamespacedName(kustomization, "flux-kustomization");
