@@ -32,10 +32,12 @@ public sealed class KubeSimulator : IAsyncDisposable
     private readonly CancellationTokenSource _stopping;
     private readonly ResourceHandler _handler;
     private readonly ServedVersions _versions;
+    private readonly string? _token;
     private int _disposed;
 
-    private KubeSimulator(WebApplication app, ApiRouter router, ResourceHandler handler, ServedVersions versions, CancellationTokenSource stopping, ObjectStore store, ClusterControllers controllers, FaultSet faults, Uri baseAddress)
+    private KubeSimulator(WebApplication app, ApiRouter router, ResourceHandler handler, ServedVersions versions, CancellationTokenSource stopping, ObjectStore store, ClusterControllers controllers, FaultSet faults, Uri baseAddress, string? token)
     {
+        _token = token;
         _app = app;
         _handler = handler;
         _versions = versions;
@@ -108,8 +110,8 @@ public sealed class KubeSimulator : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         var handler = new ResourceHandler(store, time, (ns, pod) => controllers.FindPodLog(ns, pod) is { } read ? new PodLogReader(read) : null);
         var proxies = new ProxyHandler(store, controllers.ServeHttpAsync);
-        var versions = new ServedVersions(cluster.UnservedApiVersions);
-        var router = new ApiRouter(handler, proxies, faults, versions, time, options.RequestLog, stopping.Token);
+        var versions = new ServedVersions(store.Types, cluster.UnservedApiVersions);
+        var router = new ApiRouter(handler, proxies, faults, versions, store.Types, time, options.RequestLog, options.BearerToken, stopping.Token);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -141,10 +143,10 @@ public sealed class KubeSimulator : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
         var baseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
-        return new KubeSimulator(app, router, handler, versions, stopping, store, controllers, faults, baseAddress);
+        return new KubeSimulator(app, router, handler, versions, stopping, store, controllers, faults, baseAddress, options.BearerToken);
     }
 
-    /// <summary>A kubeconfig for this server (plain HTTP, no credentials).</summary>
+    /// <summary>A kubeconfig for this server (plain HTTP; the <see cref="SimulatorOptions.BearerToken"/> when one was set).</summary>
     public string KubeconfigYaml(string contextName = "simulator", string defaultNamespace = "default") =>
         $"""
         apiVersion: v1
@@ -155,7 +157,7 @@ public sealed class KubeSimulator : IAsyncDisposable
             server: {BaseAddress.ToString().TrimEnd('/')}
         users:
         - name: {contextName}
-          user: {"{}"}
+          user: {(_token is null ? "{}" : "{token: " + _token + "}")}
         contexts:
         - name: {contextName}
           context:

@@ -15,7 +15,7 @@ namespace HelmSentinel.Simulator.Api;
 /// resource URLs to <see cref="ResourceHandler"/> and turns failures into Status objects.
 /// </summary>
 internal sealed class ApiRouter(
-    ResourceHandler resources, ProxyHandler proxies, FaultSet faults, ServedVersions versions, TimeProvider time, Action<string>? requestLog, CancellationToken stopping)
+    ResourceHandler resources, ProxyHandler proxies, FaultSet faults, ServedVersions versions, TypeCatalogue types, TimeProvider time, Action<string>? requestLog, string? bearerToken, CancellationToken stopping)
 {
     private const int RetainedRequests = 10000;
 
@@ -48,10 +48,16 @@ internal sealed class ApiRouter(
                 return;
             }
 
+            if (bearerToken is not null && request.Headers.Authorization.ToString() != "Bearer " + bearerToken)
+            {
+                // As the apiserver's authentication filter answers: no details, no hint which credential was wrong.
+                throw new ApiException(401, "Unauthorized", "Unauthorized");
+            }
+
             FaultRule? cut = null;
             if (!faults.IsEmpty)
             {
-                var classified = Classify(request, path, body);
+                var classified = Classify(request, path, body, types);
                 var decision = faults.Decide(classified);
                 if (decision.Delay > TimeSpan.Zero)
                 {
@@ -122,7 +128,7 @@ internal sealed class ApiRouter(
 
     /// <summary>The request as faults see it: the verb as the apiserver's RequestInfo names it, the resource and
     /// subresource, the namespace, and the name (for a create, the one in the body).</summary>
-    internal static FaultRequest Classify(HttpRequest request, string path, byte[] body)
+    internal static FaultRequest Classify(HttpRequest request, string path, byte[] body, TypeCatalogue types)
     {
         if (ProxyTarget.Parse(path) is { } proxy)
         {
@@ -142,7 +148,7 @@ internal sealed class ApiRouter(
         ResourcePath? target;
         try
         {
-            target = ResourcePath.Parse(path.Length > 1 ? path.TrimEnd('/') : path);
+            target = ResourcePath.Parse(path.Length > 1 ? path.TrimEnd('/') : path, types);
         }
         catch (ApiException)
         {
@@ -226,7 +232,7 @@ internal sealed class ApiRouter(
             case "/openapi/v3" when isGet:
                 // OpenAPI keeps an unserved group-version: without /openapi/v2 (which a real server has) Helm's and kubectl's
                 // validator would stop at a 404 there, where on a real cluster they get on to the REST mapping's "no matches".
-                await WriteAsync(context, 200, OpenApi.Root());
+                await WriteAsync(context, 200, OpenApi.Root(types));
                 return;
             case "/healthz" or "/livez" or "/readyz":
                 context.Response.ContentType = "text/plain";
@@ -236,7 +242,7 @@ internal sealed class ApiRouter(
 
         if (isGet && path.StartsWith("/openapi/v3/", StringComparison.Ordinal))
         {
-            await WriteAsync(context, 200, OpenApi.Document(path["/openapi/v3/".Length..]) ?? throw ResourcePath.NotFound());
+            await WriteAsync(context, 200, OpenApi.Document(types, path["/openapi/v3/".Length..]) ?? throw ResourcePath.NotFound());
             return;
         }
 
@@ -252,21 +258,20 @@ internal sealed class ApiRouter(
             var served = versions.Served;
             if (served.Contains(groupVersion))
             {
-                await WriteAsync(context, 200, Discovery.ResourceList(groupVersion));
+                await WriteAsync(context, 200, Discovery.ResourceList(types, groupVersion));
                 return;
             }
 
-            var group = served.FirstOrDefault(gv => gv.Split('/')[0] == groupVersion);
-            if (group is not null)
+            if (!groupVersion.Contains('/', StringComparison.Ordinal) && served.Any(gv => gv.Split('/')[0] == groupVersion && gv.Contains('/', StringComparison.Ordinal)))
             {
-                await WriteAsync(context, 200, Discovery.Group(group));
+                await WriteAsync(context, 200, Discovery.Group(groupVersion, served));
                 return;
             }
 
             throw ResourcePath.NotFound();
         }
 
-        var target = ResourcePath.Parse(path) ?? throw ResourcePath.NotFound();
+        var target = ResourcePath.Parse(path, types) ?? throw ResourcePath.NotFound();
         if (!versions.IsServed(target.Type.ApiVersion))
         {
             throw ResourcePath.NotFound();

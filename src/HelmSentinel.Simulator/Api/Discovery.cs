@@ -8,9 +8,6 @@ internal static class Discovery
 {
     public static readonly string[] Verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
-    public static IReadOnlyList<string> GroupVersions { get; } =
-        ResourceTypes.All.Select(t => t.ApiVersion).Distinct().ToList();
-
     public static JsonObject Version() => new()
     {
         ["major"] = "1",
@@ -35,31 +32,39 @@ internal static class Discovery
     {
         ["kind"] = "APIGroupList",
         ["apiVersion"] = "v1",
-        ["groups"] = new JsonArray(served.Where(gv => gv.Contains('/', StringComparison.Ordinal)).Select(gv => (JsonNode)Group(gv)).ToArray()),
+        ["groups"] = new JsonArray(served.Where(gv => gv.Contains('/', StringComparison.Ordinal)).Select(gv => gv.Split('/')[0]).Distinct()
+            .Select(g => (JsonNode)Group(g, served)).ToArray()),
     };
 
-    public static JsonObject Group(string groupVersion)
+    /// <summary>The APIGroup of <paramref name="group"/> with its served versions in Kubernetes' version priority (GA before
+    /// beta before alpha, higher numbers first, others last by name), the first preferred, as the apiserver orders a custom
+    /// group's versions.</summary>
+    public static JsonObject Group(string group, IReadOnlyList<string> served)
     {
-        var version = new JsonObject { ["groupVersion"] = groupVersion, ["version"] = groupVersion.Split('/')[1] };
+        var versions = served.Where(gv => gv.Split('/')[0] == group && gv.Contains('/', StringComparison.Ordinal))
+            .Select(gv => gv.Split('/')[1])
+            .OrderBy(v => v, KubeVersionOrder.Instance)
+            .Select(v => new JsonObject { ["groupVersion"] = $"{group}/{v}", ["version"] = v })
+            .ToList();
         return new JsonObject
         {
             ["kind"] = "APIGroup",
             ["apiVersion"] = "v1",
-            ["name"] = groupVersion.Split('/')[0],
-            ["versions"] = new JsonArray(version),
-            ["preferredVersion"] = version.DeepClone(),
+            ["name"] = group,
+            ["versions"] = new JsonArray(versions.Select(v => (JsonNode)v).ToArray()),
+            ["preferredVersion"] = versions[0].DeepClone(),
         };
     }
 
-    public static JsonObject ResourceList(string groupVersion)
+    public static JsonObject ResourceList(TypeCatalogue types, string groupVersion)
     {
         var resources = new JsonArray();
-        foreach (var type in ResourceTypes.InGroupVersion(groupVersion))
+        foreach (var type in types.InGroupVersion(groupVersion))
         {
             var entry = new JsonObject
             {
                 ["name"] = type.Resource,
-                ["singularName"] = type.Kind.ToLowerInvariant(),
+                ["singularName"] = type.Singular ?? type.Kind.ToLowerInvariant(),
                 ["namespaced"] = type.Namespaced,
                 ["kind"] = type.Kind,
                 ["verbs"] = new JsonArray(Verbs.Select(v => (JsonNode)v).ToArray()),
@@ -69,7 +74,11 @@ internal static class Discovery
                 entry["shortNames"] = new JsonArray(type.ShortNames.Select(s => (JsonNode)s).ToArray());
             }
 
-            if (ResourceTypes.InCategoryAll(type))
+            if (type.IsCustom && type.Categories.Count > 0)
+            {
+                entry["categories"] = new JsonArray(type.Categories.Select(c => (JsonNode)c).ToArray());
+            }
+            else if (ResourceTypes.InCategoryAll(type))
             {
                 entry["categories"] = new JsonArray("all");
             }
@@ -111,4 +120,39 @@ internal static class Discovery
             ["resources"] = resources,
         };
     }
+}
+
+/// <summary>apimachinery's <c>CompareKubeAwareVersionStrings</c>, highest priority first: <c>v2</c>, <c>v1</c>,
+/// <c>v2beta1</c>, <c>v1beta2</c>, <c>v1beta1</c>, <c>v1alpha1</c>, then other names alphabetically.</summary>
+internal sealed partial class KubeVersionOrder : IComparer<string>
+{
+    public static KubeVersionOrder Instance { get; } = new();
+
+    public int Compare(string? x, string? y)
+    {
+        var (a, b) = (Rank(x ?? string.Empty), Rank(y ?? string.Empty));
+        if (a is null || b is null)
+        {
+            return a is null && b is null ? string.CompareOrdinal(x, y) : a is null ? 1 : -1;
+        }
+
+        return (b.Value.Stability, b.Value.Major, b.Value.Minor).CompareTo((a.Value.Stability, a.Value.Major, a.Value.Minor));
+    }
+
+    private static (int Stability, int Major, int Minor)? Rank(string version)
+    {
+        var match = Pattern().Match(version);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var major = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var stability = match.Groups[2].Value switch { "" => 2, "beta" => 1, _ => 0 };
+        var minor = match.Groups[3].Success ? int.Parse(match.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        return (stability, major, minor);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^v([1-9][0-9]*)(?:(alpha|beta)([1-9][0-9]*))?$")]
+    private static partial System.Text.RegularExpressions.Regex Pattern();
 }

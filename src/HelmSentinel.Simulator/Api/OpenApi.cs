@@ -14,10 +14,10 @@ internal static class OpenApi
 
     public static string PathOf(string groupVersion) => groupVersion.Contains('/', StringComparison.Ordinal) ? $"apis/{groupVersion}" : $"api/{groupVersion}";
 
-    public static JsonObject Root()
+    public static JsonObject Root(TypeCatalogue types)
     {
         var paths = new JsonObject();
-        foreach (var gv in Discovery.GroupVersions)
+        foreach (var gv in types.GroupVersions)
         {
             paths[PathOf(gv)] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/{PathOf(gv)}?hash={Hash}" };
         }
@@ -25,16 +25,16 @@ internal static class OpenApi
         return new JsonObject { ["paths"] = paths };
     }
 
-    public static JsonObject? Document(string path)
+    public static JsonObject? Document(TypeCatalogue types, string path)
     {
-        var gv = Discovery.GroupVersions.FirstOrDefault(g => PathOf(g) == path);
+        var gv = types.GroupVersions.FirstOrDefault(g => PathOf(g) == path);
         if (gv is null)
         {
             return null;
         }
 
         var paths = new JsonObject();
-        foreach (var type in ResourceTypes.InGroupVersion(gv))
+        foreach (var type in types.InGroupVersion(gv))
         {
             var prefix = "/" + PathOf(gv) + (type.Namespaced ? "/namespaces/{namespace}/" : "/") + type.Resource;
             paths[prefix + "/{name}"] = new JsonObject

@@ -296,6 +296,12 @@ internal sealed class ResourceHandler : IDisposable
         var patch = RequestBody.Decode(contentType, body) ?? throw ApiException.BadRequest("empty patch body");
         var live = _store.Get(target.Type, target.Namespace, target.Name!);
         var statusOnly = target.Subresource == "status";
+        if (target.Type.IsCustom && contentType == "application/strategic-merge-patch+json")
+        {
+            // Custom resources have no patch strategy to merge by: the apiextensions apiserver does not accept the type.
+            throw new ApiException(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+        }
+
         JsonObject patched;
         switch (contentType)
         {

@@ -9,7 +9,7 @@ internal sealed record ResourcePath(ResourceType Type, string? Namespace, string
     /// Parses a path below <c>/api/v1</c> or <c>/apis/GROUP/VERSION</c>; null when it is not a resource path
     /// (discovery). Throws 404 for unknown resources, like a real server.
     /// </summary>
-    public static ResourcePath? Parse(string path)
+    public static ResourcePath? Parse(string path, TypeCatalogue types)
     {
         var segments = path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToList();
         string group;
@@ -40,7 +40,7 @@ internal sealed record ResourcePath(ResourceType Type, string? Namespace, string
             rest = rest[2..];
         }
 
-        var type = ResourceTypes.Find(group, version, rest[0]);
+        var type = types.Find(group, version, rest[0]);
         if (type is null || rest.Count > 3 || (ns is not null && !type.Namespaced))
         {
             throw NotFound();

@@ -12,10 +12,12 @@ internal sealed class ServedVersions
 {
     private readonly Lock _gate = new();
     private readonly HashSet<string> _unserved = new(StringComparer.Ordinal);
+    private readonly TypeCatalogue _types;
 
-    /// <summary>Starts with every group-version served but <paramref name="unserved"/>.</summary>
-    public ServedVersions(IEnumerable<string> unserved)
+    /// <summary>Starts with every group-version of <paramref name="types"/> served but <paramref name="unserved"/>.</summary>
+    public ServedVersions(TypeCatalogue types, IEnumerable<string> unserved)
     {
+        _types = types;
         foreach (var groupVersion in unserved)
         {
             Unserve(groupVersion);
@@ -29,7 +31,7 @@ internal sealed class ServedVersions
         {
             lock (_gate)
             {
-                return Discovery.GroupVersions.Where(gv => !_unserved.Contains(gv)).ToList();
+                return _types.GroupVersions.Where(gv => !_unserved.Contains(gv)).ToList();
             }
         }
     }
@@ -41,7 +43,7 @@ internal sealed class ServedVersions
         {
             lock (_gate)
             {
-                return Discovery.GroupVersions.Where(_unserved.Contains).ToList();
+                return _types.GroupVersions.Where(_unserved.Contains).ToList();
             }
         }
     }
@@ -75,12 +77,12 @@ internal sealed class ServedVersions
         }
     }
 
-    private static void Known(string groupVersion)
+    private void Known(string groupVersion)
     {
-        if (!Discovery.GroupVersions.Contains(groupVersion))
+        if (!_types.GroupVersions.Contains(groupVersion))
         {
             throw new ArgumentException(
-                $"'{groupVersion}' is not a group-version of the simulator (known: {string.Join(", ", ResourceTypes.All.Select(t => t.ApiVersion).Distinct())}).",
+                $"'{groupVersion}' is not a group-version of the simulator (known: {string.Join(", ", _types.GroupVersions)}).",
                 nameof(groupVersion));
         }
     }

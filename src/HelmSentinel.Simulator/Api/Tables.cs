@@ -8,7 +8,7 @@ namespace HelmSentinel.Simulator.Api;
 /// Server-side printing: the <c>meta.k8s.io/v1</c> Table that kubectl asks for with
 /// <c>Accept: application/json;as=Table;v=v1;g=meta.k8s.io</c>, with columns like a real apiserver's.
 /// </summary>
-internal static class Tables
+internal static partial class Tables
 {
     private sealed record Column(string Name, string Type, int Priority, Func<JsonObject, DateTimeOffset, JsonNode?> Cell);
 
@@ -144,6 +144,19 @@ internal static class Tables
 
     private static IReadOnlyList<Column> ColumnsFor(ResourceType type)
     {
+        if (type == ResourceTypes.CustomResourceDefinitions)
+        {
+            // The apiextensions apiserver's default table: the creation time as it is stored, not an age.
+            return [Name(), new("Created At", "date", 0, (o, _) => o.Text("metadata.creationTimestamp"))];
+        }
+
+        if (type.IsCustom)
+        {
+            // As the apiextensions apiserver prints them: the name, the declared columns, then the age unless declared.
+            var declared = type.PrinterColumns.Select(c => new Column(c.Name, c.Type == "date" ? "date" : c.Type, c.Priority, (o, now) => PrinterCell(o, c, now))).ToList();
+            return [Name(), .. declared, .. declared.Any(c => c.Name == "Age") ? Array.Empty<Column>() : [Age()]];
+        }
+
         if (type == ResourceTypes.Pods)
         {
             return
@@ -308,6 +321,38 @@ internal static class Tables
 
         return [Name(), Age()];
     }
+
+    /// <summary>A printer column's cell: its JSONPath (dotted fields, and a <c>[?(@.key=="value")]</c> filter on a list) read
+    /// from the object; a date as an age; empty when absent.</summary>
+    private static JsonNode? PrinterCell(JsonObject obj, PrinterColumn column, DateTimeOffset now)
+    {
+        JsonNode? node = obj;
+        foreach (var step in PrinterSteps().Matches(column.JsonPath).Select(m => m.Value))
+        {
+            if (step.StartsWith('[') && PrinterFilter().Match(step) is { Success: true } filter)
+            {
+                node = (node as JsonArray)?.OfType<JsonObject>().FirstOrDefault(i => i.Text(filter.Groups[1].Value) == filter.Groups[2].Value);
+            }
+            else
+            {
+                node = node is JsonObject o ? o[step] : null;
+            }
+        }
+
+        return node switch
+        {
+            null => column.Type is "integer" or "number" ? null : string.Empty,
+            JsonValue v when column.Type == "date" => AgeOf(v.ToString(), now),
+            JsonValue v => v.DeepClone(),
+            _ => node.ToJsonString(),
+        };
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\[\?\(@\.[^)]*\)\]|[^.\[\]]+")]
+    private static partial System.Text.RegularExpressions.Regex PrinterSteps();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\[\?\(@\.([\w.-]+)\s*==\s*[""']([^""']*)[""']\)\]$")]
+    private static partial System.Text.RegularExpressions.Regex PrinterFilter();
 
     private static string Join(JsonObject obj, string podSpecPath, string field) =>
         string.Join(',', (obj.At(podSpecPath) as JsonObject).Items("containers").Select(c => c.Text(field)));

@@ -53,9 +53,9 @@ internal sealed class WatchStream(ObjectStore store, TimeProvider time)
         using var subscription = store.SubscribeAtomically(
             e =>
             {
-                if (e.ResourceType == target.Type)
+                if (ObjectStore.StorageOf(e.ResourceType) == ObjectStore.StorageOf(target.Type))
                 {
-                    channel.Writer.TryWrite(e);
+                    channel.Writer.TryWrite(InVersion(e, target.Type));
                 }
             },
             () =>
@@ -116,7 +116,7 @@ internal sealed class WatchStream(ObjectStore store, TimeProvider time)
             }
 
             var lastVersion = startVersion;
-            foreach (var change in backlog.Where(e => e.ResourceType == target.Type))
+            foreach (var change in backlog.Where(e => ObjectStore.StorageOf(e.ResourceType) == ObjectStore.StorageOf(target.Type)).Select(e => InVersion(e, target.Type)))
             {
                 lastVersion = change.ResourceVersion;
                 await ForwardAsync(events, change, matches, render, known, fromBacklog: true, token);
@@ -159,6 +159,16 @@ internal sealed class WatchStream(ObjectStore store, TimeProvider time)
     }
 
     private static string Uid(JsonObject obj) => obj.Text("metadata.uid") ?? obj.Text("metadata.name") ?? string.Empty;
+
+    /// <summary>A change as the watched version serves it: a custom object written through another version of its
+    /// definition is converted (its apiVersion rewritten), as the apiextensions apiserver's watch cache does.</summary>
+    private static WatchEvent InVersion(WatchEvent e, ResourceType type) =>
+        !type.IsCustom || e.ResourceType.Version == type.Version ? e : e with
+        {
+            ResourceType = type,
+            Object = ObjectStore.AsVersion(type, e.Object.Clone()),
+            Previous = e.Previous is null ? null : ObjectStore.AsVersion(type, e.Previous.Clone()),
+        };
 
     private static JsonObject Bookmark(ResourceType type, long version, bool initialEventsEnd)
     {

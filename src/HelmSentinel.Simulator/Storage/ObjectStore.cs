@@ -32,6 +32,9 @@ public sealed partial class ObjectStore
         }
     }
 
+    /// <summary>The types served: the built-in ones and those of the CustomResourceDefinitions stored.</summary>
+    public TypeCatalogue Types { get; } = new();
+
     /// <summary>The current global resourceVersion (the version of the latest change).</summary>
     public long ResourceVersion
     {
@@ -49,7 +52,7 @@ public sealed partial class ObjectStore
     {
         lock (_gate)
         {
-            return Table(type).TryGetValue(Key(type, ns, name), out var obj) ? obj.Clone() : null;
+            return Table(type).TryGetValue(Key(type, ns, name), out var obj) ? AsVersion(type, obj.Clone()) : null;
         }
     }
 
@@ -61,7 +64,7 @@ public sealed partial class ObjectStore
             return Table(type).Values
                 .Where(o => ns is null || !type.Namespaced || o.Text("metadata.namespace") == ns)
                 .Where(o => filter is null || filter(o))
-                .Select(o => o.Clone())
+                .Select(o => AsVersion(type, o.Clone()))
                 .ToList();
         }
     }
@@ -235,6 +238,16 @@ public sealed partial class ObjectStore
             meta["creationTimestamp"] = Timestamp(_time.GetUtcNow());
             meta["generation"] = 1;
             _defaults.Apply(type, created, null);
+            if (type == ResourceTypes.CustomResourceDefinitions)
+            {
+                Define(created, null);
+            }
+
+            if (type.IsCustom && type.StatusSubresource)
+            {
+                created.Remove("status"); // the custom resource strategy's PrepareForCreate: status is the /status writer's
+            }
+
             return created;
         }
     }
@@ -260,7 +273,75 @@ public sealed partial class ObjectStore
     [GeneratedRegex("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")]
     private static partial Regex NamePattern();
 
-    private SortedDictionary<string, JsonObject> Table(ResourceType type) => _objects[type];
+    private SortedDictionary<string, JsonObject> Table(ResourceType type)
+    {
+        var stored = StorageOf(type);
+        if (!_objects.TryGetValue(stored, out var table))
+        {
+            // A custom type's table comes with its definition and stays (empty) after it, so that a reader never finds none.
+            table = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+            _objects[stored] = table;
+        }
+
+        return table;
+    }
+
+    /// <summary>
+    /// Where a type's objects are kept: a built-in type's own table; for a custom type one table for all the versions of
+    /// its definition (the apiextensions apiserver stores one object and converts it, with the <c>None</c> strategy by
+    /// rewriting its <c>apiVersion</c>).
+    /// </summary>
+    internal static ResourceType StorageOf(ResourceType type) => type.IsCustom ? type with { Version = string.Empty } : type;
+
+    /// <summary>The object as the version <paramref name="type"/> serves it (the <c>None</c> conversion of a custom object).</summary>
+    internal static JsonObject AsVersion(ResourceType type, JsonObject obj)
+    {
+        if (type.IsCustom)
+        {
+            obj["apiVersion"] = type.ApiVersion;
+        }
+
+        return obj;
+    }
+
+    /// <summary>Checks a definition about to be stored and gives it the status of an established one.</summary>
+    private void Define(JsonObject crd, JsonObject? previous)
+    {
+        if (CustomResources.Errors(crd) is { Count: > 0 } errors)
+        {
+            throw ApiException.Invalid(ResourceTypes.CustomResourceDefinitions, crd.Text("metadata.name") ?? string.Empty, errors);
+        }
+
+        CustomResources.Establish(crd, previous, _time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// Whether the write changes what <c>metadata.generation</c> counts: <c>.spec</c> for built-in types; for a custom
+    /// type everything but metadata, and but status when it has the status subresource (as the apiextensions apiserver
+    /// counts it).
+    /// </summary>
+    private static bool GenerationChanges(ResourceType type, JsonObject existing, JsonObject updated)
+    {
+        if (!type.IsCustom)
+        {
+            return !JsonNode.DeepEquals(existing["spec"], updated["spec"]);
+        }
+
+        static JsonObject Counted(ResourceType type, JsonObject o)
+        {
+            var copy = o.Clone();
+            copy.Remove("metadata");
+            copy.Remove("apiVersion"); // a write through another served version converts, it does not change the object
+            if (type.StatusSubresource)
+            {
+                copy.Remove("status");
+            }
+
+            return copy;
+        }
+
+        return !JsonNode.DeepEquals(Counted(type, existing), Counted(type, updated));
+    }
 
     private JsonObject Prepare(ResourceType type, string? ns, JsonObject obj)
     {
@@ -341,7 +422,12 @@ public sealed partial class ObjectStore
         }
 
         _defaults.Apply(type, updated, existing);
-        if (!JsonNode.DeepEquals(existing["spec"], updated["spec"]))
+        if (type == ResourceTypes.CustomResourceDefinitions)
+        {
+            Define(updated, existing);
+        }
+
+        if (GenerationChanges(type, existing, updated))
         {
             meta["generation"] = (existing.Long("metadata.generation") ?? 0) + 1;
         }
@@ -368,6 +454,11 @@ public sealed partial class ObjectStore
         if (key is not null)
         {
             Table(type)[key] = obj;
+        }
+
+        if (type == ResourceTypes.CustomResourceDefinitions && key is not null)
+        {
+            Types.Register(obj.Text("metadata.name")!, CustomResources.Types(obj));
         }
 
         var change = new WatchEvent(eventType, type, obj.Clone(), _resourceVersion) { Previous = previous?.Clone() };
@@ -419,6 +510,20 @@ public sealed partial class ObjectStore
         if (!Table(type).TryGetValue(key, out existing) || existing.Text("metadata.uid") != uid)
         {
             return null; // gone while its dependents were handled
+        }
+
+        if (type == ResourceTypes.CustomResourceDefinitions)
+        {
+            // The apiextensions apiserver's cleanup finalizer: the definition's objects go before it does.
+            foreach (var custom in Types.Of(name))
+            {
+                foreach (var obj in Table(custom).Values.ToList())
+                {
+                    DeleteLocked(custom, obj.Text("metadata.namespace"), obj.Text("metadata.name")!, DeletePropagation.Background, goingFirst);
+                }
+            }
+
+            Types.Unregister(name);
         }
 
         Table(type).Remove(key);

@@ -1,6 +1,7 @@
 namespace HelmSentinel.Simulator.Storage;
 
-/// <summary>The fixed catalogue of resource types the simulator stores and serves.</summary>
+/// <summary>The built-in resource types the simulator stores and serves (the types CustomResourceDefinitions add are in
+/// each store's <see cref="TypeCatalogue"/>).</summary>
 public static class ResourceTypes
 {
     /// <summary>Core <c>v1</c> Namespaces (cluster-scoped).</summary>
@@ -45,11 +46,15 @@ public static class ResourceTypes
     /// <summary><c>batch/v1</c> Jobs.</summary>
     public static ResourceType Jobs { get; } = new("batch", "v1", "jobs", "Job", true, []);
 
-    /// <summary>Every served type, in discovery order.</summary>
+    /// <summary><c>apiextensions.k8s.io/v1</c> CustomResourceDefinitions (cluster-scoped).</summary>
+    public static ResourceType CustomResourceDefinitions { get; } =
+        new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false, ["crd", "crds"]);
+
+    /// <summary>Every built-in type, in discovery order.</summary>
     public static IReadOnlyList<ResourceType> All { get; } =
     [
         Namespaces, Pods, Secrets, ConfigMaps, Services, ServiceAccounts, Events, PersistentVolumeClaims, Nodes,
-        Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs,
+        Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, CustomResourceDefinitions,
     ];
 
     /// <summary>The type served at <c>/apis/GROUP/VERSION/RESOURCE</c>, or null.</summary>
@@ -66,12 +71,17 @@ public static class ResourceTypes
 
     /// <summary>Types that belong to kubectl's <c>all</c> category.</summary>
     internal static bool InCategoryAll(ResourceType type) =>
-        type == Pods || type == Services || type == Deployments || type == ReplicaSets ||
+        type.Categories.Contains("all") || type == Pods || type == Services || type == Deployments || type == ReplicaSets ||
         type == StatefulSets || type == DaemonSets || type == Jobs;
 
     /// <summary>Subresources served for the type (<c>status</c>, <c>scale</c>, <c>log</c>, <c>proxy</c>).</summary>
     internal static IReadOnlyList<string> Subresources(ResourceType type)
     {
+        if (type.IsCustom)
+        {
+            return type.StatusSubresource ? ["status"] : [];
+        }
+
         if (type == Pods)
         {
             return ["status", "log", "proxy"];
@@ -92,7 +102,7 @@ public static class ResourceTypes
 
     /// <summary>Whether the type has a <c>status</c> subresource (PUT on the main resource keeps status).</summary>
     internal static bool HasStatus(ResourceType type) =>
-        type != Secrets && type != ConfigMaps && type != ServiceAccounts && type != Events;
+        type.IsCustom ? type.StatusSubresource : type != Secrets && type != ConfigMaps && type != ServiceAccounts && type != Events;
 
     private static ResourceType Core(string resource, string kind, bool namespaced, params string[] shortNames) =>
         new(string.Empty, "v1", resource, kind, namespaced, shortNames);

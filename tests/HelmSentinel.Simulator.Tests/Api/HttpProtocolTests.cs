@@ -59,7 +59,7 @@ public sealed class HttpProtocolTests : IAsyncLifetime
         Names(apps).Should().Contain(["deployments", "deployments/scale", "deployments/status", "replicasets"]);
         apps["resources"]!.AsArray().Single(r => r!["name"]!.GetValue<string>() == "deployments")!["shortNames"]![0]!.GetValue<string>().Should().Be("deploy");
         core["resources"]!.AsArray().Single(r => r!["name"]!.GetValue<string>() == "pods")!["categories"]![0]!.GetValue<string>().Should().Be("all");
-        groups["groups"]!.AsArray().Select(g => g!["name"]!.GetValue<string>()).Should().BeEquivalentTo("apps", "batch");
+        groups["groups"]!.AsArray().Select(g => g!["name"]!.GetValue<string>()).Should().BeEquivalentTo("apps", "batch", "apiextensions.k8s.io");
     }
 
     [Fact]

@@ -103,7 +103,7 @@ public class ClusterConfigTests
     [InlineData("timing:\n  pullDelay: soon", "'soon' is not a duration")]
     [InlineData("nodes:\n  - memory: lots", "'lots' is not a Kubernetes quantity")]
     [InlineData("unservedApiVersions: batch/v1", "'unservedApiVersions' must be a list")]
-    [InlineData("unservedApiVersions: [batch/v1beta1]", "'unservedApiVersions' names 'batch/v1beta1', which the simulator does not serve (known: v1, apps/v1, batch/v1)")]
+    [InlineData("unservedApiVersions: [batch/v1beta1]", "'unservedApiVersions' names 'batch/v1beta1', which the simulator does not serve (known: v1, apps/v1, batch/v1, apiextensions.k8s.io/v1)")]
     public void Parse_rejects_invalid_files_with_a_helpful_message(string yaml, string expected)
     {
         var act = () => ClusterConfig.Parse(yaml);
