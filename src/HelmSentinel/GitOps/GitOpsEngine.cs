@@ -1,4 +1,5 @@
 using HelmSentinel.GitOps.ArgoCd;
+using HelmSentinel.GitOps.Kube;
 using HelmSentinel.GitOps.Revert;
 
 namespace HelmSentinel.GitOps;
@@ -78,8 +79,27 @@ public sealed class GitOpsEngine(IDeployLog log, TimeProvider time, HttpMessageH
                         return $"Argo CD refused the rollback to history {entry.Id}: {e.Message}";
                     }
                 });
+            case GitOpsTarget.ArgoCdKube kube:
+                return (Connect(kube.Kube, () => new ArgoCdKubeSource(kube.Kube, kube.Namespace, kube.Name, request.Revision, time)), null);
+            case GitOpsTarget.Flux flux:
+                return (Connect(flux.Kube, () => FluxSource.Connect(
+                    flux.Kube.Kubeconfig, flux.Kube.Context, flux.Kustomization.ToString(), [.. flux.HelmReleases.Select(h => h.ToString())], request.Revision, time)), null);
             default:
-                throw new GitOpsSourceException(GitOpsSourceFailure.NotFound, $"{request.Target} cannot be watched yet");
+                throw new GitOpsSourceException(GitOpsSourceFailure.NotFound, $"{request.Target} cannot be watched");
+        }
+    }
+
+    // A kubeconfig that cannot be loaded is bad input, named, with nothing read.
+    private static IAppSource Connect(KubeAccess kube, Func<IAppSource> open)
+    {
+        try
+        {
+            return open();
+        }
+        catch (k8s.Exceptions.KubeConfigException e)
+        {
+            throw new GitOpsSourceException(GitOpsSourceFailure.NotFound,
+                $"the kubeconfig {KubeClients.Describe(kube.Kubeconfig, kube.Context)} cannot be used: {e.Message}", e);
         }
     }
 }
