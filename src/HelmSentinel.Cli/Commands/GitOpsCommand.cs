@@ -119,7 +119,10 @@ internal sealed class GitOpsCommand : CliCommand
         }
 
         var log = new TextDeployLog(stdout);
-        var revert = GitOpsReverts.ForCli(request, parse.GetValue(_githubTokenEnv), Environment.GetEnvironmentVariable, out var refused);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var tokens = new List<string>();
+        var revert = GitOpsReverts.ForCli(request, parse.GetValue(_githubTokenEnv), Environment.GetEnvironmentVariable, http, tokens, out var refused);
+        request = request with { Secrets = [.. request.Secrets, .. tokens] };
         if (refused is not null)
         {
             await parse.InvocationConfiguration.Error.WriteLineAsync("error: " + new SecretMasker(request.Secrets).Mask(refused));
