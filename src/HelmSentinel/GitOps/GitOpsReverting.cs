@@ -40,7 +40,10 @@ public static class GitOpsReverting
     public static GitOpsRevertReport Report(RevertResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return new GitOpsRevertReport(result.Reverted, result.Summary, result.PullRequest?.Url?.ToString())
+        // The headline already says "reverted:" before it.
+        const string prefix = "revert: ";
+        var summary = result.Summary.StartsWith(prefix, StringComparison.Ordinal) ? result.Summary[prefix.Length..] : result.Summary;
+        return new GitOpsRevertReport(result.Reverted, summary, result.PullRequest?.Url?.ToString())
         {
             ConflictPaths = result.ConflictingPaths,
             ManualCommand = result.ManualCommand,
