@@ -65,6 +65,29 @@ public class ActionMetadataTests
         Map(job, "environment").Children.Should().ContainKey(new YamlScalarNode("name"));
     }
 
+    [Fact]
+    public void TheGitOpsWorkflow_RunsModeGitOps_ForwardingItsInputsToTheAction_WithAFullCheckout()
+    {
+        var gitops = Load(".github/workflows/gitops-watch.yml");
+        var call = Map(Map(gitops, "on"), "workflow_call");
+        var job = Map(Map(gitops, "jobs"), "watch");
+        var steps = ((YamlSequenceNode)job["steps"]).Children.OfType<YamlMappingNode>().ToList();
+        var with = Map(steps.Single(s => s.Children.ContainsKey(new YamlScalarNode("id"))), "with");
+        var actionInputs = Keys(Map(Action, "inputs"));
+
+        ((YamlScalarNode)with["mode"]).Value.Should().Be("gitops");
+        Keys(with).Should().BeSubsetOf(actionInputs);
+        foreach (var input in Keys(Map(call, "inputs")).Where(actionInputs.Contains))
+        {
+            ((YamlScalarNode)with[input]).Value.Should().Be($"${{{{ inputs.{input} }}}}");
+        }
+
+        ((YamlScalarNode)with["argocd-token"]).Value.Should().Be("${{ secrets.argocd-token }}");
+        ((YamlScalarNode)Map(steps[0], "with")["fetch-depth"]).Value.Should().Be("0", "a shallow merge commit has no parents to revert against");
+        Keys(Map(call, "outputs")).Should().BeSubsetOf(Keys(Map(Action, "outputs")));
+        Keys(Map(gitops, "permissions")).Should().BeEquivalentTo("contents", "pull-requests");
+    }
+
     private static YamlMappingNode DeployStep() =>
         ((YamlSequenceNode)Map(Action, "runs")["steps"]).Children.OfType<YamlMappingNode>()
             .Single(s => s.Children.TryGetValue(new YamlScalarNode("id"), out var id) && ((YamlScalarNode)id).Value == "deploy");
