@@ -83,6 +83,12 @@ public sealed record GitOpsWatch
 
         var at = reading.At;
         var next = this with { Last = reading, Timeline = Changed(reading) ? [.. Timeline, new GitOpsMark(at, Describe(reading))] : Timeline };
+        if (reading.Failure is { } failure)
+        {
+            // A failure the source reports for the wanted revision: a sync to it that failed is not "at" it, and failed all the same.
+            return (next with { SyncedAt = SyncedAt ?? at }).End(GitOpsVerdict.Failed, at, failure);
+        }
+
         if (!reading.AtRevision)
         {
             // Not (or no longer) at the revision: a new operation for it, or a newer commit. Health says nothing about it.
@@ -90,10 +96,6 @@ public sealed record GitOpsWatch
         }
 
         next = next with { SyncedAt = SyncedAt ?? at };
-        if (reading.Failure is { } failure)
-        {
-            return next.End(GitOpsVerdict.Failed, at, failure);
-        }
 
         if (reading.Health == AppHealth.Degraded)
         {

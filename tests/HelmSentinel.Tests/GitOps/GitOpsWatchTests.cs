@@ -78,6 +78,17 @@ public sealed class GitOpsWatchTests
     }
 
     [Fact]
+    public void ASyncToTheRevisionThatFailed_Fails_ThoughTheApplicationIsNotAtIt()
+    {
+        var failed = AtOld(8) with { Failure = "operation Failed: one or more synchronization tasks are not valid" };
+
+        var watch = GitOpsWatch.Start(Times, T0).Observe(failed);
+
+        watch.Verdict.Should().Be(GitOpsVerdict.Failed);
+        watch.Reason.Should().Be("operation Failed: one or more synchronization tasks are not valid");
+    }
+
+    [Fact]
     public void ProgressingPastTheProgressingTimeout_Fails()
     {
         var watch = GitOpsWatch.Start(Times, T0).Observe(AtWanted(20, AppHealth.Progressing));
