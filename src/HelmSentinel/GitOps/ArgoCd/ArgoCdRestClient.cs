@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HelmSentinel.Resilience.ArgoCd;
@@ -191,14 +189,7 @@ public sealed class ArgoCdRestClient
         {
             response = await _pipeline.ExecuteAsync(async ct =>
             {
-                using var request = new HttpRequestMessage(method, uri);
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-                if (payload is not null)
-                {
-                    request.Content = new StringContent(payload, Encoding.UTF8, "application/json");
-                }
-
+                using var request = JsonHttp.Request(method, uri, _token, payload);
                 return await _http.SendAsync(request, ct);
             }, cancellationToken);
         }

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HelmSentinel.Resilience.AzureRepos;
@@ -189,18 +187,7 @@ public sealed class AzureReposRevertPullRequests : IRevertPullRequests
         {
             response = await pipeline.ExecuteAsync(async ct =>
             {
-                using var request = new HttpRequestMessage(method, uri);
-                if (_repository.AccessToken is { } token)
-                {
-                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                }
-
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-                if (payload is not null)
-                {
-                    request.Content = new StringContent(payload, Encoding.UTF8, "application/json");
-                }
-
+                using var request = JsonHttp.Request(method, uri, _repository.AccessToken, payload);
                 return await _http.SendAsync(request, ct);
             }, cancellationToken);
         }

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
 using HelmSentinel.Resilience.AzureRepos;
 using Polly;
@@ -146,18 +144,7 @@ public sealed class AzureReposClient
         var pipeline = retry ? _pipeline : ResiliencePipeline<HttpResponseMessage>.Empty;
         using var response = await pipeline.ExecuteAsync(async ct =>
         {
-            using var request = new HttpRequestMessage(method, uri);
-            if (_pullRequest.AccessToken is { } token)
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            }
-
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            if (payload is not null)
-            {
-                request.Content = new StringContent(payload, Encoding.UTF8, "application/json");
-            }
-
+            using var request = JsonHttp.Request(method, uri, _pullRequest.AccessToken, payload);
             return await _http.SendAsync(request, ct);
         }, cancellationToken);
 
