@@ -3,10 +3,11 @@ using HelmSentinel.Text;
 namespace HelmSentinel.Bench;
 
 /// <summary>The benchmark's options: <c>--timeout D</c> (Go duration, default 120s), <c>--repeat N</c> (default 3) and
-/// <c>--only TEXT</c> (the scenarios whose name contains it; default all).</summary>
+/// <c>--only TEXT</c> (the scenarios whose name, as printed with its major, e.g. <c>helm4 fixed cost</c>, contains it;
+/// default all).</summary>
 internal sealed record BenchOptions(TimeSpan Timeout, int Repeat)
 {
-    /// <summary>Runs only the scenarios whose name contains this; null: all of them.</summary>
+    /// <summary>Runs only the scenarios whose name (<c>helm3 restore crash</c>, …) contains this; null: all of them.</summary>
     public string? Only { get; init; }
 
     /// <summary>Whether the scenario <paramref name="name"/> runs.</summary>
@@ -15,7 +16,7 @@ internal sealed record BenchOptions(TimeSpan Timeout, int Repeat)
     /// <summary>The shortest timeout under which every scenario can still succeed with plain helm.</summary>
     public static readonly TimeSpan MinimumTimeout = TimeSpan.FromSeconds(20);
 
-    public const string Usage = "usage: dotnet run -c Release --project bench/HelmSentinel.Bench -- [--timeout 120s] [--repeat 3] [--only 'fixed cost']";
+    public const string Usage = "usage: dotnet run -c Release --project bench/HelmSentinel.Bench -- [--timeout 120s] [--repeat 3] [--only 'fixed cost' | --only helm4]";
 
     /// <summary>Parses the arguments; null with an error message when they are not understood.</summary>
     public static (BenchOptions? Options, string? Error) Parse(IReadOnlyList<string> args)

@@ -59,7 +59,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output) : IAs
         double restore = 0, overhead = 0;
         foreach (var major in new[] { 3, 4 })
         {
-            foreach (var scenario in Scenarios.Where(s => options.Runs(s.Name)))
+            foreach (var scenario in Scenarios.Where(s => options.Runs($"helm{major} {s.Name}")))
             {
                 if (scenario.Measure == Measure.Shown)
                 {
@@ -94,12 +94,12 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output) : IAs
                 }
             }
 
-            if (options.Runs("ready but serving 500"))
+            if (options.Runs($"helm{major} ready but serving 500"))
             {
                 await output.WriteLineAsync(await ServingFiveHundredAsync(major));
             }
 
-            if (options.Runs("plan 300 objects"))
+            if (options.Runs($"helm{major} plan 300 objects"))
             {
                 await output.WriteLineAsync(await PlanManyAsync(major));
             }
