@@ -38,6 +38,8 @@ internal sealed class GitOpsCommand : CliCommand
             (GitOpsInputNames.FluxKustomization, "NS/NAME", "the Flux Kustomization that applies the revision"),
             (GitOpsInputNames.Kubeconfig, "F", "the kubeconfig of the cluster that runs Argo CD or Flux"),
             (GitOpsInputNames.KubeContext, "X", "its context"),
+            (GitOpsInputNames.DestinationKubeconfig, "F", "the kubeconfig of the cluster the application deploys to: its pods get the fail-fast rules"),
+            (GitOpsInputNames.DestinationContext, "X", "its context"),
             (GitOpsInputNames.Revert, "pr|push|none", "on failure: a revert pull request (default), a revert pushed to the branch, or only a report"),
             (GitOpsInputNames.RevertBranchPrefix, "PREFIX", "the revert branch's prefix (default: helm-sentinel/revert-)"),
             (GitOpsInputNames.PollInterval, "DURATION", "how often Argo CD's API is read (default: 5s)"),

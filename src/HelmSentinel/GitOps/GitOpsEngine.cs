@@ -43,6 +43,22 @@ public sealed class GitOpsEngine(IDeployLog log, TimeProvider time, HttpMessageH
             };
         }
 
+        if (request.Destination is { } destination)
+        {
+            try
+            {
+                var interval = request.PollInterval < TimeSpan.FromSeconds(2) ? request.PollInterval : TimeSpan.FromSeconds(2);
+                source = new FailFastSource(source, KubeClients.Create(destination.Kubeconfig, destination.Context), new Kubernetes.FailFastOptions(), time, interval);
+            }
+            catch (k8s.Exceptions.KubeConfigException e)
+            {
+                await source.DisposeAsync();
+                var reason = masker.Mask($"destination-kubeconfig: the {KubeClients.Describe(destination.Kubeconfig, destination.Context)} cannot be used: {e.Message}");
+                log.Error(reason);
+                return new GitOpsOutcome { Request = request, Result = GitOpsResult.Rejected, Reason = reason, Source = source.Name, Masker = masker };
+            }
+        }
+
         await using (source)
         {
             var actions = new GitOpsActions

@@ -45,6 +45,12 @@ public static class GitOpsInputNames
     /// <summary>Its context.</summary>
     public const string KubeContext = "kube-context";
 
+    /// <summary>The kubeconfig of the cluster the application deploys to: its workloads get the fail-fast rules.</summary>
+    public const string DestinationKubeconfig = "destination-kubeconfig";
+
+    /// <summary>Its context.</summary>
+    public const string DestinationContext = "destination-context";
+
     /// <summary>What to do in Git on failure: pr, push or none.</summary>
     public const string Revert = "revert";
 
@@ -67,7 +73,7 @@ public static class GitOpsInputNames
     public static IReadOnlyList<string> All { get; } =
     [
         Revision, Repo, Bake, Timeout, ProgressingTimeout, ArgoCdServer, ArgoCdTokenEnv, App, AppNamespace, ArgoCdApplication,
-        FluxKustomization, FluxHelmRelease, Kubeconfig, KubeContext, Revert, RevertBranchPrefix, OnFailureArgoCdRollback,
+        FluxKustomization, FluxHelmRelease, Kubeconfig, KubeContext, DestinationKubeconfig, DestinationContext, Revert, RevertBranchPrefix, OnFailureArgoCdRollback,
         PollInterval, Secrets,
     ];
 }

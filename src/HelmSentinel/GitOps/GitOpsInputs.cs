@@ -63,8 +63,16 @@ public static partial class GitOpsInputs
             errors.Add(new InputError(GitOpsInputNames.Bake, $"the bake ({Text.GoDuration.FormatCompact(bake)}) must be shorter than the timeout ({Text.GoDuration.FormatCompact(timeout)})."));
         }
 
+        var destination = read.Single(GitOpsInputNames.DestinationKubeconfig);
+        var destinationContext = read.Single(GitOpsInputNames.DestinationContext);
+        if (destination is null && destinationContext is not null)
+        {
+            errors.Add(new InputError(GitOpsInputNames.DestinationContext, $"applies only with {GitOpsInputNames.DestinationKubeconfig}."));
+        }
+
         var request = new GitOpsRequest
         {
+            Destination = destination is null ? null : new KubeAccess(destination, destinationContext),
             Revision = revision?.ToLowerInvariant() ?? "",
             Target = target ?? defaults.Target,
             RepoDir = read.Single(GitOpsInputNames.Repo) ?? defaults.RepoDir,

@@ -24,6 +24,11 @@ public sealed record GitOpsRequest
     /// <summary>How long the application may stay Progressing after the sync before that counts as failed.</summary>
     public TimeSpan ProgressingTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The cluster the application deploys to, when given: while the application is not yet healthy at the
+    /// revision, its workloads' pods get the deploy engine's fail-fast rules, which decide in seconds where Argo CD keeps a
+    /// crash-looping Deployment Progressing until its progress deadline.</summary>
+    public KubeAccess? Destination { get; init; }
+
     /// <summary>What to do in Git when the revision fails.</summary>
     public RevertMode Revert { get; init; } = RevertMode.PullRequest;
 

@@ -117,6 +117,17 @@ public sealed class GitOpsEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASyncToTheMergedCommitThatFailed_IsReverted()
+    {
+        _argo.Script(ArgoCdApp.Deployed("shop", _old).SyncingTo(_merge), ArgoCdApp.Deployed("shop", _old).SyncFailed(_merge, "one or more objects failed to apply, reason: Deployment.apps \"web\" is invalid"));
+
+        var outcome = await RunAsync("argocd-rest");
+
+        outcome.Result.Should().Be(GitOpsResult.Reverted, GitOpsReport.Text(outcome));
+        outcome.Reason.Should().StartWith("operation Failed: one or more objects failed to apply");
+    }
+
+    [Fact]
     public async Task ARevertThatConflicts_Exits2_NamingThePaths_AndPushesNothing()
     {
         _repos.Write("values.yaml", "replicas: 3\nimage: shop:2.1\n");
@@ -153,6 +164,25 @@ public sealed class GitOpsEndToEndTests : IAsyncLifetime
         ]).Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task WithTheDestinationsKubeconfig_ACrashLoopingDeploymentThatArgoCdStillCallsProgressing_FailsInSeconds_AndIsReverted()
+    {
+        // Argo CD keeps a crash-looping Deployment Progressing until its progress deadline (600 s by default).
+        _argo.Script(ArgoCdApp.Deployed("shop", _old).SyncedTo(_merge).WithHealth("Progressing").WithResourceHealth("Deployment", "web", "Progressing", "Waiting for rollout to finish: 0 of 1 updated replicas are available..."));
+        await _cluster.SendAsync("POST", "/api/v1/namespaces", """{"metadata":{"name":"shop"}}""");
+        await _cluster.SendAsync("POST", "/apis/apps/v1/namespaces/shop/deployments", """
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},
+             "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"sim.local/crash"}]}}}}
+            """);
+
+        var outcome = await RunAsync("argocd-rest", destination: new KubeAccess(_cluster.Kubeconfig, null));
+
+        outcome.Result.Should().Be(GitOpsResult.Reverted, GitOpsReport.Text(outcome));
+        outcome.Reason.Should().MatchRegex(@"^pod shop/web-[a-z0-9]+-[a-z0-9]+ of Deployment/shop/web: CrashLoopBackOff after \d+ restarts.* \(the destination's fail-fast rules\)$",
+            "the pod decided, not the progressing timeout");
+        ((string?)_github.PullRequests.Single(p => (string?)p["state"] == "open")["body"]).Should().Contain("CrashLoopBackOff");
+    }
+
     // What the application shows: at the merged commit or still at the one before it, healthy or degraded.
     private async Task ShowAsync(string way, bool healthy, bool atMerge)
     {
@@ -180,7 +210,7 @@ public sealed class GitOpsEndToEndTests : IAsyncLifetime
         return healthy ? app : app.DegradedDeployment();
     }
 
-    private async Task<GitOpsOutcome> RunAsync(string way, TimeSpan? timeout = null)
+    private async Task<GitOpsOutcome> RunAsync(string way, TimeSpan? timeout = null, KubeAccess? destination = null)
     {
         var kube = new KubeAccess(_cluster.Kubeconfig, null);
         GitOpsTarget target = way switch
@@ -195,9 +225,11 @@ public sealed class GitOpsEndToEndTests : IAsyncLifetime
             Target = target,
             RepoDir = _repos.Work,
             Bake = TimeSpan.FromSeconds(1),
-            Timeout = timeout ?? TimeSpan.FromSeconds(30),
             PollInterval = TimeSpan.FromMilliseconds(100),
             Secrets = [_githubToken, _argo.Token],
+            Destination = destination,
+            ProgressingTimeout = TimeSpan.FromMinutes(5),
+            Timeout = timeout ?? TimeSpan.FromSeconds(60),
         };
         var pullRequests = new GitHubRevertPullRequests(
             GitHubReporter.CreateClient(_github.BaseAddress, _githubToken), "acme", "shop", GitHubRetry.Create(GitHubRetryOptions.Fast(TimeSpan.FromMilliseconds(1)), TimeProvider.System));

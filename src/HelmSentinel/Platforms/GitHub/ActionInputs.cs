@@ -15,7 +15,7 @@ public static class ActionInputs
     public static IReadOnlySet<string> PlatformNames { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         "kubeconfig", "github-token", "environment", "environment-url", "comment-on-pr", "deployment-status",
-        "commit-status", "production-environment", "transient-environment", "mode", ArgoCdTokenInput,
+        "commit-status", "production-environment", "transient-environment", "mode", ArgoCdTokenInput, GitOpsInputNames.DestinationKubeconfig,
     };
 
     /// <summary>The Argo CD token of mode gitops, given as the secret itself (the CLI names a variable instead).</summary>
@@ -24,7 +24,7 @@ public static class ActionInputs
     /// <summary>The inputs of mode gitops (<see cref="GitOpsInputNames.All"/>) the action takes; the kubeconfig is content
     /// here, and the token its own input (<see cref="ArgoCdTokenInput"/>).</summary>
     public static IReadOnlyList<string> GitOpsNames { get; } =
-        [.. GitOpsInputNames.All.Where(n => n is not (GitOpsInputNames.Kubeconfig or GitOpsInputNames.ArgoCdTokenEnv))];
+        [.. GitOpsInputNames.All.Where(n => n is not (GitOpsInputNames.Kubeconfig or GitOpsInputNames.ArgoCdTokenEnv or GitOpsInputNames.DestinationKubeconfig))];
 
     /// <summary>The value of input <paramref name="name"/>, or null when it is absent or blank.</summary>
     public static string? Get(IReadOnlyDictionary<string, string> environment, string name)
@@ -99,6 +99,11 @@ public static class ActionInputs
         if (kubeconfig is not null)
         {
             secrets.AddRange(KubeconfigSecrets.Extract(kubeconfig));
+        }
+
+        if (Get(environment, GitOpsInputNames.DestinationKubeconfig) is { } destination)
+        {
+            secrets.AddRange(KubeconfigSecrets.Extract(destination));
         }
 
         // The secrets input (a PEM block in it kept whole), and what set and set-string pass under secret-looking keys.

@@ -33,6 +33,14 @@ internal static class GitHubGitOps
             inputs[GitOpsInputNames.Kubeconfig] = [kubeconfig.Path];
         }
 
+        using var destination = ActionInputs.Get(environment, GitOpsInputNames.DestinationKubeconfig) is { } destinationContent
+            ? PrivateTempFile.Write(destinationContent, PrivateTempFile.KubeconfigPrefix, runnerTemp)
+            : null;
+        if (destination is not null)
+        {
+            inputs[GitOpsInputNames.DestinationKubeconfig] = [destination.Path];
+        }
+
         const string tokenVariable = "INPUT_ARGOCD_TOKEN";
         var token = ActionInputs.Get(environment, ActionInputs.ArgoCdTokenInput)?.Trim();
         if (token is not null)
