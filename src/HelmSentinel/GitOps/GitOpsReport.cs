@@ -139,13 +139,15 @@ public static class GitOpsReport
 
         if (outcome.Last is { History.Count: > 0 } last)
         {
-            md.Append("### History\n\n| Id | Revision | Deployed | Status |\n|---|---|---|---|\n");
+            // Flux keeps a status per entry; Argo CD none, and then the column goes.
+            var statuses = last.History.Any(h => !string.IsNullOrEmpty(h.Status));
+            md.Append(statuses ? "### History\n\n| Id | Revision | Deployed | Status |\n|---|---|---|---|\n" : "### History\n\n| Id | Revision | Deployed |\n|---|---|---|\n");
             foreach (var h in last.History.TakeLast(10).Reverse())
             {
                 md.Append("| ").Append(h.Id.ToString(CultureInfo.InvariantCulture)).Append(" | ").Append(Reporting.Markdown.Code(h.Revision))
                     .Append(h.Revision.StartsWith(outcome.Request.Revision, StringComparison.OrdinalIgnoreCase) ? " (this revision)" : "")
                     .Append(" | ").Append(h.DeployedAt?.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "")
-                    .Append(" | ").Append(Reporting.Markdown.EscapeCell(h.Status ?? "")).Append(" |\n");
+                    .Append(statuses ? " | " + Reporting.Markdown.EscapeCell(h.Status ?? "") : "").Append(" |\n");
             }
 
             md.Append('\n');

@@ -26,6 +26,16 @@ internal static class AzureGitOps
             inputs[GitOpsInputNames.Kubeconfig] = [kubeconfig.Path];
         }
 
+        using var destination = context.Destination is { } target ? PrivateTempFile.Write(target.Kubeconfig, PrivateTempFile.KubeconfigPrefix, context.TempDirectory) : null;
+        if (destination is not null)
+        {
+            inputs[GitOpsInputNames.DestinationKubeconfig] = [destination.Path];
+            if (context.Destination!.Context is { } destinationContext)
+            {
+                inputs[GitOpsInputNames.DestinationContext] = [destinationContext];
+            }
+        }
+
         var (request, errors) = GitOpsInputs.Parse(inputs, name => name == AzureTaskContext.ArgoCdTokenVariable ? context.ArgoCdToken : environment.GetValueOrDefault(name));
         IRevertPullRequests? pullRequests = null;
         if (context.Repository is { AccessToken: not null } repository)

@@ -75,6 +75,10 @@ public sealed record AzureTaskContext
     /// defaulted to the build's commit and the repository to its sources folder; without the kubeconfig path.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> GitOpsInputs { get; init; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
 
+    /// <summary><c>destinationConnection</c> (command gitops): the cluster the application deploys to, whose pods then get
+    /// the fail-fast rules; null when not given.</summary>
+    public ClusterAccess? Destination { get; init; }
+
     /// <summary>The <c>argocdToken</c> input; null when not given.</summary>
     public string? ArgoCdToken { get; init; }
 
@@ -281,6 +285,18 @@ public sealed record AzureTaskContext
             gitOps[GitOpsInputNames.ArgoCdTokenEnv] = [ArgoCdTokenVariable];
         }
 
+        ClusterAccess? destination = null;
+        if (Input("destinationConnection")?.Trim() is { } destinationId)
+        {
+            var (access, destinationError) = KubernetesEndpoint.Read(destinationId, Variable);
+            destination = access;
+            secrets.AddRange(access?.Secrets ?? []);
+            if (destinationError is not null)
+            {
+                errors.Add(destinationError with { Input = "destinationConnection" });
+            }
+        }
+
         // Secret pipeline variables (SECRET_*): the agent masks them in the log, but not in what the task sends
         // elsewhere (the summary file, the pull request), so the task masks them too.
         secrets.AddRange(env.Where(v => v.Key.StartsWith("SECRET_", StringComparison.OrdinalIgnoreCase)).OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => v.Value));
@@ -359,6 +375,7 @@ public sealed record AzureTaskContext
             DeployInputs = inputs,
             GitOpsInputs = gitOps,
             ArgoCdToken = argoCdToken,
+            Destination = destination,
             Repository = repos,
             GitHubRepository = githubRepository,
             BuildUrl = BuildUrl(),

@@ -117,7 +117,7 @@ public sealed class AzureTaskContextTests
     [Fact]
     public void Parse_EveryTaskJsonInputIsKnown()
     {
-        var known = AzureTaskContext.InputNames.Keys.Union(AzureTaskContext.GitOpsNames.Keys).Concat(["argocdToken", "command", "connectionType", "kubernetesServiceConnection", "kubeconfig", "verify", "commentOnPullRequest", "pullRequestStatus", "githubToken", "githubApiUrl"]);
+        var known = AzureTaskContext.InputNames.Keys.Union(AzureTaskContext.GitOpsNames.Keys).Concat(["argocdToken", "destinationConnection", "command", "connectionType", "kubernetesServiceConnection", "kubeconfig", "verify", "commentOnPullRequest", "pullRequestStatus", "githubToken", "githubApiUrl"]);
         var taskJson = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(HelmSentinel.TestSupport.Tools.RepoRoot, "task.json")))!;
         var declared = taskJson["inputs"]!.AsArray().Select(i => i!["name"]!.GetValue<string>());
 
@@ -132,6 +132,26 @@ public sealed class AzureTaskContextTests
             ("SECRET_DB_PASSWORD", "hunter22"), ("SECRET_CERT", "line-one\nline-two")));
 
         context.Secrets.Should().Equal("kube-token-1", "ado-token", "ghp_abc", "line-one\nline-two", "hunter22");
+    }
+
+    [Fact]
+    public void Parse_CommandGitOps_ReadsItsInputs_TheBuildsCommitAndSources_TheTokenAndTheDestinationConnection()
+    {
+        const string destination = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
+        var context = AzureTaskContext.Parse(Agent(
+            ("INPUT_COMMAND", "gitops"), ("INPUT_ARGOCDSERVER", "https://argocd.example.com"), ("INPUT_APP", "shop"), ("INPUT_ARGOCDTOKEN", "argo-token-42"),
+            ("INPUT_BAKE", "2m"), ("INPUT_DESTINATIONCONNECTION", destination),
+            ($"ENDPOINT_AUTH_PARAMETER_{destination}_KUBECONFIG", "users:\n- user:\n    token: destination-token-7\n"), ($"ENDPOINT_DATA_{destination}_AUTHORIZATIONTYPE", "Kubeconfig"),
+            ("BUILD_SOURCEVERSION", "1a2b3c4d5e6f708192a3b4c5d6e7f80912a3b4c5"), ("BUILD_SOURCESDIRECTORY", "/agent/_work/1/s")));
+
+        context.Errors.Should().BeEmpty();
+        context.GitOpsInputs["revision"].Should().Equal("1a2b3c4d5e6f708192a3b4c5d6e7f80912a3b4c5");
+        context.GitOpsInputs["repo"].Should().Equal("/agent/_work/1/s");
+        context.GitOpsInputs["bake"].Should().Equal("2m");
+        context.GitOpsInputs["argocd-token-env"].Should().Equal(AzureTaskContext.ArgoCdTokenVariable);
+        context.ArgoCdToken.Should().Be("argo-token-42");
+        context.Destination!.Kubeconfig.Should().Contain("destination-token-7");
+        context.Secrets.Should().Contain(["argo-token-42", "destination-token-7"]);
     }
 
     [Fact]
