@@ -98,8 +98,7 @@ public sealed class GitOpsEngine(IDeployLog log, TimeProvider time, HttpMessageH
             case GitOpsTarget.ArgoCdKube kube:
                 return (Connect(kube.Kube, () => new ArgoCdKubeSource(kube.Kube, kube.Namespace, kube.Name, request.Revision, time)), null);
             case GitOpsTarget.Flux flux:
-                return (Connect(flux.Kube, () => FluxSource.Connect(
-                    flux.Kube.Kubeconfig, flux.Kube.Context, flux.Kustomization.ToString(), [.. flux.HelmReleases.Select(h => h.ToString())], request.Revision, time)), null);
+                return (Connect(flux.Kube, () => FluxSource.Connect(flux.Kube.Kubeconfig, flux.Kube.Context, flux.Kustomization, flux.HelmReleases, request.Revision, time)), null);
             default:
                 throw new GitOpsSourceException(GitOpsSourceFailure.NotFound, $"{request.Target} cannot be watched");
         }

@@ -158,6 +158,27 @@ public static class GitOpsReport
         return outcome.Masker.Mask(md.ToString());
     }
 
+    /// <summary>The watch's outputs, by the names the action gives them (the task spells them camelCase):
+    /// <c>result</c> (healthy, reverted, not-reverted, never-synced, rejected, unreachable), <c>revision</c>,
+    /// <c>failure-reason</c> (one masked line; empty when healthy).</summary>
+    /// <param name="outcome">The outcome.</param>
+    public static IReadOnlyList<KeyValuePair<string, string>> Outputs(GitOpsOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var result = outcome.Result switch
+        {
+            GitOpsResult.NotReverted => "not-reverted",
+            GitOpsResult.NeverSynced => "never-synced",
+            _ => outcome.Result.ToString().ToLowerInvariant(),
+        };
+        return
+        [
+            new("result", result),
+            new("revision", outcome.Request.Revision),
+            new("failure-reason", outcome.Result == GitOpsResult.Healthy ? "" : outcome.Masker.Mask(TextFormat.OneLine(outcome.Reason))),
+        ];
+    }
+
     /// <summary>The outcome as JSON, for <c>--json</c>.</summary>
     /// <param name="outcome">The outcome.</param>
     public static string Json(GitOpsOutcome outcome)

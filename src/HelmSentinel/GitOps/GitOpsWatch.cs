@@ -134,9 +134,13 @@ public sealed record GitOpsWatch
         return deadline;
     }
 
-    /// <summary>The first 7 characters of a SHA, as Git shows it.</summary>
-    /// <param name="revision">A SHA.</param>
-    public static string Short(string revision) => revision.Length > 7 ? revision[..7] : revision;
+    /// <summary>The first 7 characters of a SHA, as Git shows it; anything else (a tag, a chart version) as it is.</summary>
+    /// <param name="revision">A revision.</param>
+    public static string Short(string revision)
+    {
+        ArgumentNullException.ThrowIfNull(revision);
+        return revision.Length > 7 && revision.All(char.IsAsciiHexDigit) ? revision[..7] : revision;
+    }
 
     private GitOpsWatch? Due(DateTimeOffset now)
     {

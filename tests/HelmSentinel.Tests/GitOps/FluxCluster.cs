@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using HelmSentinel.GitOps;
 using HelmSentinel.GitOps.Kube;
 using HelmSentinel.Simulator;
 using HelmSentinel.TestSupport;
@@ -117,7 +118,7 @@ internal sealed class FluxCluster : IAsyncDisposable
     }
 
     public FluxSource Source(string revision, CustomObjectWatchOptions? options = null, string kubeconfig = "", bool withHelmRelease = true) =>
-        FluxSource.Connect(kubeconfig.Length == 0 ? Kubeconfig : kubeconfig, null, "flux-system/site", withHelmRelease ? ["apps/web"] : [], revision, TimeProvider.System,
+        FluxSource.Connect(kubeconfig.Length == 0 ? Kubeconfig : kubeconfig, null, new NamespacedName("flux-system", "site"), withHelmRelease ? [new NamespacedName("apps", "web")] : [], revision, TimeProvider.System,
             options ?? new CustomObjectWatchOptions { RetryDelay = TimeSpan.FromMilliseconds(50), Retries = 2 });
 
     public async ValueTask DisposeAsync()

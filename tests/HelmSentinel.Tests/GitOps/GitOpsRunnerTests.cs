@@ -156,7 +156,15 @@ public sealed class GitOpsRunnerTests
                 return Task.FromResult(reading);
             }
 
-            return FailWith is { } e ? Task.FromException<AppObservation>(e) : Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith<AppObservation>(_ => throw new OperationCanceledException(cancellationToken), TaskScheduler.Default);
+            if (FailWith is { } e)
+            {
+                return Task.FromException<AppObservation>(e);
+            }
+
+            // Nothing more to read: only the watch's end (its cancellation) ends the wait; no timer.
+            var never = new TaskCompletionSource<AppObservation>(TaskCreationOptions.RunContinuationsAsynchronously);
+            cancellationToken.Register(() => never.TrySetCanceled(cancellationToken));
+            return never.Task;
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;

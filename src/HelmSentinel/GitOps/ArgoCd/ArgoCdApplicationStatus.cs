@@ -112,11 +112,7 @@ public static class ArgoCdApplicationStatus
     }
 
     /// <summary>A revision as the sync line shows it: a commit SHA cut to 7 characters, anything else as it is.</summary>
-    public static string Short(string revision)
-    {
-        ArgumentNullException.ThrowIfNull(revision);
-        return revision.Length > 7 && IsHex(revision) ? revision[..7] : revision;
-    }
+    public static string Short(string revision) => GitOpsWatch.Short(revision);
 
     /// <summary>The nodes of a resource tree (<c>{"nodes":[…]}</c>) as resources with their health and messages.</summary>
     /// <param name="tree">The body of <c>GET /api/v1/applications/{name}/resource-tree</c>.</param>

@@ -51,46 +51,33 @@ public sealed class FluxSource : IAppSource
     /// <inheritdoc/>
     public string Name { get; }
 
-    /// <summary>Connects with a kubeconfig and watches <c>NS/NAME</c> objects; the source owns its client.</summary>
+    /// <summary>Connects with a kubeconfig and watches the objects; the source owns its client.</summary>
     /// <param name="kubeconfig">Path of the kubeconfig; null = the default.</param>
     /// <param name="context">Its context; null = the current one.</param>
-    /// <param name="kustomization">The Kustomization, <c>NS/NAME</c>.</param>
-    /// <param name="helmReleases">The HelmReleases, each <c>NS/NAME</c>.</param>
+    /// <param name="kustomization">The Kustomization.</param>
+    /// <param name="helmReleases">The HelmReleases.</param>
     /// <param name="wantedRevision">The merged commit's SHA.</param>
     /// <param name="time">The clock.</param>
     /// <param name="options">The watches' retries; null = the defaults.</param>
-    /// <exception cref="ArgumentException">A name is not <c>NS/NAME</c> or the revision not a SHA.</exception>
+    /// <exception cref="ArgumentException">The revision is not a SHA.</exception>
     /// <exception cref="k8s.Exceptions.KubeConfigException">The kubeconfig cannot be loaded.</exception>
     public static FluxSource Connect(
-        string? kubeconfig, string? context, string kustomization, IReadOnlyList<string> helmReleases, string wantedRevision, TimeProvider time,
+        string? kubeconfig, string? context, NamespacedName kustomization, IReadOnlyList<NamespacedName> helmReleases, string wantedRevision, TimeProvider time,
         CustomObjectWatchOptions? options = null)
     {
-        var (ksNs, ksName) = NamespacedName(kustomization, "flux-kustomization");
-        var releases = helmReleases.Select(h => NamespacedName(h, "flux-helmrelease")).Select(p => CustomObjectRef.FluxHelmRelease(p.Ns, p.Name)).ToList();
+        ArgumentNullException.ThrowIfNull(kustomization);
+        ArgumentNullException.ThrowIfNull(helmReleases);
+        var releases = helmReleases.Select(h => CustomObjectRef.FluxHelmRelease(h.Namespace, h.Name)).ToList();
         var client = KubeClients.Create(kubeconfig, context);
         try
         {
-            return new FluxSource(client, KubeClients.Describe(kubeconfig, context), CustomObjectRef.FluxKustomization(ksNs, ksName), releases, wantedRevision, time, options, ownsClient: true);
+            return new FluxSource(client, KubeClients.Describe(kubeconfig, context), CustomObjectRef.FluxKustomization(kustomization.Namespace, kustomization.Name), releases, wantedRevision, time, options, ownsClient: true);
         }
         catch
         {
             client.Dispose();
             throw;
         }
-    }
-
-    /// <summary>Splits <c>NS/NAME</c>; an <see cref="ArgumentException"/> naming <paramref name="input"/> otherwise.</summary>
-    /// <param name="text">The value.</param>
-    /// <param name="input">The input's name, for the message.</param>
-    public static (string Ns, string Name) NamespacedName(string text, string input)
-    {
-        var parts = text.Split('/');
-        if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
-        {
-            throw new ArgumentException($"{input} '{text}' must be NAMESPACE/NAME", nameof(text));
-        }
-
-        return (parts[0], parts[1]);
     }
 
     /// <inheritdoc/>

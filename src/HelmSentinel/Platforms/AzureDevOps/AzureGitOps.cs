@@ -1,7 +1,6 @@
 using System.Text;
 using HelmSentinel.GitOps;
 using HelmSentinel.GitOps.Revert;
-using HelmSentinel.Platforms.GitHub;
 using HelmSentinel.Resilience.GitHub;
 
 namespace HelmSentinel.Platforms.AzureDevOps;
@@ -74,7 +73,7 @@ internal static class AzureGitOps
         var summary = Path.GetFullPath(Path.Combine(context.TempDirectory, $"helm-sentinel-gitops-{GitOpsWatch.Short(request.Revision)}.md"));
         await File.WriteAllTextAsync(summary, GitOpsReport.Markdown(outcome), new UTF8Encoding(false), CancellationToken.None);
         await stdout.WriteLineAsync(AzureCommands.UploadSummary(summary));
-        foreach (var (name, value) in GitHubGitOps.Outputs(outcome, summary).Where(o => o.Key != "report-path"))
+        foreach (var (name, value) in GitOpsReport.Outputs(outcome))
         {
             await stdout.WriteLineAsync(AzureCommands.SetOutput(name == "failure-reason" ? "failureReason" : name, value));
         }

@@ -81,7 +81,7 @@ internal static class GitHubGitOps
 
         if (environment.GetValueOrDefault("GITHUB_OUTPUT") is { Length: > 0 } output)
         {
-            await File.AppendAllTextAsync(output, FileCommands.Entries(Outputs(outcome, reportPath)), CancellationToken.None);
+            await File.AppendAllTextAsync(output, FileCommands.Entries([.. GitOpsReport.Outputs(outcome), new("report-path", reportPath)]), CancellationToken.None);
         }
 
         await stdout.WriteLineAsync();
@@ -97,26 +97,4 @@ internal static class GitHubGitOps
 
         return outcome.ExitCode;
     }
-
-    /// <summary>The step's outputs of a GitOps watch: <c>result</c> (healthy, reverted, not-reverted, never-synced,
-    /// rejected, unreachable), <c>revision</c>, <c>failure-reason</c>, <c>report-path</c>.</summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> Outputs(GitOpsOutcome outcome, string reportPath)
-    {
-        ArgumentNullException.ThrowIfNull(outcome);
-        return
-        [
-            new("result", ResultName(outcome.Result)),
-            new("revision", outcome.Request.Revision),
-            new("failure-reason", outcome.Result == GitOpsResult.Healthy ? "" : outcome.Masker.Mask(TextFormat.OneLine(outcome.Reason))),
-            new("report-path", reportPath),
-        ];
-    }
-
-    /// <summary>A result as the outputs spell it.</summary>
-    public static string ResultName(GitOpsResult result) => result switch
-    {
-        GitOpsResult.NotReverted => "not-reverted",
-        GitOpsResult.NeverSynced => "never-synced",
-        _ => result.ToString().ToLowerInvariant(),
-    };
 }
