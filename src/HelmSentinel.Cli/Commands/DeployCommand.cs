@@ -174,7 +174,11 @@ internal sealed class DeployCommand : CliCommand
     {
         var stdout = parse.InvocationConfiguration.Output;
         var request = ToRequest(parse);
-        var engine = new DeployEngine(new CliWrapHelmProcess(), new TextDeployLog(stdout), TimeProvider.System, ToRetryOptions(parse));
+        var engine = new DeployEngine(new CliWrapHelmProcess(), new TextDeployLog(stdout), TimeProvider.System, ToRetryOptions(parse))
+        {
+            VersionCache = HelmVersionCache.ForUser(Environment.GetEnvironmentVariable),
+            ReadsReleaseSecrets = DeployEngine.ReadsSecretStorage(Environment.GetEnvironmentVariable("HELM_DRIVER")),
+        };
         var outcome = await engine.DeployAsync(request, new DeployOptions { InputName = OptionName }, cancellationToken);
         await Report.WriteAsync(outcome, request, parse.GetValue(_summaryFile), stdout);
         return outcome.ExitCode;

@@ -68,7 +68,11 @@ internal sealed class PlanCommand : CliCommand
         }
 
         var request = ToRequest(parse);
-        var engine = new PlanEngine(new CliWrapHelmProcess(), new TextDeployLog(stdout), TimeProvider.System);
+        var engine = new PlanEngine(new CliWrapHelmProcess(), new TextDeployLog(stdout), TimeProvider.System)
+        {
+            VersionCache = HelmVersionCache.ForUser(Environment.GetEnvironmentVariable),
+            ReadsReleaseSecrets = DeployEngine.ReadsSecretStorage(Environment.GetEnvironmentVariable("HELM_DRIVER")),
+        };
         var plan = await engine.PlanAsync(request, DeployCommand.OptionName, cancellationToken);
         var masker = new SecretMasker(request.MaskedValues);
         await stdout.WriteLineAsync();

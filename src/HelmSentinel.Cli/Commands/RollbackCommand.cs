@@ -107,7 +107,11 @@ internal sealed class RollbackCommand : CliCommand
             return ExitCodes.Rejected;
         }
 
-        var engine = new DeployEngine(new CliWrapHelmProcess(), new TextDeployLog(stdout), TimeProvider.System);
+        var engine = new DeployEngine(new CliWrapHelmProcess(), new TextDeployLog(stdout), TimeProvider.System)
+        {
+            VersionCache = HelmVersionCache.ForUser(Environment.GetEnvironmentVariable),
+            ReadsReleaseSecrets = DeployEngine.ReadsSecretStorage(Environment.GetEnvironmentVariable("HELM_DRIVER")),
+        };
         var outcome = await engine.RollbackAsync(request, new DeployOptions { InputName = DeployCommand.OptionName }, cancellationToken);
         await Report.WriteAsync(outcome, request, parse.GetValue(_summaryFile), stdout);
         return outcome.ExitCode;

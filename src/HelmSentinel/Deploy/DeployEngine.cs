@@ -17,6 +17,19 @@ public sealed class DeployEngine
     private readonly TimeProvider _time;
     private readonly HelmRetryOptions _retry;
 
+    /// <summary>Where <c>helm version</c>'s answer is kept per binary (path, size, modification time), so that a deploy with
+    /// a helm it has seen does not run it again; null asks helm every time.</summary>
+    public HelmVersionCache? VersionCache { get; init; }
+
+    /// <summary>True to read the release history from helm's release Secrets directly (one API request, where <c>helm
+    /// history</c> is a process), asking helm whenever they cannot be read; set it only when helm stores its releases in
+    /// Secrets (<c>HELM_DRIVER</c> unset or <c>secret</c>, see <see cref="ReadsSecretStorage"/>).</summary>
+    public bool ReadsReleaseSecrets { get; init; }
+
+    /// <summary>True when a helm run with this <c>HELM_DRIVER</c> keeps its releases in Secrets.</summary>
+    /// <param name="helmDriver">The value of <c>HELM_DRIVER</c> helm runs with, or null.</param>
+    public static bool ReadsSecretStorage(string? helmDriver) => SecretReleaseStore.Serves(helmDriver);
+
     /// <param name="process">Runs helm (the real binary via CliWrap, or a script in tests).</param>
     /// <param name="log">Receives the live log, already masked.</param>
     /// <param name="time">The clock (stale-lock ages, phase durations, retry back-off).</param>
@@ -100,7 +113,8 @@ public sealed class DeployEngine
         // The watcher's client set-up and first lists cost about a second; they run while helm is
         // detected and the history read, so a healthy deploy does not wait for them.
         await using var watcher = request.FailFast ? new PendingWatcher(request, outcome.Masker, _time, cancellationToken) : null;
-        var helm = new HelmCli(_process, request.HelmPath, _log, outcome.Masker, HelmCli.Pipeline(_retry, _time, _log, outcome.Masker));
+        using var store = ReadsReleaseSecrets ? new SecretReleaseStore() : null;
+        var helm = new HelmCli(_process, request.HelmPath, _log, outcome.Masker, HelmCli.Pipeline(_retry, _time, _log, outcome.Masker), VersionCache, store);
         return await run(request, helm, outcome, _log, watcher, _retry, cancellationToken);
     }
 

@@ -54,8 +54,10 @@ internal sealed class DeploySession(
             return ended;
         }
 
+        // The preflight's dry run and cluster connection need only the version: they start while the history is read.
+        using var preflight = request.Preflight ? PreflightStart.Begin(request, helm, _version, outcome.Time, cancellationToken) : null;
         if ((await ReadHistoryAsync(firstRead)).Ended(out ended, out var history)
-            || (await PreflightAsync(history)).Ended(out ended, out history)
+            || (await PreflightAsync(history, preflight)).Ended(out ended, out history)
             || (await RecoverLockAsync(history)).Ended(out ended, out history)
             || (await CleanFailedInstallAsync(history)).Ended(out ended, out history))
         {
@@ -251,9 +253,9 @@ internal sealed class DeploySession(
     // The plan of the upgrade, before anything changes: a blocking finding refuses the deploy (helm would fail, or leave pods
     // that cannot start); warnings go into the report. A plan that cannot be made (a chart that does not render, an
     // unreachable cluster) is left to helm, whose own error then says so.
-    private async Task<Step<ReleaseHistory>> PreflightAsync(ReleaseHistory history)
+    private async Task<Step<ReleaseHistory>> PreflightAsync(ReleaseHistory history, PreflightStart? started)
     {
-        if (!request.Preflight)
+        if (!request.Preflight || started is null)
         {
             return Step<ReleaseHistory>.Continue(history);
         }
@@ -264,13 +266,17 @@ internal sealed class DeploySession(
         {
             try
             {
-                plan = await PlanEngine.MakeAsync(request, helm, _version, history, log, outcome.Time, cancellationToken);
+                plan = await PlanEngine.MakeAsync(request, helm, _version, history, log, outcome.Time, cancellationToken, started);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // A preflight that breaks is no reason to refuse a deploy, nor to end it: helm decides, as without one.
                 outcome.Warning($"the preflight could not be made ({TextFormat.OneLine(e.Message)}); helm decides");
                 return Step<ReleaseHistory>.Continue(history);
+            }
+            finally
+            {
+                started.Dispose(); // the plan is made: its cluster connection is not needed during the upgrade
             }
         }
 

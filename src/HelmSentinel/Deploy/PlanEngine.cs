@@ -27,6 +27,15 @@ public sealed class PlanEngine
     private readonly TimeProvider _time;
     private readonly HelmRetryOptions _retry;
 
+    /// <summary>Where <c>helm version</c>'s answer is kept per binary (path, size, modification time), so that a deploy with
+    /// a helm it has seen does not run it again; null asks helm every time.</summary>
+    public HelmVersionCache? VersionCache { get; init; }
+
+    /// <summary>True to read the release history from helm's release Secrets directly (one API request, where <c>helm
+    /// history</c> is a process), asking helm whenever they cannot be read; set it only when helm stores its releases in
+    /// Secrets (<c>HELM_DRIVER</c> unset or <c>secret</c>, see <see cref="DeployEngine.ReadsSecretStorage"/>).</summary>
+    public bool ReadsReleaseSecrets { get; init; }
+
     /// <param name="process">Runs helm.</param>
     /// <param name="log">Receives the live log, masked.</param>
     /// <param name="time">The clock (retry back-off).</param>
@@ -83,7 +92,8 @@ public sealed class PlanEngine
 
     private async Task<DeployPlan> PlanValidatedAsync(DeployRequest request, SecretMasker masker, CancellationToken cancellationToken)
     {
-        var helm = new HelmCli(_process, request.HelmPath, _log, masker, HelmCli.Pipeline(_retry, _time, _log, masker));
+        using var store = ReadsReleaseSecrets ? new SecretReleaseStore() : null;
+        var helm = new HelmCli(_process, request.HelmPath, _log, masker, HelmCli.Pipeline(_retry, _time, _log, masker), VersionCache, store);
         HelmVersion version;
         ReleaseHistory history;
         try
@@ -116,11 +126,14 @@ public sealed class PlanEngine
         }
     }
 
-    /// <summary>The plan, for a request already validated and a history already read (the deploy's preflight).</summary>
+    /// <summary>The plan, for a request already validated and a history already read (the deploy's preflight), continuing
+    /// from <paramref name="started"/> (what needs no history, begun while it was read) or from nothing.</summary>
     internal static async Task<DeployPlan> MakeAsync(
-        DeployRequest request, HelmCli helm, HelmVersion version, ReleaseHistory history, IDeployLog log, TimeProvider time, CancellationToken cancellationToken)
+        DeployRequest request, HelmCli helm, HelmVersion version, ReleaseHistory history, IDeployLog log, TimeProvider time, CancellationToken cancellationToken,
+        PreflightStart? started = null)
     {
-        var (made, secrets) = await MakeUnmaskedAsync(request, helm, version, history, log, time, cancellationToken);
+        using var own = started is null ? PreflightStart.Begin(request, helm, version, time, cancellationToken) : null;
+        var (made, secrets) = await MakeUnmaskedAsync(request, helm, version, history, started ?? own!, cancellationToken);
         var masker = new SecretMasker(request.MaskedValues.Concat(secrets));
         var plan = made.MaskedWith(masker);
         foreach (var finding in plan.Findings)
@@ -140,33 +153,14 @@ public sealed class PlanEngine
     }
 
     // The plan, and the values of every Secret either side renders: masked in it as the request's secrets are, so that an
-    // API server's or a webhook's message that quotes a Secret's data does not carry it on.
-    // What needs nothing but the request starts at once, side by side: helm's server dry run, the cluster's discovery, and
-    // (in MakeCoreAsync) helm get manifest and get hooks; a connection opened for a plan that ended early is closed when it
-    // is ready.
+    // API server's or a webhook's message that quotes a Secret's data does not carry it on. What needs nothing but the
+    // request (helm's server dry run, the cluster's discovery) was started by PreflightStart; the deployed revision's
+    // manifest and hooks (from the history's read of the release Secrets, or helm get) are read here.
     private static async Task<(DeployPlan Plan, IReadOnlyList<string> Secrets)> MakeUnmaskedAsync(
-        DeployRequest request, HelmCli helm, HelmVersion version, ReleaseHistory history, IDeployLog log, TimeProvider time, CancellationToken cancellationToken)
+        DeployRequest request, HelmCli helm, HelmVersion version, ReleaseHistory history, PreflightStart started, CancellationToken cancellationToken)
     {
-        var upgrade = request.ToHelmUpgrade();
-        var dryRun = helm.DryRunAsync(upgrade, version, server: true, cancellationToken);
-        var opening = ClusterView.OpenAsync(request.Kubeconfig, request.KubeContext, time, cancellationToken);
-        try
-        {
-            return await MakeCoreAsync(request, helm, version, history, upgrade, dryRun, opening, cancellationToken);
-        }
-        finally
-        {
-            _ = dryRun.ContinueWith(static t => t.Exception, TaskScheduler.Default);
-            _ = opening.ContinueWith(static t =>
-            {
-                if (t.IsCompletedSuccessfully)
-                {
-                    t.Result.Dispose();
-                }
-
-                return t.Exception;
-            }, TaskScheduler.Default);
-        }
+        helm.Echo(started.DryRunArguments);
+        return await MakeCoreAsync(request, helm, version, history, started.Upgrade, started.DryRun, started.Opening, cancellationToken);
     }
 
     private static async Task<(DeployPlan Plan, IReadOnlyList<string> Secrets)> MakeCoreAsync(
@@ -181,10 +175,7 @@ public sealed class PlanEngine
         {
             if (deployed is not null)
             {
-                var manifest = helm.GetManifestAsync(target, deployed.Revision, cancellationToken);
-                var hooks = helm.GetHooksAsync(target, deployed.Revision, cancellationToken);
-                currentManifest = await manifest;
-                currentHooks = await hooks;
+                (currentManifest, currentHooks) = await helm.StoredManifestAsync(target, deployed.Revision, cancellationToken);
             }
         }
         catch (HelmCommandException e)
@@ -195,6 +186,12 @@ public sealed class PlanEngine
         var notes = new List<string>();
         var findings = new List<Finding>();
         var render = await dryRun;
+        if (!render.Succeeded && !render.Cancelled && HelmRetry.IsTransientFailure(render))
+        {
+            // The dry run begun beside the history read had one attempt; the cluster has answered since: now with retries.
+            render = await helm.DryRunAsync(upgrade, version, server: true, cancellationToken, echo: false);
+        }
+
         string? serverError = null;
         var templated = false;
         if (!render.Succeeded)

@@ -10,19 +10,34 @@ namespace HelmSentinel.Helm;
 /// </summary>
 public sealed class HelmCli
 {
+    // helm history's default --max: the newest revisions it prints.
+    private const int HistoryMax = 256;
+
     private readonly IHelmProcess _process;
     private readonly string _helmPath;
     private readonly IDeployLog _log;
     private readonly SecretMasker _masker;
     private readonly ResiliencePipeline<HelmProcessResult> _pipeline;
+    private readonly HelmVersionCache? _versions;
+    private readonly IReleaseStore? _store;
+
+    // The revisions the last history read found in the store, with the target they are of.
+    private (HelmTarget Target, IReadOnlyList<StoredRevision> Revisions)? _stored;
 
     /// <param name="process">Runs helm.</param>
     /// <param name="helmPath">The helm binary: a path or a name found on PATH.</param>
     /// <param name="log">Receives each mutating command line and its output, masked.</param>
     /// <param name="masker">Masks secrets in what reaches the log and the errors.</param>
     /// <param name="pipeline">What every call but <c>helm version</c> goes through (see <see cref="Pipeline"/>).</param>
-    public HelmCli(IHelmProcess process, string helmPath, IDeployLog log, SecretMasker masker, ResiliencePipeline<HelmProcessResult> pipeline)
+    /// <param name="versions">Where <c>helm version</c>'s answer is kept per binary; null asks helm every time.</param>
+    /// <param name="store">Helm's release records, read without helm for the history (helm is asked when it cannot
+    /// answer); null always asks helm.</param>
+    public HelmCli(
+        IHelmProcess process, string helmPath, IDeployLog log, SecretMasker masker, ResiliencePipeline<HelmProcessResult> pipeline,
+        HelmVersionCache? versions = null, IReleaseStore? store = null)
     {
+        _versions = versions;
+        _store = store;
         _process = process ?? throw new ArgumentNullException(nameof(process));
         _helmPath = helmPath;
         _log = log ?? throw new ArgumentNullException(nameof(log));
@@ -40,22 +55,40 @@ public sealed class HelmCli
             $"{TextFormat.FirstLine(masker.Mask(attempt.Error))}; retrying in {attempt.Delay.TotalSeconds:0.0}s"));
     }
 
-    /// <summary>Runs <c>helm version --short</c> (not retried: a missing binary stays missing).</summary>
+    /// <summary>Runs <c>helm version --short</c> (not retried: a missing binary stays missing), or answers from the cache for a
+    /// binary it has seen, unchanged (see <see cref="HelmVersionCache"/>).</summary>
     public async Task<HelmVersion> VersionAsync(CancellationToken cancellationToken)
     {
+        if (_versions?.Find(_helmPath) is { } known)
+        {
+            return known;
+        }
+
         var result = await _process.RunAsync(new HelmInvocation(_helmPath, HelmArguments.Version()), cancellationToken);
         if (!result.Succeeded)
         {
             throw new HelmNotFoundException(_helmPath, new InvalidOperationException(_masker.Mask(result.ErrorText)));
         }
 
-        return HelmVersion.Parse(result.StandardOutput);
+        var version = HelmVersion.Parse(result.StandardOutput);
+        _versions?.Store(_helmPath, version);
+        return version;
     }
 
-    /// <summary>Reads the release history; an unknown release gives <see cref="ReleaseHistory.Empty"/>.</summary>
+    /// <summary>Reads the release history from the release store when there is one and it can answer, else with
+    /// <c>helm history</c>; an unknown release gives <see cref="ReleaseHistory.Empty"/>.</summary>
     /// <exception cref="HelmCommandException">helm failed for another reason (after retries).</exception>
     public async Task<ReleaseHistory> HistoryAsync(HelmTarget target, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(target);
+        if (_store is not null && await _store.ReadAsync(target, cancellationToken) is { } stored)
+        {
+            _stored = (target, stored);
+
+            // helm history prints the newest revisions, at most its --max (256).
+            return new ReleaseHistory(stored.OrderBy(r => r.Entry.Revision).TakeLast(HistoryMax).Select(r => r.Entry));
+        }
+
         var result = await RunAsync(HelmArguments.History(target), echo: false, cancellationToken);
         if (result.Succeeded)
         {
@@ -82,6 +115,26 @@ public sealed class HelmCli
     {
         var result = await RunAsync(HelmArguments.GetHooks(target, revision), echo: false, cancellationToken);
         return result.Succeeded ? result.StandardOutput : throw new HelmCommandException("helm get hooks", result, _masker);
+    }
+
+    /// <summary>The manifest and the hooks of one stored revision, as <c>helm get manifest</c> and <c>helm get hooks</c> print
+    /// them: from the last history read when it came from the store (a revision's manifest and hooks never change), else
+    /// from those two commands, side by side. Never echoed (they can carry the chart's Secrets).</summary>
+    /// <param name="target">The release and its cluster.</param>
+    /// <param name="revision">The revision, from 1.</param>
+    /// <param name="cancellationToken">Interrupts helm.</param>
+    /// <exception cref="HelmCommandException">helm failed (after retries), including for a revision that does not exist.</exception>
+    public async Task<(string Manifest, string Hooks)> StoredManifestAsync(HelmTarget target, int revision, CancellationToken cancellationToken)
+    {
+        if (_stored is { } stored && stored.Target == target && stored.Revisions.FirstOrDefault(r => r.Entry.Revision == revision) is { } found
+            && StoredRevision.ManifestAndHooks(found.ReleaseJson) is { } texts)
+        {
+            return texts;
+        }
+
+        var manifest = GetManifestAsync(target, revision, cancellationToken);
+        var hooks = GetHooksAsync(target, revision, cancellationToken);
+        return (await manifest, await hooks);
     }
 
     /// <summary>The stored release of one revision as JSON (<c>helm status --output json</c>), not echoed (its hooks' manifests
@@ -115,18 +168,34 @@ public sealed class HelmCli
     /// <param name="version">The helm client's version.</param>
     /// <param name="server">True for <c>--dry-run=server</c>.</param>
     /// <param name="cancellationToken">Interrupts helm.</param>
-    public Task<HelmProcessResult> DryRunAsync(HelmUpgrade request, HelmVersion version, bool server, CancellationToken cancellationToken)
+    /// <param name="echo">False to leave the command line to the caller (<see cref="Echo"/>), for a dry run started before its
+    /// log group opens.</param>
+    /// <param name="retried">False for one attempt without the retry pipeline (a dry run begun before the cluster is known
+    /// to answer, whose retries would only repeat the history read's); its caller retries a transient failure itself.</param>
+    public Task<HelmProcessResult> DryRunAsync(
+        HelmUpgrade request, HelmVersion version, bool server, CancellationToken cancellationToken, bool echo = true, bool retried = true)
     {
         var arguments = HelmArguments.DryRun(request, version, server);
+        if (echo)
+        {
+            Echo(arguments);
+        }
+
+        return retried ? RunAsync(arguments, echo: false, cancellationToken) : _process.RunAsync(new HelmInvocation(_helmPath, arguments), cancellationToken);
+    }
+
+    /// <summary>Writes a helm command line to the log, masked, as the commands that echo themselves do.</summary>
+    public void Echo(IReadOnlyList<string> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
         _log.Info("$ helm " + _masker.Mask(string.Join(' ', arguments.Select(Quote))));
-        return RunAsync(arguments, echo: false, cancellationToken);
     }
 
     /// <summary>Renders the upgrade without the cluster (<see cref="HelmArguments.Template"/>); echoed, its output not.</summary>
     public Task<HelmProcessResult> TemplateAsync(HelmUpgrade request, HelmVersion version, bool isUpgrade, CancellationToken cancellationToken)
     {
         var arguments = HelmArguments.Template(request, version, isUpgrade);
-        _log.Info("$ helm " + _masker.Mask(string.Join(' ', arguments.Select(Quote))));
+        Echo(arguments);
         return RunAsync(arguments, echo: false, cancellationToken);
     }
 
@@ -157,7 +226,7 @@ public sealed class HelmCli
     {
         if (echo)
         {
-            _log.Info("$ helm " + _masker.Mask(string.Join(' ', arguments.Select(Quote))));
+            Echo(arguments);
         }
 
         Action<string>? sink = echo ? line => _log.Info(_masker.Mask(line)) : null;

@@ -88,7 +88,10 @@ public sealed class FaultRun : IDisposable
             new CliWrapHelmProcess(_home.Environment.AsReadOnly()),
             new ListLog(_log),
             time ?? TimeProvider.System,
-            new HelmRetryOptions { MaxRetries = 4, BaseDelay = TimeSpan.FromSeconds(1), UseJitter = false });
+            new HelmRetryOptions { MaxRetries = 4, BaseDelay = TimeSpan.FromSeconds(1), UseJitter = false })
+        {
+            ReadsReleaseSecrets = true, // as the entry points do: the history from the release Secrets, helm when they cannot be read
+        };
         Outcome = await engine.DeployAsync(request);
         return Outcome;
     }

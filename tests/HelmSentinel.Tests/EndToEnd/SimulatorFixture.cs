@@ -32,9 +32,13 @@ public sealed class SimulatorFixture : IAsyncLifetime
         _home.Dispose();
     }
 
-    /// <summary>An engine that runs the real helm with this fixture's private home.</summary>
+    /// <summary>An engine that runs the real helm with this fixture's private home, reading the history from the release
+    /// Secrets as the entry points do (helm's driver here is <c>secret</c>).</summary>
     public DeployEngine Engine(RecordingLog log, TimeProvider? time = null) =>
-        new(new CliWrapHelmProcess(Environment), log, time ?? TimeProvider.System, new HelmRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(200) });
+        new(new CliWrapHelmProcess(Environment), log, time ?? TimeProvider.System, new HelmRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(200) })
+        {
+            ReadsReleaseSecrets = true,
+        };
 
     /// <summary>A request for the fixture chart in its own namespace (created by helm).</summary>
     public DeployRequest Request(int major, string release, params string[] set) => new()

@@ -56,7 +56,11 @@ public static class AzureTask
         var request = parsed with { Secrets = context.Secrets };
         if (context.Command == "plan")
         {
-            var planner = new PlanEngine(services.Helm(AzureTaskContext.WithoutCredentials(environment.Keys)), new AzureDeployLog(stdout), services.Time, services.HelmRetry);
+            var planner = new PlanEngine(services.Helm(AzureTaskContext.WithoutCredentials(environment.Keys)), new AzureDeployLog(stdout), services.Time, services.HelmRetry)
+            {
+                VersionCache = services.HelmVersions(name => environment.GetValueOrDefault(name)),
+                ReadsReleaseSecrets = DeployEngine.ReadsSecretStorage(environment.GetValueOrDefault("HELM_DRIVER")),
+            };
             var plan = await planner.PlanAsync(request, AzureTaskContext.TaskInputName, cancellationToken);
             return await reporter.FinishPlanAsync(plan, new SecretMasker(request.MaskedValues), CancellationToken.None);
         }
@@ -69,7 +73,11 @@ public static class AzureTask
             InputName = AzureTaskContext.TaskInputName,
             Accepted = accepted => started = reporter.StartAsync(accepted.Release, cancellationToken),
         };
-        var engine = new DeployEngine(services.Helm(AzureTaskContext.WithoutCredentials(environment.Keys)), new AzureDeployLog(stdout), services.Time, services.HelmRetry);
+        var engine = new DeployEngine(services.Helm(AzureTaskContext.WithoutCredentials(environment.Keys)), new AzureDeployLog(stdout), services.Time, services.HelmRetry)
+        {
+            VersionCache = services.HelmVersions(name => environment.GetValueOrDefault(name)),
+                ReadsReleaseSecrets = DeployEngine.ReadsSecretStorage(environment.GetValueOrDefault("HELM_DRIVER")),
+        };
         var outcome = rollback ? await engine.RollbackAsync(request, options, cancellationToken) : await engine.DeployAsync(request, options, cancellationToken);
         try
         {

@@ -78,7 +78,11 @@ public static class GitHubAction
                 {
                     Accepted = request => started = reporter?.StartAsync(request, cancellationToken) ?? Task.CompletedTask,
                 };
-                var engine = new DeployEngine(services.Helm(HelmEnvironment(environment)), new GitHubDeployLog(stdout), services.Time, services.HelmRetry);
+                var engine = new DeployEngine(services.Helm(HelmEnvironment(environment)), new GitHubDeployLog(stdout), services.Time, services.HelmRetry)
+                {
+                    VersionCache = services.HelmVersions(name => environment.GetValueOrDefault(name)),
+                    ReadsReleaseSecrets = DeployEngine.ReadsSecretStorage(environment.GetValueOrDefault("HELM_DRIVER")),
+                };
                 outcome = rollback
                     ? await engine.RollbackAsync(parsed with { Secrets = settings.Secrets }, options, cancellationToken)
                     : await engine.DeployAsync(parsed with { Secrets = settings.Secrets }, options, cancellationToken);
@@ -160,7 +164,11 @@ public static class GitHubAction
             }
             else
             {
-                var engine = new PlanEngine(services.Helm(HelmEnvironment(environment)), new GitHubDeployLog(stdout), services.Time, services.HelmRetry);
+                var engine = new PlanEngine(services.Helm(HelmEnvironment(environment)), new GitHubDeployLog(stdout), services.Time, services.HelmRetry)
+                {
+                    VersionCache = services.HelmVersions(name => environment.GetValueOrDefault(name)),
+                    ReadsReleaseSecrets = DeployEngine.ReadsSecretStorage(environment.GetValueOrDefault("HELM_DRIVER")),
+                };
                 plan = await engine.PlanAsync(parsed with { Secrets = settings.Secrets }, cancellationToken: cancellationToken);
             }
         }

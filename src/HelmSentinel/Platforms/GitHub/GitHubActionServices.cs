@@ -23,4 +23,7 @@ public sealed record GitHubActionServices
 
     /// <summary>Starts helm with the given environment changes (a null value removes the variable).</summary>
     public Func<IReadOnlyDictionary<string, string?>, IHelmProcess> Helm { get; init; } = static environment => new CliWrapHelmProcess(environment);
+
+    /// <summary>Where helm's version is kept per binary, from the environment's variables (the user's cache folder); null asks helm every time.</summary>
+    public Func<Func<string, string?>, HelmVersionCache?> HelmVersions { get; init; } = HelmVersionCache.ForUser;
 }
