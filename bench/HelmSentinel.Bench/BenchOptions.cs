@@ -4,11 +4,15 @@ namespace HelmSentinel.Bench;
 
 /// <summary>The benchmark's options: <c>--timeout D</c> (Go duration, default 120s), <c>--repeat N</c> (default 3) and
 /// <c>--only TEXT</c> (the scenarios whose name, as printed with its major, e.g. <c>helm4 fixed cost</c>, contains it;
-/// default all).</summary>
+/// default all) and <c>--asset PATH</c> (a self-contained CLI executable to measure beside the other builds).</summary>
 internal sealed record BenchOptions(TimeSpan Timeout, int Repeat)
 {
     /// <summary>Runs only the scenarios whose name (<c>helm3 restore crash</c>, …) contains this; null: all of them.</summary>
     public string? Only { get; init; }
+
+    /// <summary>A self-contained CLI executable (a release asset, <c>.ci/publish-assets.sh</c>) measured as a third build in
+    /// the fixed-cost rows; null: only the jitted and the ReadyToRun builds.</summary>
+    public string? Asset { get; init; }
 
     /// <summary>Whether the scenario <paramref name="name"/> runs.</summary>
     public bool Runs(string name) => Only is null || name.Contains(Only, StringComparison.OrdinalIgnoreCase);
@@ -16,7 +20,7 @@ internal sealed record BenchOptions(TimeSpan Timeout, int Repeat)
     /// <summary>The shortest timeout under which every scenario can still succeed with plain helm.</summary>
     public static readonly TimeSpan MinimumTimeout = TimeSpan.FromSeconds(20);
 
-    public const string Usage = "usage: dotnet run -c Release --project bench/HelmSentinel.Bench -- [--timeout 120s] [--repeat 3] [--only 'fixed cost' | --only helm4]";
+    public const string Usage = "usage: dotnet run -c Release --project bench/HelmSentinel.Bench -- [--timeout 120s] [--repeat 3] [--only 'fixed cost' | --only helm4] [--asset artifacts/assets/helm-sentinel-linux-x64]";
 
     /// <summary>Parses the arguments; null with an error message when they are not understood.</summary>
     public static (BenchOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
@@ -37,6 +41,10 @@ internal sealed record BenchOptions(TimeSpan Timeout, int Repeat)
                     break;
                 case "--only" when !string.IsNullOrWhiteSpace(value):
                     options = options with { Only = value };
+                    i++;
+                    break;
+                case "--asset" when !string.IsNullOrWhiteSpace(value) && File.Exists(value):
+                    options = options with { Asset = Path.GetFullPath(value) };
                     i++;
                     break;
                 default:

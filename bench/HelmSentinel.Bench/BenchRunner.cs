@@ -181,13 +181,18 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output) : IAs
     private static long Count(JsonNode? node) =>
         node is JsonValue value ? (value.TryGetValue<long>(out var l) ? l : value.TryGetValue<int>(out var i) ? i : 0) : 0;
 
-    // The fixed cost, side by side: plain helm, helm-sentinel as built (jitted) and as published for this platform
-    // (ReadyToRun), each variant with its breakdown: the start of the process (helm-sentinel --version: the runtime,
+    // The fixed cost, side by side: plain helm, helm-sentinel as built (jitted), as published for this platform
+    // (ReadyToRun) and, with --asset, as the release ships it (self-contained), each variant with its breakdown: the start of the process (helm-sentinel --version: the runtime,
     // Main, the command line), the engine's phases as its report gives them, and the rest (loading the deploy's code,
     // writing the report, the end of the process, the bench's 25 ms polling).
     private async Task FixedCostAsync(int major, Scenario scenario)
     {
-        var builds = new[] { ("jitted", Path.Combine(AppContext.BaseDirectory, "helm-sentinel.dll")), ("ReadyToRun", await ReadyToRunCliAsync()) };
+        var builds = new List<(string, string)> { ("jitted", Path.Combine(AppContext.BaseDirectory, "helm-sentinel.dll")), ("ReadyToRun", await ReadyToRunCliAsync()) };
+        if (options.Asset is { } asset)
+        {
+            builds.Add(("self-contained", asset));
+        }
+
         var plain = new List<TimeSpan>();
         var totals = builds.ToDictionary(b => b.Item1, _ => new List<TimeSpan>());
         var phases = builds.ToDictionary(b => b.Item1, _ => new List<IReadOnlyList<(string Name, TimeSpan Duration)>>());
@@ -213,7 +218,7 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output) : IAs
             for (var i = 0; i < options.Repeat; i++)
             {
                 var clock = Stopwatch.StartNew();
-                await global::CliWrap.Cli.Wrap("dotnet").WithArguments(["exec", cli, "--version"]).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+                await Command(cli, ["--version"]).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
                 starts.Add(clock.Elapsed);
             }
 
@@ -437,13 +442,18 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter output) : IAs
     private async Task SentinelAsync(int major, string release, string set, IReadOnlyList<string> more, string? build = null)
     {
         var cli = build ?? Path.Combine(AppContext.BaseDirectory, "helm-sentinel.dll");
-        await global::CliWrap.Cli.Wrap("dotnet")
-            .WithArguments(["exec", cli, "deploy", "--release", release, "--chart", Tools.Chart("fixture-web"), "--namespace", release,
+        await Command(cli, ["deploy", "--release", release, "--chart", Tools.Chart("fixture-web"), "--namespace", release,
                 "--kubeconfig", _kubeconfig, "--helm", Tools.Helm(major), "--timeout", GoTimeout, "--set", set, .. more])
             .WithEnvironmentVariables(_home.Environment.AsReadOnly())
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync();
     }
+
+    // A build of the CLI: an assembly runs with dotnet exec, a self-contained executable by itself.
+    private static global::CliWrap.Command Command(string cli, IReadOnlyList<string> args) =>
+        cli.EndsWith(".dll", StringComparison.Ordinal)
+            ? global::CliWrap.Cli.Wrap("dotnet").WithArguments(["exec", cli, .. args])
+            : global::CliWrap.Cli.Wrap(cli).WithArguments(args);
 
     private Task<BufferedCommandResult> HelmAsync(int major, params string[] args) =>
         global::CliWrap.Cli.Wrap(Tools.Helm(major))
