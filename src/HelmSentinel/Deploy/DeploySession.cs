@@ -45,9 +45,11 @@ internal sealed class DeploySession(
 
     private async Task<Verdict> RunPhasesAsync()
     {
-        // helm history takes the same flags in both dialects: it runs while helm version does, so the two cost one wait.
+        // helm history takes the same flags in both dialects: it runs while helm version does, so the two cost one wait. On
+        // the thread pool: a read from the release Secrets first sets up its client (tens of milliseconds of CPU), which must
+        // not hold back the preflight's dry run, the longest of the three.
         var detecting = DetectHelmAsync();
-        var firstRead = TryReadHistoryAsync(cancellationToken);
+        var firstRead = Task.Run(() => TryReadHistoryAsync(cancellationToken), CancellationToken.None);
         if ((await detecting).Ended(out var ended, out _version))
         {
             await firstRead.ContinueWith(static t => t.Exception, TaskScheduler.Default); // observed: its answer no longer matters

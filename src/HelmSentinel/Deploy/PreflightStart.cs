@@ -47,7 +47,7 @@ internal sealed class PreflightStart : IDisposable
             upgrade,
             HelmArguments.DryRun(upgrade, version, server: true),
             helm.DryRunAsync(upgrade, version, server: true, stop.Token, echo: false, retried: false),
-            ClusterView.OpenAsync(request.Kubeconfig, request.KubeContext, time, stop.Token),
+            Task.Run(() => ClusterView.OpenAsync(request.Kubeconfig, request.KubeContext, time, stop.Token), CancellationToken.None), // its client set-up off this path
             stop);
     }
 
