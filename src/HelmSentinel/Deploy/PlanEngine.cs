@@ -154,19 +154,13 @@ public sealed class PlanEngine
 
     // The plan, and the values of every Secret either side renders: masked in it as the request's secrets are, so that an
     // API server's or a webhook's message that quotes a Secret's data does not carry it on. What needs nothing but the
-    // request (helm's server dry run, the cluster's discovery) was started by PreflightStart; the deployed revision's
+    // request (helm's server dry run, the cluster's discovery) was begun by PreflightStart; the deployed revision's
     // manifest and hooks (from the history's read of the release Secrets, or helm get) are read here.
     private static async Task<(DeployPlan Plan, IReadOnlyList<string> Secrets)> MakeUnmaskedAsync(
         DeployRequest request, HelmCli helm, HelmVersion version, ReleaseHistory history, PreflightStart started, CancellationToken cancellationToken)
     {
         helm.Echo(started.DryRunArguments);
-        return await MakeCoreAsync(request, helm, version, history, started.Upgrade, started.DryRun, started.Opening, cancellationToken);
-    }
-
-    private static async Task<(DeployPlan Plan, IReadOnlyList<string> Secrets)> MakeCoreAsync(
-        DeployRequest request, HelmCli helm, HelmVersion version, ReleaseHistory history, HelmUpgrade upgrade, Task<HelmProcessResult> dryRun,
-        Task<ClusterView> opening, CancellationToken cancellationToken)
-    {
+        var (upgrade, dryRun, opening) = (started.Upgrade, started.DryRun, started.Opening);
         var target = request.Target;
         var deployed = history.IsFirstInstall ? null : history.Deployed;
         var before = deployed is null ? null : new ChartSnapshot(deployed.Chart, deployed.AppVersion);
@@ -254,7 +248,7 @@ public sealed class PlanEngine
 
         try
         {
-            var cluster = await opening; // closed by MakeUnmaskedAsync
+            var cluster = await opening; // closed by PreflightStart
             findings.AddRange(await ClusterChecksAsync(cluster, request, deployed?.Revision, current, proposed, crds, changes, cancellationToken));
         }
         catch (ClusterUnreachableException e)

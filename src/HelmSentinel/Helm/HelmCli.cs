@@ -86,7 +86,7 @@ public sealed class HelmCli
             _stored = (target, stored);
 
             // helm history prints the newest revisions, at most its --max (256).
-            return new ReleaseHistory(stored.OrderBy(r => r.Entry.Revision).TakeLast(HistoryMax).Select(r => r.Entry));
+            return new ReleaseHistory(stored.TakeLast(HistoryMax).Select(r => r.Entry)); // the store's revisions are oldest first
         }
 
         var result = await RunAsync(HelmArguments.History(target), echo: false, cancellationToken);
