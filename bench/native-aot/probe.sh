@@ -4,13 +4,15 @@
 # the warnings by assembly, times `helm-sentinel --help` for the AOT and the jitted build (process start to exit,
 # medians of RUNS), and runs `helm-sentinel demo` on the AOT build: the CLI would ship as AOT only if every command
 # works, and the demo's first deploy is the first thing that must.
-# Usage: bench/native-aot/probe.sh [runs] [ROOTED]   ROOTED=rooted also roots KubernetesClient, YamlDotNet, Octokit and
-#        HelmSentinel for the trimmer and turns reflection-based System.Text.Json back on (the cheap way to try).
-# Needs .ci/fetch-tools.sh (helm) and `dotnet build -c Release` (the jitted build). Takes 6-8 minutes on 2 cores.
+# Usage: bench/native-aot/probe.sh [runs] [ROOTED] [OUT]   ROOTED=rooted also roots KubernetesClient, YamlDotNet, Octokit
+#        and HelmSentinel for the trimmer and turns reflection-based System.Text.Json back on (the cheap way to try);
+#        OUT keeps the AOT executable there, for the benchmark's fixed-cost rows (`--asset OUT/helm-sentinel`).
+# Needs .ci/fetch-tools.sh (helm) and `dotnet build -c Release` (the jitted build). Takes 6-10 minutes on 2 cores.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 runs=${1:-5}
 rooted=${2:-}
+out=${3:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 now() { date +%s%N; }
@@ -51,10 +53,14 @@ jitted=src/HelmSentinel.Cli/bin/Release/net10.0/helm-sentinel
 echo "--help, Native AOT build: $(time_help "$work/aot/helm-sentinel") ms (median of $runs)"
 
 echo "the demo on the Native AOT build:"
-home=$(mktemp -d)
-env -i PATH=/usr/bin:/bin HOME="$home" timeout 300 "$work/aot/helm-sentinel" demo --helm "$PWD/.tools/helm-4.1.4/helm" \
+mkdir "$work/home"
+env -i PATH=/usr/bin:/bin HOME="$work/home" timeout 300 "$work/aot/helm-sentinel" demo --helm "$PWD/.tools/helm-4.1.4/helm" \
   > "$work/demo.txt" 2>&1
 code=$?
 grep -v '^   at \|^--- End of' "$work/demo.txt" | tail -n 15
 echo "demo exit code $code"
-rm -rf "$home"
+if [[ -n $out ]]; then
+  mkdir -p "$out" && cp "$work/aot/helm-sentinel" "$out/"
+  echo "kept $out/helm-sentinel; its fixed cost beside the other builds:"
+  echo "  dotnet run -c Release --project bench/HelmSentinel.Bench -- --timeout 20s --repeat 3 --only fixed --asset $out/helm-sentinel"
+fi
